@@ -1,0 +1,23 @@
+# `make run` starts the bot (no BOT_TOKEN: the local sandbox); `make test` runs every test.
+VENV ?= .venv
+PYTHON ?= python3
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench catalogs
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/talimger run
+
+test: $(STAMP)
+	$(VENV)/bin/pytest -q
+
+catalogs: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _:1,1t -k _:1,2 -k __ --no-location --sort-output \
+		--project=Talimger --copyright-holder=Talimger -o locales/messages.pot .
+	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete

@@ -1,0 +1,134 @@
+"""Assembles the bot: database, i18n, dispatcher, Bot API session. Nothing here is global."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import Settings
+from bot.db.migrate import upgrade_to_head
+from bot.db.session import create_engine, create_session_factory
+from bot.db.uow import UnitOfWorkFactory
+from bot.services.clock import Clock, SystemClock
+from bot.services.course_import import CourseImporter, ImportResult
+from bot.telegram.commands import register_commands
+from bot.telegram.i18n import create_i18n
+from bot.telegram.middlewares import UnitOfWorkMiddleware, UserLocaleMiddleware
+from bot.telegram.throttle import SendThrottle
+from content import SAMPLE_COURSE_DIR, discover_courses, load_course
+from handlers import build_root_router
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SendLimits:
+    global_rate: float = 30
+    per_chat_rate: float = 1
+    per_chat_burst: int = 3
+
+
+@dataclass
+class Talimger:
+    """One running bot; `start()` migrates and begins polling, `stop()` ends it cleanly."""
+
+    settings: Settings
+    token: str
+    api_url: str | None = None
+    clock: Clock = field(default_factory=SystemClock)
+    rng: random.Random = field(default_factory=random.SystemRandom)
+    send_limits: SendLimits = field(default_factory=SendLimits)
+
+    engine: AsyncEngine | None = None
+    uow_factory: UnitOfWorkFactory | None = None
+    i18n: I18n | None = None
+    bot: Bot | None = None
+    dispatcher: Dispatcher | None = None
+    _polling: asyncio.Task[None] | None = None
+
+    async def prepare(self) -> None:
+        """Database schema, catalogs and (on an empty database) the sample course."""
+        self.engine = create_engine(self.settings.effective_database_url)
+        await upgrade_to_head(self.engine)
+        self.uow_factory = UnitOfWorkFactory(create_session_factory(self.engine))
+        self.i18n = create_i18n(self.settings.default_locale)
+        await self.load_sample_course_if_empty()
+        self.bot = self._build_bot()
+        self.dispatcher = self._build_dispatcher()
+
+    async def load_sample_course_if_empty(self) -> ImportResult | None:
+        assert self.uow_factory is not None
+        async with self.uow_factory() as uow:
+            if await uow.courses.count() > 0:
+                return None
+        found = discover_courses(self.settings.content_dir) if Path(self.settings.content_dir).is_dir() else []
+        source = found[0] if found else SAMPLE_COURSE_DIR
+        result = await self.publish_course(source)
+        log.info("the database held no course: loaded %s (version %s) from %s", result.slug,
+                 result.version_number, source)
+        return result
+
+    async def publish_course(self, path: Path) -> ImportResult:
+        assert self.uow_factory is not None
+        spec = load_course(path)
+        async with self.uow_factory() as uow:
+            result = await CourseImporter(uow, self.clock).publish(spec)
+            await uow.commit()
+        return result
+
+    def _build_bot(self) -> Bot:
+        api = TelegramAPIServer.from_base(self.api_url) if self.api_url else PRODUCTION
+        session = AiohttpSession(api=api)
+        session.middleware(SendThrottle(self.send_limits.global_rate, self.send_limits.per_chat_rate,
+                                        self.send_limits.per_chat_burst))
+        return Bot(self.token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+    def _build_dispatcher(self) -> Dispatcher:
+        assert self.uow_factory is not None and self.i18n is not None
+        dispatcher = Dispatcher(public_base_url=self.settings.public_base_url)
+        dispatcher.update.outer_middleware(
+            UnitOfWorkMiddleware(self.uow_factory, self.clock, self.rng, self.settings.default_locale,
+                                 self.settings.public_base_url)
+        )
+        UserLocaleMiddleware(self.i18n, self.settings.default_locale).setup(dispatcher)
+        dispatcher.include_router(build_root_router())
+        return dispatcher
+
+    async def start(self) -> None:
+        """Prepare, register the menu, and poll in the background."""
+        if self.dispatcher is None:
+            await self.prepare()
+        assert self.bot is not None and self.dispatcher is not None and self.i18n is not None
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        await register_commands(self.bot, self.i18n, self.settings.default_locale)
+        self._polling = asyncio.create_task(
+            self.dispatcher.start_polling(self.bot, handle_signals=False, close_bot_session=False,
+                                          polling_timeout=10)
+        )
+
+    async def wait(self) -> None:
+        if self._polling is not None:
+            await self._polling
+
+    async def stop(self) -> None:
+        if self.dispatcher is not None and self._polling is not None:
+            try:
+                await self.dispatcher.stop_polling()
+            except RuntimeError:
+                log.debug("polling had already stopped")
+            await asyncio.gather(self._polling, return_exceptions=True)
+            self._polling = None
+        if self.bot is not None:
+            await self.bot.session.close()
+        if self.engine is not None:
+            await self.engine.dispose()

@@ -1,0 +1,135 @@
+"""The `talimger` command: run the bot, validate or load a course."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+
+log = logging.getLogger("talimger")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="talimger",
+        description="Talimger: micro-courses in a Telegram chat. With no command, `run`.",
+    )
+    commands = parser.add_subparsers(dest="command")
+    run = commands.add_parser(
+        "run",
+        help="run the bot (no BOT_TOKEN: against the local sandbox)",
+        description="Run the bot. Without BOT_TOKEN it starts the local Bot API sandbox with the sample course; "
+                    "with BOT_TOKEN it long-polls Telegram (or TELEGRAM_API_URL).",
+    )
+    run.add_argument("--host", default="127.0.0.1", help="sandbox address to listen on (default 127.0.0.1)")
+    run.add_argument("--port", type=int, default=8081, help="sandbox port (default 8081; 0 picks a free one)")
+    course = commands.add_parser("course", help="check or load a course file",
+                                 description="Check or load a course (a folder with course.yaml, or one YAML file).")
+    course_commands = course.add_subparsers(dest="course_command", required=True)
+    validate = course_commands.add_parser("validate", help="print every error in a course",
+                                          description="Print every error in a course with file, line and reason.")
+    validate.add_argument("path", type=Path)
+    load = course_commands.add_parser("load", help="validate and publish a course as its newest version",
+                                      description="Validate a course and publish it as its newest version; "
+                                                  "an unchanged course makes no new version.")
+    load.add_argument("path", type=Path)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    if args.command == "course":
+        return _course_command(args, settings)
+    return asyncio.run(_run(settings, getattr(args, "host", "127.0.0.1"), getattr(args, "port", 8081)))
+
+
+def _course_command(args: argparse.Namespace, settings: Settings) -> int:
+    from content import validate_course
+
+    errors = validate_course(args.path)
+    if errors:
+        for error in errors:
+            print(error, file=sys.stderr)
+        print(f"{len(errors)} error(s); nothing was loaded.", file=sys.stderr)
+        return 1
+    if args.course_command == "validate":
+        print(f"{args.path}: the course is valid.")
+        return 0
+    return asyncio.run(_load(settings, args.path))
+
+
+async def _load(settings: Settings, path: Path) -> int:
+    from bot.app import Talimger
+
+    app = Talimger(settings, token="0:offline")
+    try:
+        await app.prepare()
+        result = await app.publish_course(path)
+    finally:
+        await app.stop()
+    if result.is_new_version:
+        print(f"Published {result.slug}, version {result.version_number}.")
+    else:
+        print(f"{result.slug} is unchanged; version {result.version_number} stays current.")
+    return 0
+
+
+async def _run(settings: Settings, host: str, port: int) -> int:
+    from bot.app import Talimger
+
+    sandbox = None
+    if settings.token:
+        app = Talimger(settings, token=settings.token, api_url=settings.telegram_api_url)
+    else:
+        from sandbox import Sandbox
+
+        sandbox = await Sandbox(host=host, port=port).start()
+        app = Talimger(settings, token=sandbox.token, api_url=sandbox.url)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+    try:
+        await app.start()
+        if sandbox is not None:
+            _print_sandbox_help(sandbox.url)
+        else:
+            log.info("polling %s", settings.telegram_api_url or "Telegram")
+        waiter = asyncio.create_task(stop.wait())
+        polling = asyncio.create_task(app.wait())
+        await asyncio.wait({waiter, polling}, return_when=asyncio.FIRST_COMPLETED)
+        waiter.cancel()
+    finally:
+        await app.stop()
+        if sandbox is not None:
+            await sandbox.stop()
+    return 0
+
+
+def _print_sandbox_help(url: str) -> None:
+    print(
+        f"Talimger is running against the local sandbox at {url} (no BOT_TOKEN set).\n"
+        f"Talk to it as a learner through the sandbox's user API, for example:\n"
+        f"  curl -s -XPOST {url}/sandbox/api/users -d '{{\"id\": 1001, \"first_name\": \"Aigerim\", \"language_code\": \"kk\"}}'\n"
+        f"  curl -s -XPOST {url}/sandbox/api/chats/1001/messages -d '{{\"from_id\": 1001, \"text\": \"/start\"}}'\n"
+        f"  curl -s {url}/sandbox/api/chats/1001/transcript\n"
+        f"Press Ctrl+C to stop.",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

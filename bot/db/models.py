@@ -1,0 +1,232 @@
+"""The database schema. Localized course texts are JSON maps {kk, ru, en}."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite would hand back naive ones)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use the injected clock")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: UTCDateTime()}
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    first_name: Mapped[str] = mapped_column(String(256), default="")
+    last_name: Mapped[str | None] = mapped_column(String(256))
+    username: Mapped[str | None] = mapped_column(String(64))
+    telegram_language: Mapped[str | None] = mapped_column(String(16))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    full_name: Mapped[str | None] = mapped_column(String(128))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    # What the next plain text message from this user answers ("name", "email");
+    # kept in the database so a restart does not lose a half-finished edit.
+    awaiting_input: Mapped[str | None] = mapped_column(String(32))
+    pending_course_slug: Mapped[str | None] = mapped_column(String(64))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+
+
+class Course(Base):
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    current_version_id: Mapped[int | None] = mapped_column(Integer)
+    is_published: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class CourseVersion(Base):
+    __tablename__ = "course_versions"
+    __table_args__ = (UniqueConstraint("course_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[dict[str, Any]]
+    # The course passport (abstract, authors, format, workload, prerequisites, weeks).
+    passport: Mapped[dict[str, Any]]
+    quiz_size: Mapped[int] = mapped_column(Integer, default=5)
+    pass_score: Mapped[int] = mapped_column(Integer, default=3)
+    retry_cooldown_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    source_dir: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+
+
+class Lecture(Base):
+    __tablename__ = "lectures"
+    __table_args__ = (UniqueConstraint("version_id", "key"), UniqueConstraint("version_id", "position"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int] = mapped_column(Integer)
+    week: Mapped[int] = mapped_column(Integer)
+    title: Mapped[dict[str, Any]]
+    quiz_size: Mapped[int] = mapped_column(Integer)
+    pass_score: Mapped[int] = mapped_column(Integer)
+    lab: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Chunk(Base):
+    __tablename__ = "chunks"
+    __table_args__ = (UniqueConstraint("lecture_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lecture_id: Mapped[int] = mapped_column(ForeignKey("lectures.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[dict[str, Any]]
+    # Kind-specific fields: text, caption, media source, url, self-check options.
+    body: Mapped[dict[str, Any]]
+
+
+class Question(Base):
+    __tablename__ = "questions"
+    __table_args__ = (UniqueConstraint("lecture_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lecture_id: Mapped[int] = mapped_column(ForeignKey("lectures.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(32))
+    chunk_position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[dict[str, Any]]
+    options: Mapped[list[Any]]
+    correct_index: Mapped[int] = mapped_column(Integer)
+    explanation: Mapped[dict[str, Any]]
+
+
+class Enrolment(Base):
+    __tablename__ = "enrolments"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    # The version the learner reads; a new version reaches them at their next lecture.
+    version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id"))
+    enrolled_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+    last_activity_at: Mapped[datetime]
+
+
+class LectureProgress(Base):
+    """Where a learner stands in one lecture; keyed by the lecture key so it survives new versions."""
+
+    __tablename__ = "lecture_progress"
+    __table_args__ = (UniqueConstraint("enrolment_id", "lecture_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"))
+    lecture_key: Mapped[str] = mapped_column(String(32))
+    # Position of the chunk last delivered; -1 before the first.
+    chunk_cursor: Mapped[int] = mapped_column(Integer, default=-1)
+    opened_at: Mapped[datetime]
+    passed_at: Mapped[datetime | None]
+    best_score: Mapped[int | None] = mapped_column(Integer)
+
+
+class QuizAttempt(Base):
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (Index("ix_attempts_enrolment_lecture", "enrolment_id", "lecture_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"))
+    # The exact lecture row (so the version's questions) the attempt was drawn from.
+    lecture_id: Mapped[int] = mapped_column(ForeignKey("lectures.id"))
+    lecture_key: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int] = mapped_column(Integer)
+    pass_score: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    score: Mapped[int | None] = mapped_column(Integer)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class AttemptItem(Base):
+    """One drawn question of an attempt, its shuffled option order and, once given, the answer."""
+
+    __tablename__ = "attempt_items"
+    __table_args__ = (UniqueConstraint("attempt_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
+    option_order: Mapped[list[Any]]
+    chosen_option: Mapped[int | None] = mapped_column(Integer)
+    is_correct: Mapped[bool | None] = mapped_column(Boolean)
+    answered_at: Mapped[datetime | None]
+
+
+class Certificate(Base):
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    holder_name: Mapped[str] = mapped_column(String(256))
+    average_score: Mapped[float] = mapped_column()
+    lecture_count: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ProcessedUpdate(Base):
+    """Update ids already applied: Telegram delivers at least once, we apply once."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    processed_at: Mapped[datetime]
+
+
+class MediaFile(Base):
+    """A local file already uploaded to Telegram: later sends reuse its file_id."""
+
+    __tablename__ = "media_files"
+
+    fingerprint: Mapped[str] = mapped_column(String(128), primary_key=True)
+    file_id: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime]

@@ -1,0 +1,75 @@
+"""Quiz attempts and every answer given."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import AttemptItem, QuizAttempt
+
+
+class AttemptRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, attempt_id: int) -> QuizAttempt | None:
+        return await self._session.get(QuizAttempt, attempt_id)
+
+    async def open_attempt(self, enrolment_id: int, lecture_key: str) -> QuizAttempt | None:
+        statement = select(QuizAttempt).where(
+            QuizAttempt.enrolment_id == enrolment_id,
+            QuizAttempt.lecture_key == lecture_key,
+            QuizAttempt.finished_at.is_(None),
+        )
+        return await self._session.scalar(statement)
+
+    async def last_finished(self, enrolment_id: int, lecture_key: str) -> QuizAttempt | None:
+        statement = (
+            select(QuizAttempt)
+            .where(
+                QuizAttempt.enrolment_id == enrolment_id,
+                QuizAttempt.lecture_key == lecture_key,
+                QuizAttempt.finished_at.is_not(None),
+            )
+            .order_by(QuizAttempt.finished_at.desc())
+            .limit(1)
+        )
+        return await self._session.scalar(statement)
+
+    async def finished_for_enrolment(self, enrolment_id: int) -> Sequence[QuizAttempt]:
+        statement = (
+            select(QuizAttempt)
+            .where(QuizAttempt.enrolment_id == enrolment_id, QuizAttempt.finished_at.is_not(None))
+            .order_by(QuizAttempt.finished_at, QuizAttempt.id)
+        )
+        return (await self._session.scalars(statement)).all()
+
+    async def items(self, attempt_id: int) -> Sequence[AttemptItem]:
+        statement = select(AttemptItem).where(AttemptItem.attempt_id == attempt_id).order_by(AttemptItem.position)
+        return (await self._session.scalars(statement)).all()
+
+    async def record_answer(self, item_id: int, chosen: int, correct: bool, at: object) -> bool:
+        """Store an answer unless one is stored already: a double press counts once."""
+        statement = (
+            update(AttemptItem)
+            .where(AttemptItem.id == item_id, AttemptItem.chosen_option.is_(None))
+            .values(chosen_option=chosen, is_correct=correct, answered_at=at)
+        )
+        result = await self._session.execute(statement)
+        return bool(result.rowcount)
+
+    async def finish(self, attempt_id: int, score: int, passed: bool, at: object) -> bool:
+        statement = (
+            update(QuizAttempt)
+            .where(QuizAttempt.id == attempt_id, QuizAttempt.finished_at.is_(None))
+            .values(score=score, passed=passed, finished_at=at)
+        )
+        result = await self._session.execute(statement)
+        return bool(result.rowcount)
+
+    def add(self, *rows: object) -> None:
+        self._session.add_all(rows)
+
+    async def flush(self) -> None:
+        await self._session.flush()

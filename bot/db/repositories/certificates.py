@@ -1,0 +1,22 @@
+"""Certificates issued to learners."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Certificate
+
+
+class CertificateRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def for_enrolment(self, enrolment_id: int) -> Certificate | None:
+        return await self._session.scalar(select(Certificate).where(Certificate.enrolment_id == enrolment_id))
+
+    async def by_code(self, code: str) -> Certificate | None:
+        return await self._session.scalar(select(Certificate).where(Certificate.code == code))
+
+    def add(self, certificate: Certificate) -> Certificate:
+        self._session.add(certificate)
+        return certificate

@@ -1,0 +1,133 @@
+"""Delivering a lecture chunk by chunk, with a cursor that survives restarts."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.db.models import Chunk, Lecture, LectureProgress
+from bot.db.uow import UnitOfWork
+from bot.services.clock import Clock
+from bot.services.learner_context import LearnerContext, load_context, load_current, touch
+from bot.services.views import ChunkView, LectureState, Refusal, Refused
+
+
+@dataclass(frozen=True)
+class CourseFinished:
+    """Every lecture is passed: nothing left to read."""
+
+    certificate_code: str | None
+
+
+class LessonService:
+    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def resume(self, user_id: int) -> ChunkView | CourseFinished | Refused:
+        """Where the learner left off: the chunk at the cursor of the open lecture."""
+        context = await load_current(self._uow, user_id)
+        if context is None:
+            return Refused(Refusal.NOT_ENROLLED)
+        lecture = context.current_lecture()
+        if lecture is None:
+            certificate = await self._uow.certificates.for_enrolment(context.enrolment.id)
+            return CourseFinished(certificate.code if certificate else None)
+        touch(context, self._clock.now())
+        progress = await self._progress_row(context, lecture)
+        position = max(progress.chunk_cursor, 0)
+        progress.chunk_cursor = position
+        return await self._view(context, lecture, position)
+
+    async def open_lecture(self, user_id: int, lecture_id: int) -> ChunkView | Refused:
+        """An open lecture resumes at its cursor; a passed one is re-read from the start."""
+        context = await load_current(self._uow, user_id)
+        if context is None:
+            return Refused(Refusal.NOT_ENROLLED)
+        lecture = context.lecture(lecture_id)
+        if lecture is None:
+            return Refused(Refusal.STALE)
+        state = context.state_of(lecture)
+        if state is LectureState.LOCKED:
+            return Refused(Refusal.LOCKED)
+        touch(context, self._clock.now())
+        progress = await self._progress_row(context, lecture)
+        if state is LectureState.PASSED:
+            return await self._view(context, lecture, 0, rereading=True)
+        progress.chunk_cursor = max(progress.chunk_cursor, 0)
+        return await self._view(context, lecture, progress.chunk_cursor)
+
+    async def advance(self, user_id: int, enrolment_id: int, lecture_id: int, position: int,
+                      rereading: bool = False) -> ChunkView | Refused:
+        """The learner pressed "Next" under chunk `position`: deliver the chunk after it."""
+        enrolment = await self._uow.enrolments.get(enrolment_id)
+        if enrolment is None or enrolment.user_id != user_id:
+            return Refused(Refusal.NOT_YOURS)
+        context = await load_context(self._uow, enrolment)
+        lecture = context.lecture(lecture_id)
+        if lecture is None:
+            return Refused(Refusal.STALE)
+        if context.state_of(lecture) is LectureState.LOCKED:
+            return Refused(Refusal.LOCKED)
+        chunks = await self._uow.courses.chunks(lecture.id)
+        target = position + 1
+        if target >= len(chunks):
+            return Refused(Refusal.STALE)
+        if not rereading:
+            progress = await self._progress_row(context, lecture)
+            await self._uow.session.flush()
+            # Only a press under the chunk at the cursor moves on: a double press, or an
+            # old "Next", would otherwise deliver the same chunk twice.
+            if not await self._uow.progress.move_cursor(progress.id, position, target):
+                return Refused(Refusal.STALE)
+            progress.chunk_cursor = target
+        touch(context, self._clock.now())
+        return self._chunk_view(context, lecture, chunks[target], len(chunks), rereading)
+
+    async def review(self, user_id: int, chunk_id: int) -> ChunkView | Refused:
+        """Show one chunk again (the learner follows a "review" pointer after a failed quiz)."""
+        context = await load_current(self._uow, user_id)
+        if context is None:
+            return Refused(Refusal.NOT_ENROLLED)
+        chunk = await self._uow.courses.chunk(chunk_id)
+        lecture = await self._uow.courses.lecture(chunk.lecture_id) if chunk else None
+        if chunk is None or lecture is None:
+            return Refused(Refusal.STALE)
+        version = await self._uow.courses.version(lecture.version_id)
+        if version is None or version.course_id != context.enrolment.course_id:
+            return Refused(Refusal.NOT_YOURS)
+        if context.states().get(lecture.key) is LectureState.LOCKED:
+            return Refused(Refusal.LOCKED)
+        chunks = await self._uow.courses.chunks(lecture.id)
+        return self._chunk_view(context, lecture, chunk, len(chunks), rereading=True)
+
+    async def _view(self, context: LearnerContext, lecture: Lecture, position: int,
+                    rereading: bool = False) -> ChunkView:
+        chunks = await self._uow.courses.chunks(lecture.id)
+        position = min(position, len(chunks) - 1)
+        return self._chunk_view(context, lecture, chunks[position], len(chunks), rereading)
+
+    def _chunk_view(self, context: LearnerContext, lecture: Lecture, chunk: Chunk, total: int,
+                    rereading: bool = False) -> ChunkView:
+        return ChunkView(
+            chunk_id=chunk.id,
+            enrolment_id=context.enrolment.id,
+            lecture_id=lecture.id,
+            lecture_title=lecture.title,
+            lecture_number=lecture.position + 1,
+            position=chunk.position,
+            total=total,
+            kind=chunk.kind,
+            title=chunk.title,
+            body=chunk.body,
+            source_dir=context.version.source_dir,
+            rereading=rereading,
+        )
+
+    async def _progress_row(self, context: LearnerContext, lecture: Lecture) -> LectureProgress:
+        progress = context.progress.get(lecture.key)
+        if progress is None:
+            progress = self._uow.progress.add(
+                LectureProgress(enrolment_id=context.enrolment.id, lecture_key=lecture.key,
+                                opened_at=self._clock.now())
+            )
+            context.progress[lecture.key] = progress
+        return progress

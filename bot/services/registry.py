@@ -1,0 +1,41 @@
+"""The services of one use case, built on its unit of work."""
+from __future__ import annotations
+
+import random
+from functools import cached_property
+
+from bot.db.uow import UnitOfWork
+from bot.services.clock import Clock
+from bot.services.enrolment import EnrolmentService
+from bot.services.lesson import LessonService
+from bot.services.progress import ProgressService
+from bot.services.quiz import QuizService
+from bot.services.users import UserService
+
+
+class Services:
+    def __init__(self, uow: UnitOfWork, clock: Clock, rng: random.Random, default_locale: str) -> None:
+        self.uow = uow
+        self.clock = clock
+        self._rng = rng
+        self._default_locale = default_locale
+
+    @cached_property
+    def users(self) -> UserService:
+        return UserService(self.uow, self.clock, self._default_locale)
+
+    @cached_property
+    def enrolment(self) -> EnrolmentService:
+        return EnrolmentService(self.uow, self.clock)
+
+    @cached_property
+    def lessons(self) -> LessonService:
+        return LessonService(self.uow, self.clock)
+
+    @cached_property
+    def quiz(self) -> QuizService:
+        return QuizService(self.uow, self.clock, self._rng)
+
+    @cached_property
+    def progress(self) -> ProgressService:
+        return ProgressService(self.uow)

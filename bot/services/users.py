@@ -1,0 +1,124 @@
+"""Who the learner is: their record, language and profile."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.config import SUPPORTED_LOCALES
+from bot.db.models import User
+from bot.db.uow import UnitOfWork
+from bot.services.clock import Clock
+from bot.services.views import ProfileView
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$")
+NAME_MIN, NAME_MAX = 2, 128
+
+
+class ProfileError(ValueError):
+    """The value cannot be stored; `.field` says which."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class TelegramIdentity:
+    user_id: int
+    first_name: str
+    last_name: str | None
+    username: str | None
+    language_code: str | None
+
+
+def locale_from_telegram(language_code: str | None, default: str) -> str:
+    """Telegram's `language_code` ("ru", "kk", "en-US") mapped onto our three languages."""
+    if not language_code:
+        return default
+    base = language_code.lower().replace("_", "-").split("-")[0]
+    if base == "kz":  # seen in the wild for Kazakh
+        base = "kk"
+    return base if base in SUPPORTED_LOCALES else default
+
+
+def normalize_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    if not NAME_MIN <= len(name) <= NAME_MAX or not any(char.isalpha() for char in name):
+        raise ProfileError("name")
+    if any(char in name for char in "<>@/\\") or any(char.isdigit() for char in name):
+        raise ProfileError("name")
+    return name
+
+
+def normalize_email(raw: str) -> str:
+    email = raw.strip()
+    if len(email) > 254 or not EMAIL_PATTERN.match(email):
+        raise ProfileError("email")
+    local, _, domain = email.partition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def normalize_phone(raw: str) -> str:
+    digits = "".join(char for char in raw if char.isdigit())
+    if not 7 <= len(digits) <= 15:
+        raise ProfileError("phone")
+    return "+" + digits
+
+
+class UserService:
+    def __init__(self, uow: UnitOfWork, clock: Clock, default_locale: str = "en") -> None:
+        self._uow = uow
+        self._clock = clock
+        self._default_locale = default_locale
+
+    async def seen(self, identity: TelegramIdentity) -> User:
+        """Create or refresh the user; writing to the bot again makes a blocked user active."""
+        now = self._clock.now()
+        user = await self._uow.users.get(identity.user_id)
+        if user is None:
+            return self._uow.users.add(
+                User(id=identity.user_id, first_name=identity.first_name, last_name=identity.last_name,
+                     username=identity.username, telegram_language=identity.language_code,
+                     is_active=True, created_at=now, last_seen_at=now)
+            )
+        user.first_name, user.last_name, user.username = identity.first_name, identity.last_name, identity.username
+        user.telegram_language = identity.language_code
+        user.last_seen_at = now
+        user.is_active = True
+        return user
+
+    def locale_of(self, user: User) -> str:
+        return user.locale or locale_from_telegram(user.telegram_language, self._default_locale)
+
+    async def set_locale(self, user_id: int, locale: str) -> bool:
+        user = await self._uow.users.get(user_id)
+        if user is None or locale not in SUPPORTED_LOCALES:
+            return False
+        user.locale = locale
+        return True
+
+    async def profile(self, user_id: int) -> ProfileView:
+        user = await self._uow.users.get(user_id)
+        assert user is not None
+        telegram_name = " ".join(part for part in (user.first_name, user.last_name) if part)
+        return ProfileView(user.full_name, telegram_name, user.phone, user.email)
+
+    async def await_input(self, user_id: int, field: str | None) -> None:
+        user = await self._uow.users.get(user_id)
+        if user is not None:
+            user.awaiting_input = field
+
+    async def update_profile(self, user_id: int, field: str, raw: str) -> str:
+        """Validate and store one profile field; raises ProfileError and stores nothing if invalid."""
+        normalizers = {"name": normalize_name, "email": normalize_email, "phone": normalize_phone}
+        value = normalizers[field](raw)
+        user = await self._uow.users.get(user_id)
+        assert user is not None
+        setattr(user, {"name": "full_name"}.get(field, field), value)
+        user.awaiting_input = None
+        return value
+
+    async def remember_course_link(self, user_id: int, slug: str | None) -> None:
+        user = await self._uow.users.get(user_id)
+        if user is not None:
+            user.pending_course_slug = slug

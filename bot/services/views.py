@@ -1,0 +1,179 @@
+"""Plain data the services hand to the Telegram side; no ORM rows cross this line."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+Localized = dict[str, str]
+
+
+def pick(text: Localized | None, locale: str, fallback: str = "en") -> str:
+    """The text in the learner's language, else the fallback language, else any."""
+    if not text:
+        return ""
+    return text.get(locale) or text.get(fallback) or next(iter(text.values()), "")
+
+
+class Refusal(enum.Enum):
+    """Why a press or command changed nothing; each has a short localized answer."""
+
+    NOT_ENROLLED = "not_enrolled"
+    NOT_YOURS = "not_yours"
+    STALE = "stale"
+    ALREADY_ANSWERED = "already_answered"
+    LOCKED = "locked"
+    COOLDOWN = "cooldown"
+    UNKNOWN_COURSE = "unknown_course"
+
+
+@dataclass(frozen=True)
+class Refused:
+    reason: Refusal
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CourseSummary:
+    course_id: int
+    slug: str
+    title: Localized
+
+
+@dataclass(frozen=True)
+class ChunkView:
+    chunk_id: int
+    enrolment_id: int
+    lecture_id: int
+    lecture_title: Localized
+    lecture_number: int
+    position: int
+    total: int
+    kind: str
+    title: Localized
+    body: dict[str, Any]
+    source_dir: str
+    # Re-reading a passed lecture or a reviewed chunk: "Next" does not move the cursor.
+    rereading: bool = False
+
+    @property
+    def is_last(self) -> bool:
+        return self.position == self.total - 1
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    attempt_id: int
+    position: int
+    size: int
+    lecture_title: Localized
+    text: Localized
+    options: list[Localized]  # in the order shown to this learner
+
+
+@dataclass(frozen=True)
+class AnsweredView:
+    question: QuestionView
+    chosen: int  # shown index
+    correct: int  # shown index
+    explanation: Localized
+
+    @property
+    def is_correct(self) -> bool:
+        return self.chosen == self.correct
+
+
+@dataclass(frozen=True)
+class LabView:
+    lecture_title: Localized
+    title: Localized
+    text: Localized
+    files: list[dict[str, Any]]
+    source_dir: str
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    chunk_id: int
+    title: Localized
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    attempt_id: int
+    lecture_id: int
+    lecture_title: Localized
+    score: int
+    size: int
+    pass_score: int
+    passed: bool
+    review: list[ReviewItem] = field(default_factory=list)
+    next_lecture_id: int | None = None
+    next_lecture_title: Localized | None = None
+    lab: LabView | None = None
+    retry_at: datetime | None = None
+    certificate_code: str | None = None
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    answered: AnsweredView
+    next_question: QuestionView | None
+    result: AttemptResult | None
+
+
+class LectureState(enum.Enum):
+    PASSED = "passed"
+    OPEN = "open"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True)
+class LectureStatus:
+    lecture_id: int
+    number: int
+    week: int
+    title: Localized
+    state: LectureState
+    best_score: int | None
+    size: int
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    course_title: Localized
+    lectures: list[LectureStatus]
+    certificate_code: str | None
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for lecture in self.lectures if lecture.state is LectureState.PASSED)
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    lecture_number: int
+    lecture_title: Localized
+    score: int
+    size: int
+    passed: bool
+    started_at: datetime
+    finished_at: datetime
+
+
+@dataclass(frozen=True)
+class PassportView:
+    title: Localized
+    passport: dict[str, Any]
+    lecture_count: int
+    quiz_size: int
+    pass_score: int
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    full_name: str | None
+    telegram_name: str
+    phone: str | None
+    email: str | None

@@ -1,0 +1,80 @@
+"""Per-update plumbing: one unit of work, applied once, for a known user, in their language."""
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import Chat, TelegramObject, Update, User as TelegramUser
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n.middleware import I18nMiddleware
+
+from bot.db.uow import UnitOfWorkFactory
+from bot.services.clock import Clock
+from bot.services.registry import Services
+from bot.services.users import TelegramIdentity
+from bot.telegram.media import MediaResolver
+from bot.telegram.presenter import Presenter
+
+log = logging.getLogger(__name__)
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class UnitOfWorkMiddleware(BaseMiddleware):
+    """Opens the update's unit of work, skips re-delivered updates, commits once at the end.
+
+    The update id is claimed in the same transaction as the handler's writes: if the
+    process dies before the commit, the re-delivered update is applied then, once.
+    """
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, rng: random.Random,
+                 default_locale: str, public_base_url: str) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+        self._rng = rng
+        self._default_locale = default_locale
+        self._public_base_url = public_base_url
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        async with self._uow_factory() as uow:
+            if not await uow.updates.claim(event.update_id, self._clock.now()):
+                log.info("update %s was applied before; skipping the re-delivery", event.update_id)
+                return None
+            services = Services(uow, self._clock, self._rng, self._default_locale)
+            data["uow"] = uow
+            data["services"] = services
+            telegram_user: TelegramUser | None = data.get("event_from_user")
+            if telegram_user is not None and not telegram_user.is_bot:
+                user = await services.users.seen(
+                    TelegramIdentity(telegram_user.id, telegram_user.first_name, telegram_user.last_name,
+                                     telegram_user.username, telegram_user.language_code)
+                )
+                data["user"] = user
+                data["locale"] = services.users.locale_of(user)
+            chat: Chat | None = data.get("event_chat")
+            if chat is not None:
+                data["presenter"] = Presenter(data["bot"], chat.id, data.get("locale", self._default_locale),
+                                              MediaResolver(uow, self._clock), self._public_base_url)
+            try:
+                result = await handler(event, data)
+            except Exception:
+                await uow.rollback()
+                raise
+            await uow.commit()
+            return result
+
+
+class UserLocaleMiddleware(I18nMiddleware):
+    """The learner's chosen language, else Telegram's language_code, else the default."""
+
+    def __init__(self, i18n: I18n, default_locale: str) -> None:
+        super().__init__(i18n)
+        self._default_locale = default_locale
+
+    async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
+        # Resolved by UnitOfWorkMiddleware while the user row is at hand; an error
+        # handler runs after a rollback and must not touch expired rows.
+        return str(data.get("locale") or self._default_locale)

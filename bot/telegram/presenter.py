@@ -1,0 +1,95 @@
+"""Sending what the services decided: chunks, questions, results, labs."""
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message
+
+from bot.services.certificates import certificate_url
+from bot.services.views import AnswerOutcome, AttemptResult, ChunkView, LabView, QuestionView
+from bot.telegram import keyboards, texts
+from bot.telegram.media import MediaResolver
+
+log = logging.getLogger(__name__)
+
+
+class Presenter:
+    """Renders service views into one chat, in one locale."""
+
+    def __init__(self, bot: Bot, chat_id: int, locale: str, media: MediaResolver, public_base_url: str) -> None:
+        self.bot = bot
+        self.chat_id = chat_id
+        self.locale = locale
+        self._media = media
+        self._public_base_url = public_base_url
+
+    async def text(self, text: str, markup: object | None = None) -> Message:
+        return await self.bot.send_message(self.chat_id, text, reply_markup=markup)  # type: ignore[arg-type]
+
+    async def chunk(self, chunk: ChunkView) -> Message:
+        markup = keyboards.chunk_keyboard(chunk, self.locale)
+        text = texts.chunk_text(chunk, self.locale)
+        if chunk.kind in ("video", "file"):
+            source = chunk.body["video"] if chunk.kind == "video" else chunk.body["file"]
+            media = await self._media.resolve(source, chunk.source_dir)
+            send = self.bot.send_video if chunk.kind == "video" else self.bot.send_document
+            sent = await send(self.chat_id, media, caption=text, reply_markup=markup)
+            if isinstance(media, FSInputFile):
+                await self._media.remember(source, chunk.source_dir, sent)
+            return sent
+        return await self.text(text, markup)
+
+    async def question(self, question: QuestionView) -> Message:
+        return await self.text(texts.question_text(question, self.locale), keyboards.answer_keyboard(question))
+
+    async def answered(self, message: Message | None, outcome: AnswerOutcome) -> None:
+        """Show the verdict in place of the question, then what comes next."""
+        if message is not None:
+            await self.edit(message, texts.answered_text(outcome.answered, self.locale), None)
+        if outcome.next_question is not None:
+            await self.question(outcome.next_question)
+        if outcome.result is not None:
+            await self.result(outcome.result)
+
+    async def result(self, result: AttemptResult) -> None:
+        await self.text(texts.result_text(result, self.locale), keyboards.result_keyboard(result, self.locale))
+        if result.lab is not None:
+            await self.lab(result.lab)
+        if result.certificate_code is not None:
+            await self.certificate(result.certificate_code)
+
+    async def lab(self, lab: LabView) -> None:
+        await self.text(texts.lab_text(lab, self.locale))
+        for source in lab.files:
+            media = await self._media.resolve(source, lab.source_dir)
+            sent = await self.bot.send_document(self.chat_id, media)
+            if isinstance(media, FSInputFile):
+                await self._media.remember(source, lab.source_dir, sent)
+
+    async def certificate(self, code: str) -> None:
+        await self.text(texts.certificate_text(code, certificate_url(self._public_base_url, code)))
+
+    async def edit(self, message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
+        """Edit a message's text or caption; an edit that changes nothing is not an error."""
+        try:
+            if message.text is not None:
+                await self.bot.edit_message_text(text=text, chat_id=self.chat_id, message_id=message.message_id,
+                                                 reply_markup=markup)
+            else:
+                await self.bot.edit_message_caption(caption=text, chat_id=self.chat_id,
+                                                    message_id=message.message_id, reply_markup=markup)
+        except TelegramBadRequest as error:
+            if "not modified" not in error.message:
+                raise
+
+    async def drop_buttons(self, message: Message | None) -> None:
+        """Remove the buttons a learner has used, so old ones cannot be pressed again."""
+        if message is None or message.reply_markup is None:
+            return
+        try:
+            await self.bot.edit_message_reply_markup(chat_id=self.chat_id, message_id=message.message_id,
+                                                     reply_markup=None)
+        except TelegramBadRequest as error:
+            log.debug("could not remove buttons of message %s: %s", message.message_id, error.message)

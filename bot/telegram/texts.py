@@ -1,0 +1,200 @@
+"""Texts the learner reads, composed from service views in the current gettext locale."""
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from aiogram.utils.i18n import gettext as _
+from babel.dates import format_datetime
+
+from bot.services.views import (
+    AnsweredView,
+    AttemptResult,
+    AttemptRow,
+    ChunkView,
+    LabView,
+    LectureState,
+    PassportView,
+    ProfileView,
+    ProgressView,
+    QuestionView,
+    Refusal,
+    Refused,
+    pick,
+)
+from bot.telegram.keyboards import OPTION_LETTERS
+
+STATE_MARKS = {LectureState.PASSED: "✅", LectureState.OPEN: "📖", LectureState.LOCKED: "🔒"}
+
+
+def refusal_text(refused: Refused, locale: str) -> str:
+    """A short answer (fits a callback answer's 200 characters) for a press that changed nothing."""
+    reason = refused.reason
+    if reason is Refusal.NOT_ENROLLED:
+        return _("You are not enrolled in a course yet. Send /start to begin.")
+    if reason is Refusal.NOT_YOURS:
+        return _("This button belongs to someone else's lesson.")
+    if reason is Refusal.ALREADY_ANSWERED:
+        return _("You have already answered this question.")
+    if reason is Refusal.LOCKED:
+        return _("This is still locked: finish the lecture before it first.")
+    if reason is Refusal.COOLDOWN and refused.until is not None:
+        return _("You can retake this quiz from {moment}.").format(moment=format_moment(refused.until, locale))
+    if reason is Refusal.UNKNOWN_COURSE:
+        return _("There is no such course. Send /start to see the courses on offer.")
+    return _("This button is out of date. Send /lesson to continue where you stopped.")
+
+
+def format_moment(moment: datetime, locale: str) -> str:
+    return format_datetime(moment, "d MMM yyyy, HH:mm", tzinfo=moment.tzinfo, locale=locale)
+
+
+def chunk_header(chunk: ChunkView, locale: str) -> str:
+    return _("<b>Lecture {number}. {lecture}</b> · part {part} of {total}").format(
+        number=chunk.lecture_number, lecture=pick(chunk.lecture_title, locale),
+        part=chunk.position + 1, total=chunk.total,
+    )
+
+
+def chunk_text(chunk: ChunkView, locale: str) -> str:
+    """Message text (or caption, for media) of a chunk."""
+    header = chunk_header(chunk, locale)
+    title = f"<b>{pick(chunk.title, locale)}</b>"
+    body = chunk.body
+    if chunk.kind == "text":
+        return f"{header}\n\n{title}\n\n{pick(body.get('text'), locale)}"
+    if chunk.kind in ("video", "file"):
+        caption = pick(body.get("caption"), locale)
+        return f"{header}\n\n{title}" + (f"\n\n{caption}" if caption else "")
+    if chunk.kind == "link":
+        url = escape(body["url"])
+        return f"{header}\n\n{title}\n\n{pick(body.get('text'), locale)}\n\n<a href=\"{url}\">{url}</a>"
+    if chunk.kind == "self_check":
+        options = "\n".join(f"{OPTION_LETTERS[index]}. {pick(option['text'], locale)}"
+                            for index, option in enumerate(body.get("options", [])))
+        prompt = _("Check yourself (not graded):")
+        return f"{header}\n\n{title}\n\n<i>{prompt}</i>\n{pick(body.get('question'), locale)}\n\n{options}"
+    return f"{header}\n\n{title}"
+
+
+def self_check_feedback(chunk: ChunkView, chosen: int, locale: str) -> tuple[str, str]:
+    """(short callback answer, explanation block appended to the message)."""
+    options = chunk.body.get("options", [])
+    right = next(index for index, option in enumerate(options) if option.get("correct"))
+    short = _("✅ Right!") if chosen == right else _("❌ Not quite.")
+    verdict = (_("✅ Right: {letter}.") if chosen == right else _("❌ You chose {chosen}; the right answer is {letter}.")
+               ).format(letter=OPTION_LETTERS[right], chosen=OPTION_LETTERS[chosen])
+    return short, f"{verdict}\n<i>{pick(chunk.body.get('explanation'), locale)}</i>"
+
+
+def question_text(question: QuestionView, locale: str) -> str:
+    header = _("<b>Quiz · {lecture}</b>\nQuestion {number} of {total}").format(
+        lecture=pick(question.lecture_title, locale), number=question.position + 1, total=question.size,
+    )
+    options = "\n".join(f"{OPTION_LETTERS[index]}. {pick(option, locale)}"
+                        for index, option in enumerate(question.options))
+    return f"{header}\n\n{pick(question.text, locale)}\n\n{options}"
+
+
+def answered_text(answered: AnsweredView, locale: str) -> str:
+    question = answered.question
+    lines = []
+    for index, option in enumerate(question.options):
+        mark = "✅" if index == answered.correct else ("❌" if index == answered.chosen else "▫️")
+        lines.append(f"{mark} {OPTION_LETTERS[index]}. {pick(option, locale)}")
+    header = _("<b>Quiz · {lecture}</b>\nQuestion {number} of {total}").format(
+        lecture=pick(question.lecture_title, locale), number=question.position + 1, total=question.size,
+    )
+    if answered.is_correct:
+        verdict = _("✅ Correct!")
+    else:
+        verdict = _("❌ Not quite: the right answer is {letter}.").format(letter=OPTION_LETTERS[answered.correct])
+    options = "\n".join(lines)
+    explanation = pick(answered.explanation, locale)
+    return f"{header}\n\n{pick(question.text, locale)}\n\n{options}\n\n<b>{verdict}</b>\n<i>{explanation}</i>"
+
+
+def score_sentence(score: int, size: int) -> str:
+    return _("You answered {score} of {total} question correctly.",
+             "You answered {score} of {total} questions correctly.", size).format(score=score, total=size)
+
+
+def grade_sentence(score: int, size: int, pass_score: int) -> str:
+    """The seed course's graded words: the closer to full marks, the warmer."""
+    if score == size:
+        return _("Excellent — a perfect result!")
+    if score > pass_score:
+        return _("Well done — a strong result.")
+    if score == pass_score:
+        return _("You are very close — keep going!")
+    if score == pass_score - 1:
+        return _("Almost there: one more correct answer and you pass.")
+    return _("Not enough yet: review the lecture and try again.")
+
+
+def result_text(result: AttemptResult, locale: str) -> str:
+    lines = [
+        _("<b>Quiz result · {lecture}</b>").format(lecture=pick(result.lecture_title, locale)),
+        score_sentence(result.score, result.size),
+        grade_sentence(result.score, result.size, result.pass_score),
+        "",
+    ]
+    if result.passed and result.next_lecture_title is not None:
+        lines.append(_("🔓 The next lecture is open: {title}.").format(title=pick(result.next_lecture_title, locale)))
+    elif result.passed:
+        lines.append(_("🔓 That was the last lecture of the course."))
+    else:
+        lines.append(_("To pass you need {needed} of {total}.", "To pass you need {needed} of {total}.",
+                       result.size).format(needed=result.pass_score, total=result.size))
+        if result.review:
+            lines.append(_("Review these parts of the lecture, then retake the quiz:"))
+            lines.extend(f"• {pick(item.title, locale)}" for item in result.review)
+        if result.retry_at is not None:
+            lines.append(_("You can retake the quiz from {moment}.").format(
+                moment=format_moment(result.retry_at, locale)))
+    return "\n".join(lines)
+
+
+def lab_text(lab: LabView, locale: str) -> str:
+    return _("🧪 <b>Laboratory work for “{lecture}” is open</b>").format(lecture=pick(lab.lecture_title, locale)) + (
+        f"\n\n<b>{pick(lab.title, locale)}</b>\n\n{pick(lab.text, locale)}"
+    )
+
+
+def certificate_text(code: str, url: str) -> str:
+    return _("🎓 <b>Congratulations! You have passed every lecture of the course.</b>\n\n"
+             "Your certificate code: <code>{code}</code>\nAnyone can check it here: {url}").format(code=code, url=url)
+
+
+def progress_text(progress: ProgressView, locale: str, certificate_url: str | None) -> str:
+    total = len(progress.lectures)
+    bar = "".join("🟩" if lecture.state is LectureState.PASSED else
+                  ("🟨" if lecture.state is LectureState.OPEN else "⬜") for lecture in progress.lectures)
+    lines = [
+        _("<b>Your progress · {course}</b>").format(course=pick(progress.course_title, locale)),
+        f"{bar}  {progress.passed}/{total}",
+        _("Passed {passed} of {total} lecture.", "Passed {passed} of {total} lectures.", total).format(
+            passed=progress.passed, total=total),
+        "",
+    ]
+    for lecture in progress.lectures:
+        score = f" · {lecture.best_score}/{lecture.size}" if lecture.best_score is not None else ""
+        lines.append(f"{STATE_MARKS[lecture.state]} {lecture.number}. {pick(lecture.title, locale)}{score}")
+    lines.append("")
+    lines.append(_("✅ passed · 📖 open · 🔒 locked"))
+    if certificate_url:
+        lines.append(_("🎓 Certificate: {url}").format(url=certificate_url))
+    return "\n".join(lines)
+
+
+def results_text(rows: list[AttemptRow], locale: str) -> str:
+    if not rows:
+        return _("You have not finished any quiz yet. Send /lesson to continue.")
+    lines = [_("<b>Your quiz attempts</b>")]
+    for row in rows:
+        minutes, seconds = divmod(int((row.finished_at - row.started_at).total_seconds()), 60)
+        mark = "✅" if row.passed else "❌"
+        lines.append(_("{mark} Lecture {number}. {title}: {score}/{total} · {moment} · {minutes}:{seconds:02d}").format(
+            mark=mark, number=row.lecture_number, title=pick(row.lecture_title, locale), score=row.score,
+            total=row.size, moment=format_moment(row.finished_at, locale), minutes=minutes, seconds=seconds))
+    return "\n".join(lines)

@@ -1,0 +1,85 @@
+"""Texts about the course as a whole and the learner's account: passport, help, profile."""
+from __future__ import annotations
+
+from html import escape
+
+from aiogram.utils.i18n import gettext as _
+
+from bot.services.views import PassportView, ProfileView, pick
+
+
+def passport_text(view: PassportView, locale: str) -> str:
+    passport = view.passport
+    authors = ", ".join(
+        pick(author["name"], locale) + (f" ({pick(author['affiliation'], locale)})" if author.get("affiliation") else "")
+        for author in passport.get("authors", [])
+    )
+    hours = int(passport.get("workload_hours", 0))
+    lines = [
+        f"📘 <b>{pick(view.title, locale)}</b>",
+        "",
+        pick(passport.get("abstract"), locale),
+        "",
+        _("<b>Authors:</b> {authors}").format(authors=authors),
+        _("<b>Format:</b> {format}").format(format=pick(passport.get("format"), locale)),
+        _("<b>Workload:</b> {hours} hour", "<b>Workload:</b> {hours} hours", hours).format(hours=hours),
+        _("<b>Prerequisites:</b> {text}").format(text=pick(passport.get("prerequisites"), locale)),
+        _("<b>Assessment:</b> each lecture ends with a quiz of {size} questions; {needed} correct answers open the next lecture.").format(
+            size=view.quiz_size, needed=view.pass_score),
+        "",
+        _("<b>Weekly structure</b>"),
+    ]
+    for week in passport.get("weeks", []):
+        lines.append(_("Week {number}: {title}").format(number=week["number"], title=pick(week["title"], locale)))
+        summary = pick(week.get("summary"), locale)
+        if summary:
+            lines.append(f"   <i>{summary}</i>")
+    return "\n".join(lines)
+
+
+def help_text() -> str:
+    return "\n".join([
+        _("<b>What I can do</b>"),
+        _("/lesson — continue the lecture where you stopped"),
+        _("/progress — lectures passed, open and locked"),
+        _("/results — your quiz attempts"),
+        _("/course — the course passport"),
+        _("/profile — your name, phone and email"),
+        _("/language — change the language"),
+        _("/start — choose a course"),
+        _("/help — this list"),
+    ])
+
+
+def command_descriptions() -> dict[str, str]:
+    """The command menu, in the current locale (registered once per language)."""
+    return {
+        "lesson": _("Continue the lecture"),
+        "progress": _("My progress"),
+        "results": _("My quiz results"),
+        "course": _("About the course"),
+        "profile": _("My profile"),
+        "language": _("Change language"),
+        "help": _("Help"),
+        "start": _("Choose a course"),
+    }
+
+
+def profile_text(view: ProfileView) -> str:
+    missing = _("not set")
+    return "\n".join([
+        _("<b>Your profile</b>"),
+        _("Name: {name}").format(name=escape(view.full_name or view.telegram_name or missing)),
+        _("Phone: {phone}").format(phone=escape(view.phone or missing)),
+        _("Email: {email}").format(email=escape(view.email or missing)),
+        "",
+        _("The name is printed on your certificate."),
+    ])
+
+
+def profile_error_text(field: str) -> str:
+    if field == "name":
+        return _("That does not look like a name. Send your full name in letters (2 to 128 characters), or press Cancel.")
+    if field == "email":
+        return _("That does not look like an email address (for example, name@example.com). Try again, or press Cancel.")
+    return _("That does not look like a phone number. Use the button below to share it.")

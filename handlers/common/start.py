@@ -1,0 +1,113 @@
+"""/start, deep links, language choice and enrolment."""
+from __future__ import annotations
+
+import logging
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.db.models import User
+from bot.services.registry import Services
+from bot.services.lesson import CourseFinished
+from bot.services.views import ChunkView, Refusal, Refused, pick
+from handlers.learner.flow import deliver_step
+from bot.telegram import keyboards, texts
+from bot.telegram.callbacks import EnrolCb, LanguageCb
+from bot.telegram.presenter import Presenter
+
+router = Router(name=__name__)
+log = logging.getLogger(__name__)
+
+# Shown before we know the learner's language, so it speaks all three.
+LANGUAGE_PROMPT = "Тілді таңдаңыз · Выберите язык · Choose your language"
+SLUG_CHARACTERS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+@router.message(CommandStart(), F.chat.type == "private")
+async def start(message: Message, command: CommandObject, user: User, services: Services,
+                presenter: Presenter, locale: str) -> None:
+    payload = (command.args or "").strip()
+    if payload:
+        if len(payload) > 64 or not set(payload) <= SLUG_CHARACTERS or await services.enrolment.find_by_slug(payload) is None:
+            await presenter.text(_("There is no course “{slug}”. Here is what is on offer.").format(slug=payload[:64]))
+            payload = ""
+        await services.users.remember_course_link(user.id, payload or None)
+    if user.locale is None:
+        await presenter.text(LANGUAGE_PROMPT, keyboards.language_keyboard(locale))
+        return
+    await offer_or_enrol(user, services, presenter)
+
+
+@router.message(Command("language"))
+async def choose_language(message: Message, presenter: Presenter, locale: str) -> None:
+    await presenter.text(_("Choose your language:"), keyboards.language_keyboard(locale))
+
+
+@router.callback_query(LanguageCb.filter())
+async def language_chosen(query: CallbackQuery, callback_data: LanguageCb, user: User, services: Services,
+                          presenter: Presenter, i18n: I18n) -> None:
+    first_choice = user.locale is None
+    if not await services.users.set_locale(user.id, callback_data.code):
+        await query.answer(texts.refusal_text(Refused(Refusal.STALE), presenter.locale))
+        return
+    presenter.locale = callback_data.code
+    with i18n.use_locale(callback_data.code):
+        await query.answer(_("Language: English"))
+        await services.uow.commit()
+        await presenter.drop_buttons(query.message if isinstance(query.message, Message) else None)
+        if first_choice or not await services.enrolment.is_enrolled(user.id):
+            await offer_or_enrol(user, services, presenter)
+        else:
+            await presenter.text(_("Done. I will speak English from now on. Send /lesson to continue."))
+
+
+async def offer_or_enrol(user: User, services: Services, presenter: Presenter) -> None:
+    """Enrol through a remembered deep link, the only course, or offer the list."""
+    slug = user.pending_course_slug
+    if slug:
+        await services.users.remember_course_link(user.id, None)
+        course = await services.enrolment.find_by_slug(slug)
+        if course is not None:
+            await enrol_and_begin(user, course.course_id, services, presenter)
+            return
+    current = await services.lessons.resume(user.id)
+    if isinstance(current, (ChunkView, CourseFinished)):
+        await presenter.text(_("Welcome back! Here is where you stopped."))
+        await deliver_step(user.id, current, services, presenter)
+        return
+    courses = await services.enrolment.published_courses()
+    if not courses:
+        await presenter.text(_("There are no courses yet. Please come back later."))
+        return
+    if len(courses) == 1:
+        await enrol_and_begin(user, courses[0].course_id, services, presenter)
+        return
+    await presenter.text(_("Choose a course:"), keyboards.course_list_keyboard(courses, presenter.locale))
+
+
+@router.callback_query(EnrolCb.filter())
+async def course_chosen(query: CallbackQuery, callback_data: EnrolCb, user: User, services: Services,
+                        presenter: Presenter) -> None:
+    await query.answer()
+    await presenter.drop_buttons(query.message if isinstance(query.message, Message) else None)
+    await enrol_and_begin(user, callback_data.course_id, services, presenter)
+
+
+async def enrol_and_begin(user: User, course_id: int, services: Services, presenter: Presenter) -> None:
+    enrolled = await services.enrolment.enrol(user.id, course_id)
+    if isinstance(enrolled, Refused):
+        await presenter.text(texts.refusal_text(enrolled, presenter.locale))
+        return
+    title = pick(enrolled.course.title, presenter.locale)
+    if enrolled.is_new:
+        await presenter.text(_("🎉 You are enrolled in “{course}”.\n\nLectures come in short parts: read one, press "
+                               "“Next”. After the last part there is a short quiz. Send /help to see all commands."
+                               ).format(course=title))
+    else:
+        await presenter.text(_("You are already enrolled in “{course}”. Let us continue.").format(course=title))
+    step = await services.lessons.resume(user.id)
+    await services.uow.commit()
+    await deliver_step(user.id, step, services, presenter)

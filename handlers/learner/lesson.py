@@ -1,0 +1,85 @@
+"""Reading a lecture: /lesson, "Next", re-reading, reviewing and self-check steps."""
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from bot.db.models import User
+from bot.services.registry import Services
+from bot.services.views import Refusal, Refused
+from bot.telegram import texts
+from bot.telegram.callbacks import NextChunkCb, OpenLectureCb, ReviewCb, SelfCheckCb
+from bot.telegram.presenter import Presenter
+from handlers.learner.flow import deliver_step
+
+router = Router(name=__name__)
+
+
+def _message(query: CallbackQuery) -> Message | None:
+    return query.message if isinstance(query.message, Message) else None
+
+
+@router.message(Command("lesson"))
+async def lesson(message: Message, user: User, services: Services, presenter: Presenter) -> None:
+    step = await services.lessons.resume(user.id)
+    await deliver_step(user.id, step, services, presenter)
+
+
+@router.callback_query(NextChunkCb.filter())
+async def next_chunk(query: CallbackQuery, callback_data: NextChunkCb, user: User, services: Services,
+                     presenter: Presenter) -> None:
+    step = await services.lessons.advance(user.id, callback_data.e, callback_data.l, callback_data.p,
+                                          rereading=bool(callback_data.r))
+    if isinstance(step, Refused):
+        await query.answer(texts.refusal_text(step, presenter.locale))
+        return
+    await services.uow.commit()
+    await query.answer()
+    await presenter.drop_buttons(_message(query))
+    await presenter.chunk(step)
+
+
+@router.callback_query(OpenLectureCb.filter())
+async def open_lecture(query: CallbackQuery, callback_data: OpenLectureCb, user: User, services: Services,
+                       presenter: Presenter) -> None:
+    step = await services.lessons.open_lecture(user.id, callback_data.l)
+    if isinstance(step, Refused):
+        await query.answer(texts.refusal_text(step, presenter.locale))
+        return
+    await query.answer()
+    await presenter.drop_buttons(_message(query))
+    await deliver_step(user.id, step, services, presenter)
+
+
+@router.callback_query(ReviewCb.filter())
+async def review(query: CallbackQuery, callback_data: ReviewCb, user: User, services: Services,
+                 presenter: Presenter) -> None:
+    step = await services.lessons.review(user.id, callback_data.c)
+    if isinstance(step, Refused):
+        await query.answer(texts.refusal_text(step, presenter.locale))
+        return
+    await services.uow.commit()
+    await query.answer()
+    await presenter.chunk(step)
+
+
+@router.callback_query(SelfCheckCb.filter())
+async def self_check(query: CallbackQuery, callback_data: SelfCheckCb, user: User, services: Services,
+                     presenter: Presenter) -> None:
+    chunk = await services.lessons.review(user.id, callback_data.c)
+    options = chunk.body.get("options", []) if not isinstance(chunk, Refused) else []
+    if isinstance(chunk, Refused) or chunk.kind != "self_check" or not 0 <= callback_data.o < len(options):
+        await query.answer(texts.refusal_text(chunk if isinstance(chunk, Refused) else Refused(Refusal.STALE),
+                                              presenter.locale))
+        return
+    short, feedback = texts.self_check_feedback(chunk, callback_data.o, presenter.locale)
+    await query.answer(short)
+    message = _message(query)
+    if message is None:
+        return
+    # Keep the learner's "Next" button; only the answer buttons go.
+    kept = [row for row in (message.reply_markup.inline_keyboard if message.reply_markup else [])
+            if not any((button.callback_data or "").startswith(SelfCheckCb.__prefix__) for button in row)]
+    text = texts.chunk_text(chunk, presenter.locale) + "\n\n" + feedback
+    await presenter.edit(message, text, InlineKeyboardMarkup(inline_keyboard=kept) if kept else None)

@@ -1,0 +1,88 @@
+"""/profile: name, phone (contact-share button) and email, validated before they are stored."""
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.utils.i18n import gettext as _
+
+from bot.db.models import User
+from bot.services.registry import Services
+from bot.services.users import ProfileError
+from bot.telegram import keyboards
+from bot.telegram.callbacks import ProfileCb
+from bot.telegram.presenter import Presenter
+from bot.telegram.texts_account import profile_error_text, profile_text
+
+router = Router(name=__name__)
+
+
+async def _show(user: User, services: Services, presenter: Presenter) -> None:
+    await presenter.text(profile_text(await services.users.profile(user.id)), keyboards.profile_keyboard())
+
+
+@router.message(Command("profile"))
+async def profile(message: Message, user: User, services: Services, presenter: Presenter) -> None:
+    await services.users.await_input(user.id, None)
+    await _show(user, services, presenter)
+
+
+@router.callback_query(ProfileCb.filter())
+async def profile_action(query: CallbackQuery, callback_data: ProfileCb, user: User, services: Services,
+                         presenter: Presenter) -> None:
+    await query.answer()
+    action = callback_data.action
+    if action == "name":
+        await services.users.await_input(user.id, "name")
+        await presenter.text(_("Send your full name as it should appear on your certificate."),
+                             keyboards.cancel_keyboard())
+    elif action == "email":
+        await services.users.await_input(user.id, "email")
+        await presenter.text(_("Send your email address."), keyboards.cancel_keyboard())
+    elif action == "phone":
+        await services.users.await_input(user.id, "phone")
+        await presenter.text(_("Press the button below to share your phone number."),
+                             keyboards.contact_request_keyboard())
+    else:
+        await services.users.await_input(user.id, None)
+        await presenter.text(_("Cancelled. Nothing was changed."), ReplyKeyboardRemove())
+
+
+@router.message(F.contact, F.chat.type == "private")
+async def contact_shared(message: Message, user: User, services: Services, presenter: Presenter) -> None:
+    assert message.contact is not None
+    if message.contact.user_id != user.id:
+        await presenter.text(_("Please share your own number with the button below."),
+                             keyboards.contact_request_keyboard())
+        return
+    try:
+        await services.users.update_profile(user.id, "phone", message.contact.phone_number)
+    except ProfileError as error:
+        await presenter.text(profile_error_text(error.field), keyboards.contact_request_keyboard())
+        return
+    await presenter.text(_("Phone number saved."), ReplyKeyboardRemove())
+    await _show(user, services, presenter)
+
+
+async def _awaiting_input(message: Message, user: User | None = None) -> bool:
+    return user is not None and user.awaiting_input is not None and message.text is not None
+
+
+@router.message(F.chat.type == "private", _awaiting_input)
+async def profile_input(message: Message, user: User, services: Services, presenter: Presenter) -> None:
+    assert message.text is not None and user.awaiting_input is not None
+    field = user.awaiting_input
+    if message.text.strip() in {_("Cancel"), "/cancel"}:
+        await services.users.await_input(user.id, None)
+        await presenter.text(_("Cancelled. Nothing was changed."), ReplyKeyboardRemove())
+        return
+    if field == "phone":
+        await presenter.text(profile_error_text("phone"), keyboards.contact_request_keyboard())
+        return
+    try:
+        await services.users.update_profile(user.id, field, message.text)
+    except ProfileError as error:
+        await presenter.text(profile_error_text(error.field), keyboards.cancel_keyboard())
+        return
+    await presenter.text(_("Saved."))
+    await _show(user, services, presenter)

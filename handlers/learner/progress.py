@@ -1,0 +1,45 @@
+"""Where the learner stands: /progress, /results, /course."""
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import Message
+
+from bot.db.models import User
+from bot.services.certificates import certificate_url
+from bot.services.registry import Services
+from bot.services.views import Refused
+from bot.telegram import texts
+from bot.telegram.presenter import Presenter
+from bot.telegram.texts_account import passport_text
+
+router = Router(name=__name__)
+
+
+@router.message(Command("progress"))
+async def progress(message: Message, user: User, services: Services, presenter: Presenter,
+                   public_base_url: str) -> None:
+    view = await services.progress.overview(user.id)
+    if isinstance(view, Refused):
+        await presenter.text(texts.refusal_text(view, presenter.locale))
+        return
+    url = certificate_url(public_base_url, view.certificate_code) if view.certificate_code else None
+    await presenter.text(texts.progress_text(view, presenter.locale, url))
+
+
+@router.message(Command("results"))
+async def results(message: Message, user: User, services: Services, presenter: Presenter) -> None:
+    rows = await services.progress.results(user.id)
+    if isinstance(rows, Refused):
+        await presenter.text(texts.refusal_text(rows, presenter.locale))
+        return
+    await presenter.text(texts.results_text(rows, presenter.locale))
+
+
+@router.message(Command("course"))
+async def course(message: Message, user: User, services: Services, presenter: Presenter) -> None:
+    view = await services.progress.passport(user.id)
+    if isinstance(view, Refused):
+        await presenter.text(texts.refusal_text(view, presenter.locale))
+        return
+    await presenter.text(passport_text(view, presenter.locale))

@@ -1,0 +1,42 @@
+"""Taking a quiz: start or resume an attempt, answer questions one at a time."""
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.db.models import User
+from bot.services.registry import Services
+from bot.services.views import Refused
+from bot.telegram import texts
+from bot.telegram.callbacks import AnswerCb, StartQuizCb
+from bot.telegram.presenter import Presenter
+
+router = Router(name=__name__)
+
+
+@router.callback_query(StartQuizCb.filter())
+async def start_quiz(query: CallbackQuery, callback_data: StartQuizCb, user: User, services: Services,
+                     presenter: Presenter) -> None:
+    question = await services.quiz.start(user.id, callback_data.l)
+    if isinstance(question, Refused):
+        await query.answer(texts.refusal_text(question, presenter.locale), show_alert=True)
+        return
+    await services.uow.commit()
+    await query.answer()
+    await presenter.drop_buttons(query.message if isinstance(query.message, Message) else None)
+    await presenter.question(question)
+
+
+@router.callback_query(AnswerCb.filter())
+async def answer(query: CallbackQuery, callback_data: AnswerCb, user: User, services: Services,
+                 presenter: Presenter) -> None:
+    outcome = await services.quiz.answer(user.id, callback_data.a, callback_data.p, callback_data.o)
+    if isinstance(outcome, Refused):
+        await query.answer(texts.refusal_text(outcome, presenter.locale))
+        return
+    # The answer and any unlock are stored before anything is sent: a failed send
+    # must not lose them, and SQLite's write lock should not wait on the network.
+    await services.uow.commit()
+    await query.answer(_("✅ Correct!") if outcome.answered.is_correct else _("❌ Not quite."))
+    await presenter.answered(query.message if isinstance(query.message, Message) else None, outcome)

@@ -1,0 +1,128 @@
+"""Assembling the sandbox: ``create_app(state)`` and the ``Sandbox`` server for tests."""
+
+from __future__ import annotations
+
+import socket
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from sandbox import botapi, controlapi, userapi
+from sandbox.botapi import STATE_KEY
+from sandbox.clock import SandboxClock
+from sandbox.state import DEFAULT_TOKEN, SandboxState
+from sandbox.webhook import webhook_ctx
+
+if TYPE_CHECKING:  # aiogram takes seconds to import; the server itself does not need it
+    from aiogram.client.telegram import TelegramAPIServer
+
+
+async def _index(request: web.Request) -> web.Response:
+    state = request.app[STATE_KEY]
+    return web.json_response(
+        {
+            "sandbox": "Talimger Bot API sandbox",
+            "bot": state.bot.get_me(),
+            "api_base": f"{request.scheme}://{request.host}",
+            "user_api": "/sandbox/api",
+        }
+    )
+
+
+def create_app(state: SandboxState | None = None) -> web.Application:
+    """The sandbox as an aiohttp application (Bot API + user API + controls)."""
+    state = state or SandboxState()
+    app = web.Application(
+        # Room for 50 MB uploads plus multipart overhead; bigger bodies get 413.
+        client_max_size=state.settings.max_upload_bytes + 2 * 1024 * 1024,
+        middlewares=[userapi.user_errors],
+    )
+    app[STATE_KEY] = state
+    botapi.add_routes(app)
+    userapi.add_routes(app)
+    controlapi.add_routes(app)
+    app.router.add_get("/", _index)
+    app.cleanup_ctx.append(webhook_ctx)
+
+    async def on_shutdown(_: web.Application) -> None:
+        state.shutdown()
+
+    app.on_shutdown.append(on_shutdown)
+    return app
+
+
+class Sandbox:
+    """A running sandbox on ``host:port`` (``port=0`` picks a free one).
+
+    ``async with Sandbox() as sandbox:`` then point aiogram at
+    ``TelegramAPIServer.from_base(sandbox.url)`` (or ``sandbox.api_server``) with ``sandbox.token``.
+    """
+
+    def __init__(
+        self,
+        state: SandboxState | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        token: str = DEFAULT_TOKEN,
+        clock: SandboxClock | None = None,
+    ) -> None:
+        self.state = state or SandboxState(token=token, clock=clock)
+        self.host = host
+        self.port = port
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        """Base URL for ``TelegramAPIServer.from_base`` and ``SandboxClient``."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def token(self) -> str:
+        return self.state.token
+
+    @property
+    def api_server(self) -> TelegramAPIServer:
+        """aiogram's server config pointing at this sandbox."""
+        from aiogram.client.telegram import TelegramAPIServer
+
+        return TelegramAPIServer.from_base(self.url)
+
+    async def start(self) -> Sandbox:
+        if self._runner is not None:
+            return self
+        self.state.closing = False
+        # handler_cancellation: a long poll whose client hung up stops at once, so a restarted
+        # bot is not refused with 409 by its own dead predecessor.
+        runner = web.AppRunner(
+            create_app(self.state), handler_cancellation=True, shutdown_timeout=1.0, access_log=None
+        )
+        await runner.setup()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        sock.listen(128)
+        sock.setblocking(False)
+        await web.SockSite(runner, sock).start()
+        self.port = sock.getsockname()[1]
+        self._runner = runner
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is None:
+            return
+        self.state.shutdown()
+        await self._runner.cleanup()
+        self._runner = None
+
+    async def __aenter__(self) -> Sandbox:
+        return await self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()

@@ -1,0 +1,241 @@
+"""Everything the sandbox holds in memory, and the small operations on it."""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from sandbox.clock import SandboxClock
+from sandbox.errors import CHAT_NOT_FOUND, bad_request
+from sandbox.limits import RateLimiter
+from sandbox.models import (
+    CallbackRecord,
+    CallRecord,
+    Chat,
+    ChatMessage,
+    Fault,
+    SandboxUser,
+    Settings,
+    StoredFile,
+)
+from sandbox.updates import Notifier, UpdateQueue
+
+DEFAULT_TOKEN = "123456:sandbox-token"
+CALL_LOG_SIZE = 20_000
+
+
+@dataclass
+class WebhookConfig:
+    """What setWebhook stored (url == "" means polling mode)."""
+
+    url: str = ""
+    secret_token: str | None = None
+    max_connections: int = 40
+    allowed_updates: list[str] | None = None
+    last_error_date: int | None = None
+    last_error_message: str | None = None
+
+
+@dataclass
+class BotProfile:
+    """The one bot the sandbox serves, and what it configured about itself."""
+
+    id: int
+    username: str
+    first_name: str
+    commands: dict[tuple[str, str], list[dict[str, str]]] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)  # language → description
+    short_descriptions: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+    def get_me(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "is_bot": True,
+            "first_name": self.first_name,
+            "username": self.username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
+
+
+class SandboxState:
+    """The sandbox's memory: bot, users, chats, files, updates, settings, faults, call log."""
+
+    def __init__(
+        self,
+        token: str = DEFAULT_TOKEN,
+        clock: SandboxClock | None = None,
+        *,
+        settings: Settings | None = None,
+        bot_username: str = "talimger_sandbox_bot",
+        bot_first_name: str = "Talimger",
+    ) -> None:
+        self.token = token
+        self.clock = clock or SandboxClock()
+        self.settings = settings or Settings()
+        bot_id = token.split(":", 1)[0]
+        self.bot = BotProfile(
+            id=int(bot_id) if bot_id.isdigit() else 123456,
+            username=bot_username,
+            first_name=bot_first_name,
+        )
+        self.users: dict[int, SandboxUser] = {}
+        self.chats: dict[int, Chat] = {}
+        self.files: dict[str, StoredFile] = {}
+        self.callbacks: dict[str, CallbackRecord] = {}
+        self.updates = UpdateQueue()
+        self.webhook = WebhookConfig()
+        self.faults: list[Fault] = []
+        self.calls: deque[CallRecord] = deque(maxlen=CALL_LOG_SIZE)
+        self.rate = RateLimiter()
+        self.closing = False  # set on shutdown so long polls return at once
+        self._chat_notifiers: dict[int, Notifier] = {}
+        self._ids = itertools.count(1)
+        self._next_user_id = 100_001
+        self._next_group_id = -1_000_001
+
+    # --- time ------------------------------------------------------------------------------
+    def now(self) -> float:
+        return self.clock.now()
+
+    # --- users and chats -------------------------------------------------------------------
+    def add_user(self, first_name: str, user_id: int | None = None, **extra: Any) -> SandboxUser:
+        """Create a user and their private chat (chat id == user id)."""
+        if user_id is None:
+            while self._next_user_id in self.users:
+                self._next_user_id += 1
+            user_id = self._next_user_id
+            self._next_user_id += 1
+        if user_id <= 0 or user_id in self.users:
+            raise ValueError(f"user id {user_id} is taken or invalid")
+        user = SandboxUser(id=user_id, first_name=first_name, **extra)
+        self.users[user_id] = user
+        self.chats[user_id] = Chat(id=user_id, type="private", user_id=user_id)
+        return user
+
+    def add_group(
+        self,
+        title: str,
+        member_ids: list[int],
+        group_id: int | None = None,
+        *,
+        admin_ids: list[int] | None = None,
+        chat_type: str = "group",
+    ) -> Chat:
+        """Create a group chat (negative id) with the given members."""
+        if group_id is None:
+            while self._next_group_id in self.chats:
+                self._next_group_id -= 1
+            group_id = self._next_group_id
+        if group_id >= 0 or group_id in self.chats:
+            raise ValueError(f"group id {group_id} is taken or not negative")
+        unknown = [m for m in member_ids + (admin_ids or []) if m not in self.users]
+        if unknown:
+            raise ValueError(f"unknown member ids {unknown}")
+        chat = Chat(
+            id=group_id,
+            type=chat_type,
+            title=title,
+            member_ids=list(member_ids),
+            admin_ids=list(admin_ids or []),
+        )
+        self.chats[group_id] = chat
+        return chat
+
+    def get_chat(self, chat_id: Any) -> Chat:
+        """The chat for a Bot API ``chat_id`` or 400 "chat not found"."""
+        if isinstance(chat_id, str):
+            chat_id = chat_id.strip()
+            if chat_id.lstrip("-").isdigit():
+                chat_id = int(chat_id)
+        if not isinstance(chat_id, int) or isinstance(chat_id, bool) or chat_id not in self.chats:
+            raise bad_request(CHAT_NOT_FOUND)
+        return self.chats[chat_id]
+
+    def chat_title_user(self, chat: Chat) -> SandboxUser | None:
+        return self.users.get(chat.user_id) if chat.user_id is not None else None
+
+    # --- messages --------------------------------------------------------------------------
+    def new_message(self, chat: Chat, *, from_bot: bool, sender_id: int, **fields: Any) -> ChatMessage:
+        message = ChatMessage(
+            message_id=chat.next_message_id,
+            chat_id=chat.id,
+            from_bot=from_bot,
+            sender_id=sender_id,
+            date=self.now(),
+            **fields,
+        )
+        chat.next_message_id += 1
+        chat.messages[message.message_id] = message
+        self.touch(chat, message)
+        return message
+
+    def touch(self, chat: Chat, message: ChatMessage | None = None) -> None:
+        """Record a change in ``chat`` (bumps its version, wakes transcript long polls)."""
+        chat.version += 1
+        if message is not None:
+            message.version = chat.version
+        self.chat_notifier(chat.id).notify()
+
+    def chat_notifier(self, chat_id: int) -> Notifier:
+        return self._chat_notifiers.setdefault(chat_id, Notifier())
+
+    # --- files -----------------------------------------------------------------------------
+    def add_file(self, kind: str, file_id: str | None = None, **fields: Any) -> StoredFile:
+        """Register a file under a fresh (or the given, for placeholders) file_id."""
+        number = next(self._ids)
+        if file_id is None:
+            file_id = f"SBX{kind[:1].upper()}{number}_{secrets.token_urlsafe(12)}"
+        stored = StoredFile(
+            file_id=file_id,
+            file_unique_id=f"U{number}{secrets.token_hex(4)}",
+            kind=kind,
+            **fields,
+        )
+        self.files[file_id] = stored
+        return stored
+
+    def file_by_path(self, path: str) -> StoredFile | None:
+        file_id = path.split("/", 1)[-1].split(".", 1)[0]
+        stored = self.files.get(file_id)
+        return stored if stored is not None and stored.file_path == path else None
+
+    # --- callback queries and updates ------------------------------------------------------
+    def new_callback_id(self) -> str:
+        # Telegram's ids are long decimal strings.
+        return f"{self.bot.id}{next(self._ids):06d}{secrets.randbelow(10**6):06d}"
+
+    def enqueue(self, kind: str, payload: dict[str, Any]) -> int:
+        """Queue an update for the bot; returns its update_id."""
+        return self.updates.add(kind, payload, self.now()).update_id
+
+    # --- faults and the call log -----------------------------------------------------------
+    def add_fault(self, fault: Fault) -> None:
+        self.faults.append(fault)
+
+    def take_fault(self, method: str) -> Fault | None:
+        """The first queued fault for ``method`` (or "*"), used up by one call."""
+        for fault in self.faults:
+            if fault.count > 0 and fault.method in (method.lower(), "*"):
+                fault.count -= 1
+                if fault.count == 0:
+                    self.faults.remove(fault)
+                return fault
+        return None
+
+    def log_call(self, method: str, params: dict[str, Any], status: int, description: str | None) -> None:
+        self.calls.append(CallRecord(method, params, status, description, self.now()))
+
+    def shutdown(self) -> None:
+        """Wake every long poll so the server can stop quickly."""
+        self.closing = True
+        self.updates.notifier.notify()
+        for notifier in self._chat_notifiers.values():
+            notifier.notify()
