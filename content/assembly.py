@@ -188,7 +188,7 @@ def _graft(
                 )
                 continue
             if entry not in lectures:
-                close = difflib.get_close_matches(entry, list(lectures), n=1)
+                close = difflib.get_close_matches(entry, list(lectures), n=1, cutoff=0.75)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 result.errors.append(
                     CourseError(

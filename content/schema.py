@@ -195,7 +195,7 @@ class MediaSource(_Model):
         if not path.is_relative_to(root):  # a symlink pointing out of the course
             raise ValueError(f"{value!r} points outside the course folder")
         if not path.exists():
-            raise ValueError(f"file not found: {value} (looked in {root})")
+            raise ValueError(f"file not found: {value} (paths are relative to the course folder)")
         if not path.is_file():
             raise ValueError(f"{value} is not a file")
         size = path.stat().st_size

@@ -8,8 +8,9 @@ API "HTML style" section, narrowed to what courses need):
   except `href` on `<a>`;
 * every tag closed, properly nested; nothing inside <code>; only <code> inside <pre>;
   no tag nested in itself;
-* a literal `<` or `&` must be written `&lt;` / `&amp;`; named entities are limited to
-  &lt; &gt; &amp; &quot; (numeric ones like &#8212; are fine).
+* a literal `<`, `>` or `&` must be written `&lt;` / `&gt;` / `&amp;` (the Bot API asks
+  for all three); named entities are limited to &lt; &gt; &amp; &quot; (numeric ones like
+  &#8212; are fine).
 """
 
 from __future__ import annotations
@@ -79,6 +80,8 @@ class _Checker(HTMLParser):
     def handle_data(self, data: str) -> None:
         if "<" in data:
             self._problem("a bare '<' must be written &lt;")
+        if ">" in data:
+            self._problem("a bare '>' must be written &gt;")
         if "&" in data:
             self._problem("a bare '&' must be written &amp;")
         self.visible.append(data)

@@ -36,6 +36,7 @@ class YamlDocument:
     # Problems that are not syntax errors but that we refuse to hide (duplicate keys,
     # non-string keys): (path, line, reason).
     problems: list[tuple[Path_, int, str]] = field(default_factory=list)
+    _nodes: int = field(default=0, repr=False)
 
     def line_of(self, path: Path_) -> int | None:
         """Line of `path`, or of its nearest ancestor that exists in the document."""
@@ -48,31 +49,62 @@ class YamlDocument:
             path = path[:-1]
 
 
+# PyYAML's wording is technical; these hints say what an author usually did wrong.
+_HINTS = (
+    ("mapping values are not allowed here", "a text containing ': ' must be quoted or written as a | block"),
+    ("found character '\\t'", "indent with spaces, not tabs"),
+    ("expected ',' or '}'", "a {…} mapping is not closed, or a text in it contains ',' or ':' and needs quotes"),
+    ("expected ',' or ']'", "a […] list is not closed, or an item in it needs quotes"),
+    ("expected <block end>", "check the indentation of this line against the lines above"),
+    ("found unexpected end of stream", "a quoted text is never closed"),
+    ("expected a single document", "remove the '---' line: a course file holds one document"),
+)
+
+
 def _syntax_error(exc: yaml.YAMLError, text: str) -> YamlSyntaxError:
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         parts = [p for p in (exc.context, exc.problem) if p]
         reason = ", ".join(parts) or "invalid YAML"
+        hints = [hint for needle, hint in _HINTS if needle in reason]
+        opened = exc.context_mark
+        if opened and mark and opened.line != mark.line and ("flow" in reason or "quoted" in reason):
+            hints.append(f"it started on line {opened.line + 1}")
+        if hints:
+            reason += f" ({'; '.join(hints)})"
         return YamlSyntaxError(mark.line + 1 if mark else None, f"YAML syntax error: {reason}")
     if isinstance(exc, yaml.reader.ReaderError):
-        line = text.count("\n", 0, exc.position) + 1 if isinstance(text, str) else None
-        return YamlSyntaxError(line, f"YAML syntax error: {exc.reason}")
+        line = text.count("\n", 0, exc.position) + 1
+        char = exc.character
+        shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+        return YamlSyntaxError(line, f"YAML syntax error: {exc.reason} (character {shown})")
     return YamlSyntaxError(None, f"YAML syntax error: {exc}")
 
 
 def load_yaml(text: str | bytes) -> YamlDocument:
     """Parse one YAML document; raise `YamlSyntaxError` with the line on bad syntax."""
-    loader = yaml.SafeLoader(text)
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = text.count(b"\n", 0, exc.start) + 1
+            raise YamlSyntaxError(line, "the file is not UTF-8 text; save it with UTF-8 encoding") from None
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:
+        raise _syntax_error(exc, text) from None
     try:
         try:
             node = loader.get_single_node()
         except yaml.YAMLError as exc:
-            decoded = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-            raise _syntax_error(exc, decoded) from None
+            raise _syntax_error(exc, text) from None
         doc = YamlDocument(data=None)
         if node is None:
             return doc
-        doc.data = _build(loader, node, (), doc, depth=0)
+        try:
+            doc.data = _build(loader, node, (), doc, depth=0)
+        except _TooBig:
+            raise YamlSyntaxError(None, "the file expands to too much data (aliases used too deeply)") from None
         return doc
     finally:
         loader.dispose()
@@ -83,11 +115,19 @@ def load_yaml_file(path: Path) -> YamlDocument:
 
 
 _MAX_DEPTH = 64  # guards against recursive aliases (&a [*a])
+_MAX_NODES = 500_000  # guards against alias bombs ("billion laughs"); a big course has ~20k
+
+
+class _TooBig(Exception):
+    pass
 
 
 def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, doc: YamlDocument, depth: int) -> Any:
     line = node.start_mark.line + 1
     doc.lines.setdefault(path, line)
+    doc._nodes += 1
+    if doc._nodes > _MAX_NODES:
+        raise _TooBig
     if depth > _MAX_DEPTH:
         doc.problems.append((path, line, "YAML nesting is too deep (recursive alias?)"))
         return None
@@ -116,4 +156,7 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, doc: YamlDocum
             doc.lines[path + (index,)] = item_node.start_mark.line + 1
             items.append(_build(loader, item_node, path + (index,), doc, depth + 1))
         return items
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError):
+        return node.value  # e.g. an impossible date such as 2024-02-30: keep the text

@@ -17,7 +17,8 @@ _DEFAULT_DESCRIPTIONS = {
     401: "Unauthorized",
     403: "Forbidden: bot was blocked by the user",
     404: "Not Found",
-    409: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+    409: "Conflict: terminated by other getUpdates request; "
+    "make sure that only one bot instance is running",
     500: "Internal Server Error",
     502: "Bad Gateway",
     503: "Service Unavailable",
@@ -136,7 +137,8 @@ async def serve_file(request: web.Request) -> web.Response:
     headers = {}
     if stored.file_name:
         headers["Content-Disposition"] = f'inline; filename="{stored.file_name.replace(chr(34), "")}"'
-    content_type = stored.mime_type or ("image/jpeg" if stored.kind == "photo" else "application/octet-stream")
+    fallback = "image/jpeg" if stored.kind == "photo" else "application/octet-stream"
+    content_type = stored.mime_type or fallback
     return web.Response(body=stored.data, content_type=content_type, headers=headers)
 
 

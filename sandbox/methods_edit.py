@@ -36,7 +36,9 @@ def _editable(call: Call) -> tuple[Chat, ChatMessage]:
     return chat, message
 
 
-def _apply_edit(state: SandboxState, chat: Chat, message: ChatMessage, markup: dict[str, Any] | None) -> None:
+def _apply_edit(
+    state: SandboxState, chat: Chat, message: ChatMessage, markup: dict[str, Any] | None
+) -> None:
     # Edits replace (or, when omitted, remove) the inline keyboard; a reply keyboard stays.
     if markup is not None or (message.reply_markup and "inline_keyboard" in message.reply_markup):
         message.reply_markup = markup
@@ -53,7 +55,8 @@ async def edit_message_text(call: Call) -> dict[str, Any]:
     markup = check_reply_markup(call.params.get("reply_markup"), inline_only=True)
     if message.text is None:
         raise bad_request("there is no text in the message to edit")
-    if (text, entities, _inline(markup)) == (message.text, message.entities, _inline(message.reply_markup)):
+    current = (message.text, message.entities, _inline(message.reply_markup))
+    if (text, entities, _inline(markup)) == current:
         raise bad_request(NOT_MODIFIED)
     message.text, message.entities = text, entities
     _apply_edit(call.state, chat, message, markup)
@@ -122,7 +125,7 @@ async def answer_callback_query(call: Call) -> bool:
     }
     chat = state.chats.get(record.chat_id)
     if chat is not None:
-        state.touch(chat, chat.messages.get(record.message_id))
+        state.touch(chat)  # the answer shows in the transcript; the message itself is unchanged
     return True
 
 

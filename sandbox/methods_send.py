@@ -48,7 +48,10 @@ def reply_to(call: Call, chat: Chat) -> int | None:
     """The message being replied to (reply_parameters or the older reply_to_message_id)."""
     params = call.params
     reply = params.get("reply_parameters")
-    message_id = reply.get("message_id") if isinstance(reply, dict) else get_int(params, "reply_to_message_id")
+    if isinstance(reply, dict):
+        message_id = reply.get("message_id")
+    else:
+        message_id = get_int(params, "reply_to_message_id")
     if message_id is None:
         return None
     allow = (isinstance(reply, dict) and reply.get("allow_sending_without_reply")) or params.get(

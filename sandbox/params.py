@@ -127,11 +127,15 @@ def describe(params: dict[str, Any], files: dict[str, Upload]) -> dict[str, Any]
 
 
 # --- typed access used by the method handlers -------------------------------------------------
-def get_int(params: dict[str, Any], key: str, *, required: bool = False, default: int | None = None) -> int | None:
+def get_int(
+    params: dict[str, Any], key: str, *, required: bool = False, default: int | None = None
+) -> int | None:
     value = params.get(key)
     if value is None or value == "":
         if required:
-            raise bad_request(f"{key} is empty" if key != "message_id" else "message identifier is not specified")
+            if key == "message_id":
+                raise bad_request("message identifier is not specified")
+            raise bad_request(f"{key} is empty")
         return default
     if isinstance(value, bool):
         raise bad_request(f"field \"{key}\" must be a valid Number")

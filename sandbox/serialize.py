@@ -105,7 +105,9 @@ def media_to_transcript(message: ChatMessage, base_url: str = "") -> dict[str, A
         "mime_type": stored.mime_type,
         "file_size": stored.size,
         "external": stored.external,
-        "download_url": f"{base_url}/sandbox/files/{stored.file_id}" if stored.data is not None else None,
+        "download_url": (
+            f"{base_url}/sandbox/files/{stored.file_id}" if stored.data is not None else None
+        ),
     }
 
 
@@ -134,7 +136,9 @@ def message_to_transcript(
         "html": render_html(message.text, message.entities) if message.text else None,
         "entities": message.entities,
         "caption": message.caption,
-        "caption_html": render_html(message.caption, message.caption_entities) if message.caption else None,
+        "caption_html": (
+            render_html(message.caption, message.caption_entities) if message.caption else None
+        ),
         "caption_entities": message.caption_entities,
         "media": media_to_transcript(message, base_url),
         "reply_markup": message.reply_markup,
@@ -144,6 +148,8 @@ def message_to_transcript(
         "deleted": message.deleted,
         "version": message.version,
         "callback_answers": [
-            callback_to_dict(state.callbacks[cid]) for cid in message.callback_ids if cid in state.callbacks
+            callback_to_dict(state.callbacks[cid])
+            for cid in message.callback_ids
+            if cid in state.callbacks
         ],
     }

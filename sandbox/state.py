@@ -159,9 +159,6 @@ class SandboxState:
             raise bad_request(CHAT_NOT_FOUND)
         return self.chats[chat_id]
 
-    def chat_title_user(self, chat: Chat) -> SandboxUser | None:
-        return self.users.get(chat.user_id) if chat.user_id is not None else None
-
     # --- messages --------------------------------------------------------------------------
     def new_message(self, chat: Chat, *, from_bot: bool, sender_id: int, **fields: Any) -> ChatMessage:
         message = ChatMessage(
@@ -178,7 +175,10 @@ class SandboxState:
         return message
 
     def touch(self, chat: Chat, message: ChatMessage | None = None) -> None:
-        """Record a change in ``chat`` (bumps its version, wakes transcript long polls)."""
+        """Record a change in ``chat`` (bumps its version, wakes transcript long polls).
+
+        Pass ``message`` only when its content changed (new, edited, deleted): its own
+        version then marks it as changed for clients waiting on "what is new"."""
         chat.version += 1
         if message is not None:
             message.version = chat.version
@@ -230,7 +230,9 @@ class SandboxState:
                 return fault
         return None
 
-    def log_call(self, method: str, params: dict[str, Any], status: int, description: str | None) -> None:
+    def log_call(
+        self, method: str, params: dict[str, Any], status: int, description: str | None
+    ) -> None:
         self.calls.append(CallRecord(method, params, status, description, self.now()))
 
     def shutdown(self) -> None:

@@ -8,6 +8,7 @@ Semantics follow getUpdates: an update stays until a later call's ``offset`` con
 from __future__ import annotations
 
 import asyncio
+import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,18 +80,16 @@ class UpdateQueue:
         return update
 
     def confirm(self, offset: int) -> None:
-        """Apply getUpdates' ``offset``: forget confirmed updates."""
+        """Apply getUpdates' ``offset``: forget confirmed updates (pending stays sorted)."""
         if offset < 0:
             keep = -offset
             self.pending = self.pending[-keep:] if keep else []
             return
-        kept = []
-        for update in self.pending:
-            if update.update_id >= offset:
-                kept.append(update)
-            elif update.redelivered and update.deliveries == 0:
-                kept.append(update)  # re-queued on purpose: deliver it once more first
-        self.pending = kept
+        cut = bisect.bisect_left([u.update_id for u in self.pending], offset)
+        if cut:
+            # Re-queued on purpose and not yet re-delivered: survives the offset once.
+            requeued = [u for u in self.pending[:cut] if u.redelivered and u.deliveries == 0]
+            self.pending = requeued + self.pending[cut:]
 
     def expire(self, older_than: float) -> None:
         self.pending = [u for u in self.pending if u.created >= older_than]
@@ -113,11 +112,13 @@ class UpdateQueue:
 
     def take(self, limit: int) -> list[PendingUpdate]:
         """Up to ``limit`` deliverable updates, oldest first (they stay until confirmed)."""
-        batch = sorted(
-            (u for u in self.pending if self.is_allowed(u.kind)), key=lambda u: u.update_id
-        )[:limit]
-        for update in batch:
-            update.deliveries += 1
+        batch: list[PendingUpdate] = []
+        for update in self.pending:
+            if len(batch) >= limit:
+                break
+            if self.is_allowed(update.kind):
+                update.deliveries += 1
+                batch.append(update)
         return batch
 
     def has_deliverable(self) -> bool:
@@ -129,6 +130,6 @@ class UpdateQueue:
         update.redelivered = True
         update.deliveries = 0
         if update not in self.pending:
-            self.pending.append(update)
+            bisect.insort(self.pending, update, key=lambda u: u.update_id)
         self.notifier.notify()
         return update

@@ -76,6 +76,8 @@ def sender_in(state: SandboxState, chat: Chat, from_id: Any) -> int:
     """The user id acting in ``chat`` (defaults to the private chat's owner)."""
     if from_id is None and chat.type == "private":
         from_id = chat.user_id
+    if isinstance(from_id, str) and from_id.strip().isdigit():
+        from_id = int(from_id)  # form fields and browser pages send strings
     if not isinstance(from_id, int) or isinstance(from_id, bool) or from_id not in state.users:
         raise UserApiError(f"unknown user {from_id!r}")
     if chat.type == "private" and from_id != chat.user_id:
@@ -100,7 +102,9 @@ async def create_user(request: web.Request) -> web.Response:
     state, data = request.app[STATE_KEY], await body(request)
     if not isinstance(data.get("first_name"), str) or not data["first_name"]:
         raise UserApiError("first_name is required")
-    extra = {k: data[k] for k in ("last_name", "username", "language_code") if data.get(k)}
+    if data.get("id") is not None and (not isinstance(data["id"], int) or isinstance(data["id"], bool)):
+        raise UserApiError("id must be a positive integer")
+    extra = {k: str(data[k]) for k in ("last_name", "username", "language_code") if data.get(k)}
     user = state.add_user(data["first_name"], data.get("id"), **extra)
     return web.json_response({**user.to_api(), "chat_id": user.id}, status=201)
 
@@ -118,6 +122,9 @@ async def create_group(request: web.Request) -> web.Response:
         raise UserApiError("title is required")
     if data.get("type", "group") not in ("group", "supergroup"):
         raise UserApiError("type must be group or supergroup")
+    ids = [data.get("id"), *(data.get("member_ids") or []), *(data.get("admin_ids") or [])]
+    if any(i is not None and (not isinstance(i, int) or isinstance(i, bool)) for i in ids):
+        raise UserApiError("id, member_ids and admin_ids must be integers")
     chat = state.add_group(
         data["title"],
         list(data.get("member_ids") or []),
@@ -143,7 +150,12 @@ async def send_text(request: web.Request) -> web.Response:
     if reply_id is not None and reply_id not in chat.messages:
         raise UserApiError(f"no message {reply_id} to reply to")
     return post_user_message(
-        state, chat, from_id, text=text, entities=bot_command_entities(text), reply_to_message_id=reply_id
+        state,
+        chat,
+        from_id,
+        text=text,
+        entities=bot_command_entities(text),
+        reply_to_message_id=reply_id,
     )
 
 
@@ -184,8 +196,8 @@ async def send_file(request: web.Request) -> web.Response:
     if not isinstance(part, FileField):
         raise UserApiError("multipart field 'file' is required")
     raw_from = form.get("from_id")
-    from_id = sender_in(state, chat, int(str(raw_from)) if raw_from not in (None, "") else None)
-    upload = Upload(kind, part.filename, part.content_type, part.file.read())
+    from_id = sender_in(state, chat, str(raw_from) if raw_from not in (None, "") else None)
+    upload = Upload("file", part.filename, part.content_type, part.file.read())
     stored = store_upload(state, kind, upload)
     caption = str(form.get("caption") or "") or None
     if caption is not None and len(caption) > 1024:
@@ -212,7 +224,8 @@ async def press_button(request: web.Request) -> web.Response:
     if text is not None:
         matching = [b for b in buttons if b.get("text") == text]
         if not matching:
-            raise UserApiError(f"no button {text!r} on message; buttons: {[b.get('text') for b in buttons]}")
+            names = [b.get("text") for b in buttons]
+            raise UserApiError(f"no button {text!r} on message; buttons: {names}")
         if "callback_data" not in matching[0]:
             raise UserApiError(f"button {text!r} is not a callback button")
         wanted = matching[0]["callback_data"]
@@ -237,7 +250,7 @@ async def press_button(request: web.Request) -> web.Response:
         shown = {"chat": chat_to_api(state, chat), "message_id": record.message_id, "date": 0}
     if message is not None:
         message.callback_ids.append(record.id)
-        state.touch(chat, message)
+    state.touch(chat)
     payload = {
         "id": record.id,
         "from": state.users[from_id].to_api(),
@@ -246,7 +259,9 @@ async def press_button(request: web.Request) -> web.Response:
         "data": wanted,
     }
     update_id = state.enqueue("callback_query", payload)
-    return web.json_response({"update_id": update_id, "callback_query_id": record.id, "version": chat.version})
+    return web.json_response(
+        {"update_id": update_id, "callback_query_id": record.id, "version": chat.version}
+    )
 
 
 async def block(request: web.Request) -> web.Response:
