@@ -30,7 +30,7 @@ from content.schema import (
     VideoChunk,
     Week,
 )
-from content.validator import validate_course
+from content.validator import check_course, validate_course
 
 __all__ = [
     "COURSES_DIR",
@@ -57,6 +57,7 @@ __all__ = [
     "Title",
     "VideoChunk",
     "Week",
+    "check_course",
     "discover_courses",
     "load_course",
     "validate_course",

@@ -145,6 +145,8 @@ def _graft(
     data = dict(doc.data)
     weeks = data.get("weeks")
     if not isinstance(weeks, list):
+        # The schema reports `weeks`; still check every lecture file on its own.
+        result.loose += [LooseLecture(file, lecture_doc) for file, lecture_doc in lectures.values() if lecture_doc]
         return data
     listed: dict[str, int] = {}  # lecture key → week index that listed it first
     new_weeks: list[Any] = []

@@ -62,6 +62,13 @@ Locale = Literal["kk", "ru", "en"]
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    def __eq__(self, other: object) -> bool:
+        # Content only: pydantic would also compare private attributes (a lecture's week,
+        # a course's source folder and cached hash), so two loads of one course could differ.
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
 
 def _deferred(info: ValidationInfo) -> bool:
     return bool(info.context and info.context.get("deferred_rules"))
@@ -184,12 +191,12 @@ class MediaSource(_Model):
             return value
         if not isinstance(value, str) or not value.strip():
             raise ValueError("must be a path such as media/slides.pdf")
+        base = info.context.get("base_dir") if info.context else None
+        if base is None:
+            return Path(value)  # built in Python (e.g. from model_dump()): taken as given
         relative = PurePosixPath(value.replace("\\", "/"))
         if relative.is_absolute() or ".." in relative.parts or re.match(r"^[A-Za-z]:", value):
             raise ValueError(f"must be a path inside the course folder, like media/slides.pdf (got {value!r})")
-        base = info.context.get("base_dir") if info.context else None
-        if base is None:
-            return Path(relative)
         root = Path(base).resolve()
         path = (root / relative).resolve()
         if not path.is_relative_to(root):  # a symlink pointing out of the course

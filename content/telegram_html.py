@@ -16,11 +16,14 @@ API "HTML style" section, narrowed to what courses need):
 from __future__ import annotations
 
 import html
+import re
 from html.parser import HTMLParser
 
 ALLOWED_TAGS = ("b", "i", "u", "s", "code", "pre", "a", "blockquote")
 ALLOWED_ENTITIES = ("lt", "gt", "amp", "quot")
 LINK_SCHEMES = ("http://", "https://", "tg://", "mailto:")
+# An '&' that does not start a complete entity (html.parser silently drops some of them).
+_BARE_AMPERSAND = re.compile(r"&(?!(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);)")
 
 
 def _snippet(text: str, limit: int = 30) -> str:
@@ -109,6 +112,8 @@ class _Checker(HTMLParser):
 
 def _run(text: str) -> _Checker:
     checker = _Checker()
+    if _BARE_AMPERSAND.search(text):
+        checker._problem("a bare '&' must be written &amp;")
     checker.feed(text)
     checker.close()
     for tag in reversed(checker.stack):

@@ -115,7 +115,7 @@ def load_yaml_file(path: Path) -> YamlDocument:
 
 
 _MAX_DEPTH = 64  # guards against recursive aliases (&a [*a])
-_MAX_NODES = 500_000  # guards against alias bombs ("billion laughs"); a big course has ~20k
+_MAX_NODES = 200_000  # guards against alias bombs ("billion laughs"); a lecture is ~500 nodes
 
 
 class _TooBig(Exception):

@@ -10,12 +10,12 @@ from handlers.learner import lesson, profile, progress, quiz
 def build_root_router() -> Router:
     root = Router(name="talimger")
     root.include_routers(
-        errors.router,
-        start.router,
-        lesson.router,
-        quiz.router,
-        progress.router,
-        profile.router,
-        help_.router,  # last: its fallback answers any private message nobody else took
+        errors.build_router(),
+        start.build_router(),
+        lesson.build_router(),
+        quiz.build_router(),
+        progress.build_router(),
+        profile.build_router(),
+        help_.build_router(),  # last: its fallback answers any private message nobody else took
     )
     return root

@@ -40,10 +40,13 @@ class Notifier:
         waiters, self._waiters = self._waiters, []
         for future in waiters:
             if not future.done():
-                future.set_result(None)
+                try:
+                    future.set_result(None)
+                except RuntimeError:  # its event loop is gone (a finished test); nobody waits
+                    pass
 
 
-@dataclass
+@dataclass(eq=False)
 class PendingUpdate:
     """An update not yet confirmed by the bot."""
 
@@ -129,7 +132,7 @@ class UpdateQueue:
         update = self.history[update_id]
         update.redelivered = True
         update.deliveries = 0
-        if update not in self.pending:
+        if not any(u is update for u in self.pending):
             bisect.insort(self.pending, update, key=lambda u: u.update_id)
         self.notifier.notify()
         return update

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.db.models import AttemptItem, Lecture, LectureProgress, Question, QuizAttempt
 from bot.db.uow import UnitOfWork
@@ -60,7 +60,7 @@ class QuizService:
             return Refused(Refusal.LOCKED)
         retry_at = await self.retry_time(context, lecture)
         if retry_at is not None and retry_at > self._clock.now():
-            return Refused(Refusal.COOLDOWN, until=retry_at)
+            return Refused(Refusal.COOLDOWN, until=retry_at, zone=context.version.timezone)
         return await self._new_attempt(context, lecture)
 
     async def resume(self, user_id: int) -> QuestionView | None:
@@ -119,7 +119,7 @@ class QuizService:
         result = await self._finish(attempt, items, questions, lecture, enrolment_id=enrolment.id)
         return AnswerOutcome(answered, None, result)
 
-    async def retry_time(self, context: LearnerContext, lecture: Lecture) -> object:
+    async def retry_time(self, context: LearnerContext, lecture: Lecture) -> datetime | None:
         """When the learner may retake after a failed attempt (None: at once)."""
         cooldown = context.version.retry_cooldown_minutes
         if not cooldown:
@@ -179,7 +179,7 @@ class QuizService:
         progress.best_score = max(progress.best_score or 0, score)
         touch(context, now)
         base = dict(attempt_id=attempt.id, lecture_id=lecture.id, lecture_title=lecture.title, score=score,
-                    size=attempt.size, pass_score=attempt.pass_score, passed=passed)
+                    size=attempt.size, pass_score=attempt.pass_score, passed=passed, zone=context.version.timezone)
         if not passed:
             retry_at = await self.retry_time(context, lecture)
             return AttemptResult(**base, review=await self._review_items(items, questions, lecture), retry_at=retry_at)

@@ -32,6 +32,7 @@ class Refusal(enum.Enum):
 class Refused:
     reason: Refusal
     until: datetime | None = None
+    zone: str = "UTC"  # the course's time zone, for showing `until`
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ class AttemptResult:
     lab: LabView | None = None
     retry_at: datetime | None = None
     certificate_code: str | None = None
+    zone: str = "UTC"  # the course's time zone, for showing `retry_at`
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 from html import escape
 
 from aiogram.utils.i18n import gettext as _
@@ -39,14 +40,15 @@ def refusal_text(refused: Refused, locale: str) -> str:
     if reason is Refusal.LOCKED:
         return _("This is still locked: finish the lecture before it first.")
     if reason is Refusal.COOLDOWN and refused.until is not None:
-        return _("You can retake this quiz from {moment}.").format(moment=format_moment(refused.until, locale))
+        return _("You can retake this quiz from {moment}.").format(moment=format_moment(refused.until, locale, refused.zone))
     if reason is Refusal.UNKNOWN_COURSE:
         return _("There is no such course. Send /start to see the courses on offer.")
     return _("This button is out of date. Send /lesson to continue where you stopped.")
 
 
-def format_moment(moment: datetime, locale: str) -> str:
-    return format_datetime(moment, "d MMM yyyy, HH:mm", tzinfo=moment.tzinfo, locale=locale)
+def format_moment(moment: datetime, locale: str, zone: str = "UTC") -> str:
+    """A date and time in the learner's language, on the course's clock."""
+    return format_datetime(moment, "d MMM yyyy, HH:mm", tzinfo=ZoneInfo(zone), locale=locale)
 
 
 def chunk_header(chunk: ChunkView, locale: str) -> str:
@@ -151,7 +153,7 @@ def result_text(result: AttemptResult, locale: str) -> str:
             lines.extend(f"• {pick(item.title, locale)}" for item in result.review)
         if result.retry_at is not None:
             lines.append(_("You can retake the quiz from {moment}.").format(
-                moment=format_moment(result.retry_at, locale)))
+                moment=format_moment(result.retry_at, locale, result.zone)))
     return "\n".join(lines)
 
 

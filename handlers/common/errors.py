@@ -8,11 +8,9 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import gettext as _
 
-router = Router(name=__name__)
 log = logging.getLogger(__name__)
 
 
-@router.errors()
 async def on_error(event: ErrorEvent, bot: Bot) -> None:
     update = event.update
     chat = None
@@ -30,3 +28,10 @@ async def on_error(event: ErrorEvent, bot: Bot) -> None:
                                           "please try again in a moment."))
     except TelegramAPIError as error:
         log.warning("could not tell user %s about the failure of update %s: %s", chat.id, update.update_id, error)
+
+
+def build_router() -> Router:
+    """A fresh router: each dispatcher (and each test's bot) gets its own."""
+    router = Router(name=__name__)
+    router.errors.register(on_error)
+    return router

@@ -9,15 +9,20 @@ from aiogram.utils.i18n import gettext as _
 from bot.telegram.presenter import Presenter
 from bot.telegram.texts_account import help_text
 
-router = Router(name=__name__)
 
 
-@router.message(Command("help"))
 async def help_command(message: Message, presenter: Presenter) -> None:
     await presenter.text(help_text())
 
 
-@router.message(F.chat.type == "private")
 async def not_understood(message: Message, presenter: Presenter) -> None:
     await presenter.text(_("I did not understand that. Send /lesson to continue the course or /help to see "
                            "what I can do."))
+
+
+def build_router() -> Router:
+    """A fresh router: each dispatcher (and each test's bot) gets its own."""
+    router = Router(name=__name__)
+    router.message.register(help_command, Command("help"))
+    router.message.register(not_understood, F.chat.type == "private")
+    return router

@@ -18,7 +18,6 @@ from bot.telegram import keyboards, texts
 from bot.telegram.callbacks import EnrolCb, LanguageCb
 from bot.telegram.presenter import Presenter
 
-router = Router(name=__name__)
 log = logging.getLogger(__name__)
 
 # Shown before we know the learner's language, so it speaks all three.
@@ -26,7 +25,6 @@ LANGUAGE_PROMPT = "Тілді таңдаңыз · Выберите язык · C
 SLUG_CHARACTERS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
-@router.message(CommandStart(), F.chat.type == "private")
 async def start(message: Message, command: CommandObject, user: User, services: Services,
                 presenter: Presenter, locale: str) -> None:
     payload = (command.args or "").strip()
@@ -41,12 +39,10 @@ async def start(message: Message, command: CommandObject, user: User, services: 
     await offer_or_enrol(user, services, presenter)
 
 
-@router.message(Command("language"))
 async def choose_language(message: Message, presenter: Presenter, locale: str) -> None:
     await presenter.text(_("Choose your language:"), keyboards.language_keyboard(locale))
 
 
-@router.callback_query(LanguageCb.filter())
 async def language_chosen(query: CallbackQuery, callback_data: LanguageCb, user: User, services: Services,
                           presenter: Presenter, i18n: I18n) -> None:
     first_choice = user.locale is None
@@ -88,7 +84,6 @@ async def offer_or_enrol(user: User, services: Services, presenter: Presenter) -
     await presenter.text(_("Choose a course:"), keyboards.course_list_keyboard(courses, presenter.locale))
 
 
-@router.callback_query(EnrolCb.filter())
 async def course_chosen(query: CallbackQuery, callback_data: EnrolCb, user: User, services: Services,
                         presenter: Presenter) -> None:
     await query.answer()
@@ -111,3 +106,13 @@ async def enrol_and_begin(user: User, course_id: int, services: Services, presen
     step = await services.lessons.resume(user.id)
     await services.uow.commit()
     await deliver_step(user.id, step, services, presenter)
+
+
+def build_router() -> Router:
+    """A fresh router: each dispatcher (and each test's bot) gets its own."""
+    router = Router(name=__name__)
+    router.message.register(start, CommandStart(), F.chat.type == "private")
+    router.message.register(choose_language, Command("language"))
+    router.callback_query.register(language_chosen, LanguageCb.filter())
+    router.callback_query.register(course_chosen, EnrolCb.filter())
+    return router

@@ -13,20 +13,17 @@ from bot.telegram.callbacks import NextChunkCb, OpenLectureCb, ReviewCb, SelfChe
 from bot.telegram.presenter import Presenter
 from handlers.learner.flow import deliver_step
 
-router = Router(name=__name__)
 
 
 def _message(query: CallbackQuery) -> Message | None:
     return query.message if isinstance(query.message, Message) else None
 
 
-@router.message(Command("lesson"))
 async def lesson(message: Message, user: User, services: Services, presenter: Presenter) -> None:
     step = await services.lessons.resume(user.id)
     await deliver_step(user.id, step, services, presenter)
 
 
-@router.callback_query(NextChunkCb.filter())
 async def next_chunk(query: CallbackQuery, callback_data: NextChunkCb, user: User, services: Services,
                      presenter: Presenter) -> None:
     step = await services.lessons.advance(user.id, callback_data.e, callback_data.l, callback_data.p,
@@ -40,7 +37,6 @@ async def next_chunk(query: CallbackQuery, callback_data: NextChunkCb, user: Use
     await presenter.chunk(step)
 
 
-@router.callback_query(OpenLectureCb.filter())
 async def open_lecture(query: CallbackQuery, callback_data: OpenLectureCb, user: User, services: Services,
                        presenter: Presenter) -> None:
     step = await services.lessons.open_lecture(user.id, callback_data.l)
@@ -52,7 +48,6 @@ async def open_lecture(query: CallbackQuery, callback_data: OpenLectureCb, user:
     await deliver_step(user.id, step, services, presenter)
 
 
-@router.callback_query(ReviewCb.filter())
 async def review(query: CallbackQuery, callback_data: ReviewCb, user: User, services: Services,
                  presenter: Presenter) -> None:
     step = await services.lessons.review(user.id, callback_data.c)
@@ -64,7 +59,6 @@ async def review(query: CallbackQuery, callback_data: ReviewCb, user: User, serv
     await presenter.chunk(step)
 
 
-@router.callback_query(SelfCheckCb.filter())
 async def self_check(query: CallbackQuery, callback_data: SelfCheckCb, user: User, services: Services,
                      presenter: Presenter) -> None:
     chunk = await services.lessons.review(user.id, callback_data.c)
@@ -83,3 +77,14 @@ async def self_check(query: CallbackQuery, callback_data: SelfCheckCb, user: Use
             if not any((button.callback_data or "").startswith(SelfCheckCb.__prefix__) for button in row)]
     text = texts.chunk_text(chunk, presenter.locale) + "\n\n" + feedback
     await presenter.edit(message, text, InlineKeyboardMarkup(inline_keyboard=kept) if kept else None)
+
+
+def build_router() -> Router:
+    """A fresh router: each dispatcher (and each test's bot) gets its own."""
+    router = Router(name=__name__)
+    router.message.register(lesson, Command("lesson"))
+    router.callback_query.register(next_chunk, NextChunkCb.filter())
+    router.callback_query.register(open_lecture, OpenLectureCb.filter())
+    router.callback_query.register(review, ReviewCb.filter())
+    router.callback_query.register(self_check, SelfCheckCb.filter())
+    return router

@@ -14,20 +14,17 @@ from bot.telegram.callbacks import ProfileCb
 from bot.telegram.presenter import Presenter
 from bot.telegram.texts_account import profile_error_text, profile_text
 
-router = Router(name=__name__)
 
 
 async def _show(user: User, services: Services, presenter: Presenter) -> None:
     await presenter.text(profile_text(await services.users.profile(user.id)), keyboards.profile_keyboard())
 
 
-@router.message(Command("profile"))
 async def profile(message: Message, user: User, services: Services, presenter: Presenter) -> None:
     await services.users.await_input(user.id, None)
     await _show(user, services, presenter)
 
 
-@router.callback_query(ProfileCb.filter())
 async def profile_action(query: CallbackQuery, callback_data: ProfileCb, user: User, services: Services,
                          presenter: Presenter) -> None:
     await query.answer()
@@ -48,7 +45,6 @@ async def profile_action(query: CallbackQuery, callback_data: ProfileCb, user: U
         await presenter.text(_("Cancelled. Nothing was changed."), ReplyKeyboardRemove())
 
 
-@router.message(F.contact, F.chat.type == "private")
 async def contact_shared(message: Message, user: User, services: Services, presenter: Presenter) -> None:
     assert message.contact is not None
     if message.contact.user_id != user.id:
@@ -60,6 +56,7 @@ async def contact_shared(message: Message, user: User, services: Services, prese
     except ProfileError as error:
         await presenter.text(profile_error_text(error.field), keyboards.contact_request_keyboard())
         return
+    await services.uow.commit()
     await presenter.text(_("Phone number saved."), ReplyKeyboardRemove())
     await _show(user, services, presenter)
 
@@ -68,7 +65,6 @@ async def _awaiting_input(message: Message, user: User | None = None) -> bool:
     return user is not None and user.awaiting_input is not None and message.text is not None
 
 
-@router.message(F.chat.type == "private", _awaiting_input)
 async def profile_input(message: Message, user: User, services: Services, presenter: Presenter) -> None:
     assert message.text is not None and user.awaiting_input is not None
     field = user.awaiting_input
@@ -84,5 +80,16 @@ async def profile_input(message: Message, user: User, services: Services, presen
     except ProfileError as error:
         await presenter.text(profile_error_text(error.field), keyboards.cancel_keyboard())
         return
+    await services.uow.commit()
     await presenter.text(_("Saved."))
     await _show(user, services, presenter)
+
+
+def build_router() -> Router:
+    """A fresh router: each dispatcher (and each test's bot) gets its own."""
+    router = Router(name=__name__)
+    router.message.register(profile, Command("profile"))
+    router.callback_query.register(profile_action, ProfileCb.filter())
+    router.message.register(contact_shared, F.contact, F.chat.type == "private")
+    router.message.register(profile_input, F.chat.type == "private", _awaiting_input)
+    return router

@@ -13,10 +13,8 @@ from bot.telegram import texts
 from bot.telegram.presenter import Presenter
 from bot.telegram.texts_account import passport_text
 
-router = Router(name=__name__)
 
 
-@router.message(Command("progress"))
 async def progress(message: Message, user: User, services: Services, presenter: Presenter,
                    public_base_url: str) -> None:
     view = await services.progress.overview(user.id)
@@ -27,7 +25,6 @@ async def progress(message: Message, user: User, services: Services, presenter: 
     await presenter.text(texts.progress_text(view, presenter.locale, url))
 
 
-@router.message(Command("results"))
 async def results(message: Message, user: User, services: Services, presenter: Presenter) -> None:
     rows = await services.progress.results(user.id)
     if isinstance(rows, Refused):
@@ -36,10 +33,18 @@ async def results(message: Message, user: User, services: Services, presenter: P
     await presenter.text(texts.results_text(rows, presenter.locale))
 
 
-@router.message(Command("course"))
 async def course(message: Message, user: User, services: Services, presenter: Presenter) -> None:
     view = await services.progress.passport(user.id)
     if isinstance(view, Refused):
         await presenter.text(texts.refusal_text(view, presenter.locale))
         return
     await presenter.text(passport_text(view, presenter.locale))
+
+
+def build_router() -> Router:
+    """A fresh router: each dispatcher (and each test's bot) gets its own."""
+    router = Router(name=__name__)
+    router.message.register(progress, Command("progress"))
+    router.message.register(results, Command("results"))
+    router.message.register(course, Command("course"))
+    return router

@@ -12,10 +12,8 @@ from bot.telegram import texts
 from bot.telegram.callbacks import AnswerCb, StartQuizCb
 from bot.telegram.presenter import Presenter
 
-router = Router(name=__name__)
 
 
-@router.callback_query(StartQuizCb.filter())
 async def start_quiz(query: CallbackQuery, callback_data: StartQuizCb, user: User, services: Services,
                      presenter: Presenter) -> None:
     question = await services.quiz.start(user.id, callback_data.l)
@@ -28,7 +26,6 @@ async def start_quiz(query: CallbackQuery, callback_data: StartQuizCb, user: Use
     await presenter.question(question)
 
 
-@router.callback_query(AnswerCb.filter())
 async def answer(query: CallbackQuery, callback_data: AnswerCb, user: User, services: Services,
                  presenter: Presenter) -> None:
     outcome = await services.quiz.answer(user.id, callback_data.a, callback_data.p, callback_data.o)
@@ -40,3 +37,11 @@ async def answer(query: CallbackQuery, callback_data: AnswerCb, user: User, serv
     await services.uow.commit()
     await query.answer(_("✅ Correct!") if outcome.answered.is_correct else _("❌ Not quite."))
     await presenter.answered(query.message if isinstance(query.message, Message) else None, outcome)
+
+
+def build_router() -> Router:
+    """A fresh router: each dispatcher (and each test's bot) gets its own."""
+    router = Router(name=__name__)
+    router.callback_query.register(start_quiz, StartQuizCb.filter())
+    router.callback_query.register(answer, AnswerCb.filter())
+    return router

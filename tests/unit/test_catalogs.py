@@ -24,7 +24,7 @@ def _template_ids() -> set[str]:
     out.parent.mkdir(exist_ok=True)
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"),
-         "-k", "_:1,1t", "-k", "_:1,2", "-k", "__", "--no-location", "-q", "-o", str(out), str(ROOT)],
+         "-k", "_:1,1t", "-k", "_:1,2", "-k", "__", "--no-location", "-o", str(out), str(ROOT)],
         check=True, cwd=ROOT,
     )
     with out.open("rb") as source:
