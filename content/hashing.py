@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -27,3 +28,25 @@ def content_hash(course: Course) -> str:
     data = course.model_dump(mode="json", context={"hash_root": course_root(course)})
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(f"{_FORMAT}\n{canonical}".encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=256)
+def _digest(path: Path, size: int, mtime_ns: int) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_fingerprint(path: Path, root: Path) -> str:
+    """`relative/path#sha256=<digest>`: how a media file enters the content hash."""
+    try:
+        name = path.relative_to(root).as_posix()
+    except ValueError:
+        name = path.as_posix()
+    try:
+        stat = path.stat()
+        return f"{name}#sha256={_digest(path, stat.st_size, stat.st_mtime_ns)}"
+    except OSError:
+        return f"{name}#missing"

@@ -54,6 +54,7 @@ from content.constants import (
     MAX_UPLOAD_BYTES,
     MIN_OPTIONS,
 )
+from content.hashing import file_fingerprint
 from content.telegram_html import html_problems, visible_text
 
 Locale = Literal["kk", "ru", "en"]
@@ -230,34 +231,11 @@ class MediaSource(_Model):
             return None
         if hash_root is None:
             return str(value)
-        return _file_fingerprint(value, Path(hash_root))
+        return file_fingerprint(value, Path(hash_root))
 
     @property
     def kind(self) -> Literal["url", "file", "file_id"]:
         return "url" if self.url is not None else "file" if self.file is not None else "file_id"
-
-
-@functools.lru_cache(maxsize=256)
-def _digest(path: Path, size: int, mtime_ns: int) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _file_fingerprint(path: Path, root: Path) -> str:
-    try:
-        name = path.relative_to(root).as_posix()
-    except ValueError:
-        name = path.as_posix()
-    try:
-        stat = path.stat()
-        return f"{name}#sha256={_digest(path, stat.st_size, stat.st_mtime_ns)}"
-    except OSError:
-        return f"{name}#missing"
 
 
 # --- chunks ---------------------------------------------------------------------------
