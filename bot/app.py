@@ -47,7 +47,7 @@ class Talimger:
     api_url: str | None = None
     clock: Clock = field(default_factory=SystemClock)
     rng: random.Random = field(default_factory=random.SystemRandom)
-    send_limits: SendLimits = field(default_factory=SendLimits)
+    send_limits: SendLimits | None = None  # None: from settings
 
     engine: AsyncEngine | None = None
     uow_factory: UnitOfWorkFactory | None = None
@@ -89,8 +89,9 @@ class Talimger:
     def _build_bot(self) -> Bot:
         api = TelegramAPIServer.from_base(self.api_url) if self.api_url else PRODUCTION
         session = AiohttpSession(api=api)
-        session.middleware(SendThrottle(self.send_limits.global_rate, self.send_limits.per_chat_rate,
-                                        self.send_limits.per_chat_burst))
+        limits = self.send_limits or SendLimits(self.settings.send_rate_global, self.settings.send_rate_per_chat,
+                                                self.settings.send_burst_per_chat)
+        session.middleware(SendThrottle(limits.global_rate, limits.per_chat_rate, limits.per_chat_burst))
         return Bot(self.token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
     def _build_dispatcher(self) -> Dispatcher:

@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     default_locale: str = "en"
     content_dir: Path = PROJECT_ROOT / "content" / "courses"
     log_level: str = "INFO"
+    # Telegram's limits: ~30 messages/s overall, ~1/s into one chat with short bursts.
+    send_rate_global: float = Field(default=30, gt=0)
+    send_rate_per_chat: float = Field(default=1, gt=0)
+    send_burst_per_chat: int = Field(default=3, ge=1)
 
     @field_validator("bot_token", mode="before")
     @classmethod
