@@ -60,7 +60,8 @@ class Talimger:
         """Database schema, catalogs and (on an empty database) the sample course."""
         self.engine = create_engine(self.settings.effective_database_url)
         await upgrade_to_head(self.engine)
-        self.uow_factory = UnitOfWorkFactory(create_session_factory(self.engine))
+        self.uow_factory = UnitOfWorkFactory(create_session_factory(self.engine),
+                                             serialize_writes=self.engine.dialect.name == "sqlite")
         self.i18n = create_i18n(self.settings.default_locale)
         await self.load_sample_course_if_empty()
         self.bot = self._build_bot()

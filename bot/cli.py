@@ -94,8 +94,10 @@ async def _run(settings: Settings, host: str, port: int) -> int:
         app = Talimger(settings, token=settings.token, api_url=settings.telegram_api_url)
     else:
         from sandbox import Sandbox
+        from sandbox.web import WebChatConfig
 
-        sandbox = await Sandbox(host=host, port=port).start()
+        sandbox = await Sandbox(host=host, port=port,
+                                web_config=WebChatConfig(admin_chat_id=settings.admin_chat_id)).start()
         app = Talimger(settings, token=sandbox.token, api_url=sandbox.url)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -105,7 +107,8 @@ async def _run(settings: Settings, host: str, port: int) -> int:
     try:
         await app.start()
         if sandbox is not None:
-            _print_sandbox_help(sandbox.url)
+            # The one line a person needs: where the chat is.
+            print(f"Open {_browsable(sandbox.web_url)} in your browser", flush=True)
         else:
             log.info("polling %s", settings.telegram_api_url or "Telegram")
         waiter = asyncio.create_task(stop.wait())
@@ -119,16 +122,9 @@ async def _run(settings: Settings, host: str, port: int) -> int:
     return 0
 
 
-def _print_sandbox_help(url: str) -> None:
-    print(
-        f"Talimger is running against the local sandbox at {url} (no BOT_TOKEN set).\n"
-        f"Talk to it as a learner through the sandbox's user API, for example:\n"
-        f"  curl -s -XPOST {url}/sandbox/api/users -d '{{\"id\": 1001, \"first_name\": \"Aigerim\", \"language_code\": \"kk\"}}'\n"
-        f"  curl -s -XPOST {url}/sandbox/api/chats/1001/messages -d '{{\"from_id\": 1001, \"text\": \"/start\"}}'\n"
-        f"  curl -s {url}/sandbox/api/chats/1001/transcript\n"
-        f"Press Ctrl+C to stop.",
-        flush=True,
-    )
+def _browsable(url: str) -> str:
+    """A wildcard listen address is not one a browser can open."""
+    return url.replace("://0.0.0.0:", "://127.0.0.1:").replace("://[::]:", "://127.0.0.1:")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ from sandbox import botapi, controlapi, userapi
 from sandbox.botapi import STATE_KEY
 from sandbox.clock import SandboxClock
 from sandbox.state import DEFAULT_TOKEN, SandboxState
+from sandbox.web import routes as web_chat
+from sandbox.web.routes import WebChatConfig
 from sandbox.webhook import webhook_ctx
 
 if TYPE_CHECKING:  # aiogram takes seconds to import; the server itself does not need it
@@ -30,8 +32,10 @@ async def _index(request: web.Request) -> web.Response:
     )
 
 
-def create_app(state: SandboxState | None = None) -> web.Application:
-    """The sandbox as an aiohttp application (Bot API + user API + controls)."""
+def create_app(
+    state: SandboxState | None = None, *, web_config: WebChatConfig | None = None
+) -> web.Application:
+    """The sandbox as an aiohttp application (Bot API + user API + controls + browser chat)."""
     state = state or SandboxState()
     app = web.Application(
         # Room for 50 MB uploads plus multipart overhead; bigger bodies get 413.
@@ -42,7 +46,8 @@ def create_app(state: SandboxState | None = None) -> web.Application:
     botapi.add_routes(app)
     userapi.add_routes(app)
     controlapi.add_routes(app)
-    app.router.add_get("/", _index)
+    web_chat.add_routes(app, web_config)
+    app.router.add_get("/", web_chat.page_or(_index))  # a browser gets the chat page
     app.cleanup_ctx.append(webhook_ctx)
 
     async def on_shutdown(_: web.Application) -> None:
@@ -67,8 +72,10 @@ class Sandbox:
         port: int = 0,
         token: str = DEFAULT_TOKEN,
         clock: SandboxClock | None = None,
+        web_config: WebChatConfig | None = None,
     ) -> None:
         self.state = state or SandboxState(token=token, clock=clock)
+        self.web_config = web_config or WebChatConfig()
         self.host = host
         self.port = port
         self._runner: web.AppRunner | None = None
@@ -77,6 +84,11 @@ class Sandbox:
     def url(self) -> str:
         """Base URL for ``TelegramAPIServer.from_base`` and ``SandboxClient``."""
         return f"http://{self.host}:{self.port}"
+
+    @property
+    def web_url(self) -> str:
+        """The browser chat (open it in a browser)."""
+        return f"{self.url}/"
 
     @property
     def token(self) -> str:
@@ -96,7 +108,10 @@ class Sandbox:
         # handler_cancellation: a long poll whose client hung up stops at once, so a restarted
         # bot is not refused with 409 by its own dead predecessor.
         runner = web.AppRunner(
-            create_app(self.state), handler_cancellation=True, shutdown_timeout=1.0, access_log=None
+            create_app(self.state, web_config=self.web_config),
+            handler_cancellation=True,
+            shutdown_timeout=1.0,
+            access_log=None,
         )
         await runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -1,13 +1,14 @@
 """One unit of work per use case: repositories share a session and never commit themselves."""
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.repositories.attempts import AttemptRepository
 from bot.db.repositories.certificates import CertificateRepository
-from bot.db.repositories.courses import CourseRepository
+from bot.db.repositories.courses import ContentCache, CourseRepository
 from bot.db.repositories.media import MediaRepository
 from bot.db.repositories.learning import EnrolmentRepository, ProgressRepository
 from bot.db.repositories.updates import ProcessedUpdateRepository
@@ -15,10 +16,13 @@ from bot.db.repositories.users import UserRepository
 
 
 class UnitOfWork:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, write_lock: asyncio.Lock | None = None,
+                 content_cache: ContentCache | None = None) -> None:
         self.session = session
+        self._write_lock = write_lock
+        self._holds_lock = False
         self.users = UserRepository(session)
-        self.courses = CourseRepository(session)
+        self.courses = CourseRepository(session, content_cache)
         self.enrolments = EnrolmentRepository(session)
         self.progress = ProgressRepository(session)
         self.attempts = AttemptRepository(session)
@@ -26,31 +30,59 @@ class UnitOfWork:
         self.updates = ProcessedUpdateRepository(session)
         self.media = MediaRepository(session)
 
+    async def begin_write(self) -> None:
+        """Take this process's turn to write (SQLite allows one writer at a time).
+
+        Waiting on an asyncio lock costs nothing; waiting in SQLite's busy handler sleeps
+        in growing steps, which under load cost more than the work itself. Released at
+        commit or rollback, so no update holds it across network calls.
+        """
+        if self._write_lock is not None and not self._holds_lock:
+            await self._write_lock.acquire()
+            self._holds_lock = True
+
     async def commit(self) -> None:
-        await self.session.commit()
+        try:
+            await self.session.commit()
+        finally:
+            self._release()
 
     async def rollback(self) -> None:
-        await self.session.rollback()
+        try:
+            await self.session.rollback()
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self._holds_lock and self._write_lock is not None:
+            self._holds_lock = False
+            self._write_lock.release()
 
 
 class UnitOfWorkFactory:
     """Opens a unit of work; leaving the block without commit rolls back."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], serialize_writes: bool = False,
+                 cache_content: bool = True) -> None:
         self._sessions = sessions
+        self._write_lock = asyncio.Lock() if serialize_writes else None
+        self._content_cache = ContentCache() if cache_content else None
 
     def __call__(self) -> "_UnitOfWorkContext":
-        return _UnitOfWorkContext(self._sessions())
+        return _UnitOfWorkContext(UnitOfWork(self._sessions(), self._write_lock, self._content_cache))
 
 
 class _UnitOfWorkContext:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
 
     async def __aenter__(self) -> UnitOfWork:
-        return UnitOfWork(self._session)
+        return self._uow
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        await self._session.close()
+        try:
+            await self._uow.session.close()
+        finally:
+            self._uow._release()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from dataclasses import dataclass
 
 from bot.config import SUPPORTED_LOCALES
@@ -12,6 +13,7 @@ from bot.services.views import ProfileView
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$")
 NAME_MIN, NAME_MAX = 2, 128
+SEEN_PRECISION = timedelta(minutes=1)
 
 
 class ProfileError(ValueError):
@@ -83,8 +85,10 @@ class UserService:
             )
         user.first_name, user.last_name, user.username = identity.first_name, identity.last_name, identity.username
         user.telegram_language = identity.language_code
-        user.last_seen_at = now
         user.is_active = True
+        # A minute's precision is enough for "last seen" and saves a write per update.
+        if now - user.last_seen_at >= SEEN_PRECISION:
+            user.last_seen_at = now
         return user
 
     def locale_of(self, user: User) -> str:

@@ -40,6 +40,7 @@ class UnitOfWorkMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         async with self._uow_factory() as uow:
+            await uow.begin_write()
             if not await uow.updates.claim(event.update_id, self._clock.now()):
                 log.info("update %s was applied before; skipping the re-delivery", event.update_id)
                 return None

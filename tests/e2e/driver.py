@@ -76,8 +76,9 @@ def has_button(text: str):  # type: ignore[no-untyped-def]
 
 
 class LearnerDriver:
-    def __init__(self, user: ChatUser, key: CourseKey, locale: str) -> None:
+    def __init__(self, user: ChatUser, key: CourseKey, locale: str, timeout: float = 10.0) -> None:
         self.user = user
+        self.timeout = timeout
         self.key = key
         self.locale = locale
         self.words = WORDS[locale]
@@ -85,9 +86,9 @@ class LearnerDriver:
     async def start(self, payload: str | None = None) -> SandboxMessage:
         """/start, pick the language by pressing it; returns the first chunk."""
         await (self.user.start(payload) if payload else self.user.send("/start"))
-        picker = await self.user.wait_for(lambda m: any(self.words["language"] in text for text in m.button_texts))
+        picker = await self.user.wait_for(lambda m: any(self.words["language"] in text for text in m.button_texts), timeout=self.timeout)
         await self.user.press(picker, next(text for text in picker.button_texts if self.words["language"] in text))
-        return await self.user.wait_for(lambda m: has_button(self.words["next"])(m) or has_button(self.words["quiz"])(m))
+        return await self.user.wait_for(lambda m: has_button(self.words["next"])(m) or has_button(self.words["quiz"])(m), timeout=self.timeout)
 
     async def read_lecture(self, first: SandboxMessage) -> SandboxMessage:
         """Press "Next" until the "Take the quiz" button; returns that last chunk."""
@@ -96,7 +97,7 @@ class LearnerDriver:
             await self.user.press(message, self.words["next"])
             message = await self.user.wait_for(
                 lambda m: m.message_id > message.message_id and (
-                    self.words["next"] in m.button_texts or self.words["quiz"] in m.button_texts))
+                    self.words["next"] in m.button_texts or self.words["quiz"] in m.button_texts), timeout=self.timeout)
         return message
 
     async def take_quiz(self, last_chunk: SandboxMessage, correct: int, button: str | None = None) -> SandboxMessage:
@@ -104,15 +105,15 @@ class LearnerDriver:
         await self.user.press(last_chunk, button or self.words["quiz"])
         result = None
         for number in range(100):
-            question = await self.user.wait_for(lambda m: is_question(m))
+            question = await self.user.wait_for(lambda m: is_question(m), timeout=self.timeout)
             letter = self.key.right_letter(question) if number < correct else self.key.wrong_letter(question)
             await self.user.press(question, letter)
             position, total = self._position(question)
             if position == total:
                 result = await self.user.wait_for(lambda m: m.message_id > question.message_id
-                                                  and m.text.startswith(self.words["result"]))
+                                                  and m.text.startswith(self.words["result"]), timeout=self.timeout)
                 break
-            await self.user.wait_for(lambda m: m.message_id > question.message_id and is_question(m))
+            await self.user.wait_for(lambda m: m.message_id > question.message_id and is_question(m), timeout=self.timeout)
         assert result is not None
         return result
 

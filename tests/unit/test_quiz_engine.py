@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
 from bot.db.models import AttemptItem, QuizAttempt
 from bot.db.uow import UnitOfWorkFactory
+from bot.services.course_import import CourseImporter
+from content import load_course
+from tests.conftest import MINI_COURSE
 from bot.services.clock import ManualClock
 from bot.services.quiz import draw_questions
 from bot.services.views import ChunkView, Refusal, Refused
@@ -106,11 +110,15 @@ async def test_a_press_on_someone_elses_attempt_changes_nothing(
 
 
 async def test_retry_cooldown_is_enforced(
-        uow_factory: UnitOfWorkFactory, clock: ManualClock, rng: random.Random, mini_course: int) -> None:
+        uow_factory: UnitOfWorkFactory, clock: ManualClock, rng: random.Random, mini_course: int,
+        tmp_path: Path) -> None:
+    # A new version of the course asks for a 30-minute pause between attempts.
+    text = MINI_COURSE.read_text(encoding="utf-8").replace("pass_score: 3", "pass_score: 3\n  retry_cooldown_minutes: 30")
+    (tmp_path / "mini-cooldown.yaml").write_text(text, encoding="utf-8")
     async with uow_factory() as uow:
-        version = await uow.courses.version((await uow.courses.get(mini_course)).current_version_id)
-        version.retry_cooldown_minutes = 30
+        published = await CourseImporter(uow, clock).publish(load_course(tmp_path / "mini-cooldown.yaml"))
         await uow.commit()
+    assert published.version_number == 2 and published.course_id == mini_course
     learner = Learner(uow_factory, clock, rng, 507)
     last = await learner.read_to_end(await learner.enrol(mini_course))
     outcome = await learner.take_quiz(last.lecture_id, correct_answers=1)
