@@ -5,29 +5,35 @@ import logging
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import ErrorEvent
+from aiogram.types import Chat, ErrorEvent
 from aiogram.utils.i18n import gettext as _
 
 log = logging.getLogger(__name__)
 
 
-async def on_error(event: ErrorEvent, bot: Bot) -> None:
+def _chat_of(event: ErrorEvent) -> Chat | None:
     update = event.update
-    chat = None
-    if update.message:
-        chat = update.message.chat
-    elif update.callback_query and update.callback_query.message:
-        chat = update.callback_query.message.chat
-    user = update.event_from_user if hasattr(update, "event_from_user") else None
-    log.error("update %s from user %s failed: %r", update.update_id, getattr(user, "id", None), event.exception,
-              exc_info=event.exception)
+    if update.message is not None:
+        return update.message.chat
+    if update.callback_query is not None and update.callback_query.message is not None:
+        return update.callback_query.message.chat
+    return None
+
+
+async def on_error(event: ErrorEvent, bot: Bot) -> None:
+    chat = _chat_of(event)
+    log.error("update %s in chat %s failed: %r", event.update.update_id, chat.id if chat else None,
+              event.exception, exc_info=event.exception)
     if chat is None or chat.type != "private":
         return
     try:
-        await bot.send_message(chat.id, _("Sorry, something went wrong on my side. Nothing you did was lost; "
-                                          "please try again in a moment."))
+        # Either the step was stored before the failure or rolled back whole, so
+        # /lesson always resumes from a consistent place.
+        await bot.send_message(chat.id, _("Sorry, something went wrong on my side. Send /lesson to continue "
+                                          "where you stopped."))
     except TelegramAPIError as error:
-        log.warning("could not tell user %s about the failure of update %s: %s", chat.id, update.update_id, error)
+        log.warning("could not tell chat %s about the failure of update %s: %s", chat.id,
+                    event.update.update_id, error)
 
 
 def build_router() -> Router:
