@@ -37,13 +37,17 @@ def _editable(call: Call) -> tuple[Chat, ChatMessage]:
 
 
 def _apply_edit(
-    state: SandboxState, chat: Chat, message: ChatMessage, markup: dict[str, Any] | None
+    state: SandboxState, chat: Chat, message: ChatMessage, markup: dict[str, Any] | None,
+    *, content_changed: bool = True,
 ) -> None:
     # Edits replace (or, when omitted, remove) the inline keyboard; a reply keyboard stays.
     if markup is not None or (message.reply_markup and "inline_keyboard" in message.reply_markup):
         message.reply_markup = markup
-    message.edited += 1
-    message.edit_date = state.now()
+    # Telegram marks a message "edited" when its text or caption changes, not when only
+    # its buttons do; the chat version still moves so a page redraws the buttons.
+    if content_changed:
+        message.edited += 1
+        message.edit_date = state.now()
     state.touch(chat, message)
 
 
@@ -85,7 +89,7 @@ async def edit_message_reply_markup(call: Call) -> dict[str, Any]:
     markup = check_reply_markup(call.params.get("reply_markup"), inline_only=True)
     if _inline(markup) == _inline(message.reply_markup):
         raise bad_request(NOT_MODIFIED)
-    _apply_edit(call.state, chat, message, markup)
+    _apply_edit(call.state, chat, message, markup, content_changed=False)
     return message_to_api(call.state, message)
 
 
