@@ -1,7 +1,7 @@
 """Reading a lecture: /lesson, "Next", re-reading, reviewing and self-check steps."""
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
@@ -82,6 +82,8 @@ async def self_check(query: CallbackQuery, callback_data: SelfCheckCb, user: Use
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
+    # Learning happens in the private chat; the admin group never gets a learner's lesson.
+    router.message.filter(F.chat.type == "private")
     router.message.register(lesson, Command("lesson"))
     router.callback_query.register(next_chunk, NextChunkCb.filter())
     router.callback_query.register(open_lecture, OpenLectureCb.filter())

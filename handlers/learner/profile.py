@@ -88,6 +88,8 @@ async def profile_input(message: Message, user: User, services: Services, presen
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
+    # Learning happens in the private chat; the admin group never gets a learner's lesson.
+    router.message.filter(F.chat.type == "private")
     router.message.register(profile, Command("profile"))
     router.callback_query.register(profile_action, ProfileCb.filter())
     router.message.register(contact_shared, F.contact, F.chat.type == "private")

@@ -1,7 +1,7 @@
 """Where the learner stands: /progress, /results, /course."""
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
@@ -44,6 +44,8 @@ async def course(message: Message, user: User, services: Services, presenter: Pr
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
+    # Learning happens in the private chat; the admin group never gets a learner's lesson.
+    router.message.filter(F.chat.type == "private")
     router.message.register(progress, Command("progress"))
     router.message.register(results, Command("results"))
     router.message.register(course, Command("course"))

@@ -1,7 +1,7 @@
 """Taking a quiz: start or resume an attempt, answer questions one at a time."""
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
@@ -42,6 +42,8 @@ async def answer(query: CallbackQuery, callback_data: AnswerCb, user: User, serv
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
+    # Learning happens in the private chat; the admin group never gets a learner's lesson.
+    router.message.filter(F.chat.type == "private")
     router.callback_query.register(start_quiz, StartQuizCb.filter())
     router.callback_query.register(answer, AnswerCb.filter())
     return router
