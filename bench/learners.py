@@ -132,7 +132,7 @@ async def main() -> None:
         talimger = await measure(
             "talimger", [sys.executable, "-m", "bot", "run"],
             {"DATABASE_URL": f"sqlite+aiosqlite:///{data}/bench.db", "SEND_RATE_GLOBAL": "100000",
-             "SEND_RATE_PER_CHAT": "100000", "SEND_BURST_PER_CHAT": "100000"},
+             "SEND_RATE_PER_CHAT": "100000", "SEND_BURST_PER_CHAT": "100000", "WEB_PORT": "0"},
             learner_drive(key), args.learners)
     per_user = round(talimger.updates / args.learners)
     echo = await measure("aiogram echo", [sys.executable, "-m", "bench.echo_bot"], {}, echo_drive(per_user),

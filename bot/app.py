@@ -13,6 +13,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.utils.i18n import I18n
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
@@ -25,8 +26,11 @@ from bot.telegram.commands import register_commands
 from bot.telegram.i18n import create_i18n
 from bot.telegram.middlewares import UnitOfWorkMiddleware, UserLocaleMiddleware
 from bot.telegram.throttle import SendThrottle
+from bot.web import WebServer, create_web_app
 from content import SAMPLE_COURSE_DIR, discover_courses, load_course
 from handlers import build_root_router
+from scheduler.setup import build_scheduler
+from scheduler.sweep import SweepConfig, Sweeper
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +58,9 @@ class Talimger:
     i18n: I18n | None = None
     bot: Bot | None = None
     dispatcher: Dispatcher | None = None
+    web: WebServer | None = None  # certificate pages, started with the bot
+    sweeper: Sweeper | None = None  # reminders and week openings; tests call `sweeper.sweep()`
+    scheduler: AsyncIOScheduler | None = None
     _polling: asyncio.Task[None] | None = None
 
     async def prepare(self) -> None:
@@ -66,6 +73,7 @@ class Talimger:
         await self.load_sample_course_if_empty()
         self.bot = self._build_bot()
         self.dispatcher = self._build_dispatcher()
+        self.sweeper = self._build_sweeper()
 
     async def load_sample_course_if_empty(self) -> ImportResult | None:
         assert self.uow_factory is not None
@@ -95,12 +103,32 @@ class Talimger:
         session.middleware(SendThrottle(limits.global_rate, limits.per_chat_rate, limits.per_chat_burst))
         return Bot(self.token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
+    def _build_sweeper(self) -> Sweeper:
+        assert self.uow_factory is not None and self.bot is not None and self.i18n is not None
+        settings = self.settings
+        return Sweeper(self.uow_factory, self.bot, self.i18n, self.clock, settings.default_locale,
+                       SweepConfig(settings.sweep_batch_size, settings.sweep_claim_seconds,
+                                   settings.sweep_send_concurrency))
+
+    def _start_scheduler(self) -> None:
+        """The periodic sweep; nothing to restore, the database says what is due."""
+        if self.settings.scheduler_enabled and self.sweeper is not None and self.scheduler is None:
+            self.scheduler = build_scheduler(self.sweeper, self.settings.sweep_interval_seconds)
+            self.scheduler.start()
+
+    async def _stop_scheduler(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+            self.scheduler = None
+        if self.sweeper is not None:
+            await self.sweeper.close()  # a sweep in progress finishes its batch before the session closes
+
     def _build_dispatcher(self) -> Dispatcher:
         assert self.uow_factory is not None and self.i18n is not None
-        dispatcher = Dispatcher(public_base_url=self.settings.public_base_url)
+        dispatcher = Dispatcher(public_base_url=self.settings.public_base_url, settings=self.settings)
         dispatcher.update.outer_middleware(
             UnitOfWorkMiddleware(self.uow_factory, self.clock, self.rng, self.settings.default_locale,
-                                 self.settings.public_base_url)
+                                 self.settings.public_base_url, self.settings.issuer_name)
         )
         UserLocaleMiddleware(self.i18n, self.settings.default_locale).setup(dispatcher)
         dispatcher.include_router(build_root_router())
@@ -113,10 +141,22 @@ class Talimger:
         assert self.bot is not None and self.dispatcher is not None and self.i18n is not None
         await self.bot.delete_webhook(drop_pending_updates=False)
         await register_commands(self.bot, self.i18n, self.settings.default_locale)
+        await self.start_web()
         self._polling = asyncio.create_task(
             self.dispatcher.start_polling(self.bot, handle_signals=False, close_bot_session=False,
                                           polling_timeout=10)
         )
+        self._start_scheduler()
+
+    async def start_web(self) -> WebServer:
+        """The certificate pages, on WEB_HOST:WEB_PORT (port 0: a free one, see `web.url`)."""
+        assert self.uow_factory is not None and self.i18n is not None
+        i18n = self.i18n
+        app = create_web_app(self.uow_factory, lambda message, locale: i18n.gettext(message, locale=locale),
+                             self.settings.issuer_name, self.settings.default_locale,
+                             self.settings.web_requests_per_minute, self.clock)
+        self.web = await WebServer(app, self.settings.web_host, self.settings.web_port).start()
+        return self.web
 
     async def wait(self) -> None:
         if self._polling is not None:
@@ -130,6 +170,10 @@ class Talimger:
                 log.debug("polling had already stopped")
             await asyncio.gather(self._polling, return_exceptions=True)
             self._polling = None
+        if self.web is not None:
+            await self.web.stop()
+            self.web = None
+        await self._stop_scheduler()
         if self.bot is not None:
             await self.bot.session.close()
         if self.engine is not None:

@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     data_dir: Path = PROJECT_ROOT / "data"
     database_url: str | None = None
     public_base_url: str = "http://127.0.0.1:8080"
+    # The bot's own web app (certificate pages); port 0 picks a free one.
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=0, le=65535)
+    web_requests_per_minute: int = Field(default=60, ge=1)  # per client address
+    issuer_name: str = Field(default="Talimger", min_length=1, max_length=200)
     admin_chat_id: int | None = None
     owner_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     default_locale: str = "en"
@@ -34,6 +39,13 @@ class Settings(BaseSettings):
     send_rate_global: float = Field(default=30, gt=0)
     send_rate_per_chat: float = Field(default=1, gt=0)
     send_burst_per_chat: int = Field(default=3, ge=1)
+    # The reminder sweep: how often it runs, how many learners it claims at a time, how long
+    # a claim lasts if its process dies, and how many sends it keeps in flight.
+    scheduler_enabled: bool = True
+    sweep_interval_seconds: float = Field(default=60, gt=0)
+    sweep_batch_size: int = Field(default=500, ge=1)
+    sweep_claim_seconds: float = Field(default=300, gt=0)
+    sweep_send_concurrency: int = Field(default=25, ge=1)
 
     @field_validator("bot_token", mode="before")
     @classmethod

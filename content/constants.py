@@ -8,6 +8,7 @@ FALLBACK_LOCALE = "en"
 DEFAULT_QUIZ_SIZE = 5
 DEFAULT_PASS_SCORE = 3
 MAX_QUIZ_SIZE = 20
+MAX_FINAL_TEST_SIZE = 50
 
 # Telegram allows 4096 characters in a message and 1024 in a caption; we keep room for the
 # headers and buttons labels the bot adds ("Week 2 · Lecture 3 · 2/5").

@@ -191,7 +191,32 @@ def course_issues(course: Any) -> list[Issue]:
                     seen[key] = path + ("key",)
             if isinstance(lecture, dict):
                 issues += lecture_issues(lecture, path, settings)
-    return issues
+    return issues + final_test_issues(course) + release_issues(course)
+
+
+def final_test_issues(course: dict[str, Any]) -> list[Issue]:
+    """The final test draws from every lecture's bank, so they must hold enough questions."""
+    final = _as_dict(_as_dict(course.get("settings")).get("final_test"))
+    size = _as_int(final.get("size"))
+    if size is None:
+        return []
+    bank = sum(len(_as_list(_as_dict(lecture).get("questions")))
+               for week in _as_list(course.get("weeks")) for lecture in _as_list(_as_dict(week).get("lectures")))
+    if bank and size > bank:
+        return [Issue(("settings", "final_test", "size"),
+                      f"the final test asks {size} questions but the lectures hold only {bank}")]
+    return []
+
+
+def release_issues(course: dict[str, Any]) -> list[Issue]:
+    """A cohort course given as a list of dates needs one date for every week."""
+    release = _as_dict(_as_dict(course.get("settings")).get("release"))
+    dates = release.get("dates")
+    weeks = len(_as_list(course.get("weeks")))
+    if release.get("mode") != "cohort" or not isinstance(dates, list) or not dates or len(dates) >= weeks:
+        return []
+    return [Issue(("settings", "release", "dates"),
+                  f"the course has {weeks} weeks but only {len(dates)} release date(s); give one date per week")]
 
 
 def render_issues(issues: list[Issue]) -> str:

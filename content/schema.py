@@ -47,6 +47,7 @@ from content.constants import (
     MAX_OPTION_CHARS,
     MAX_OPTIONS,
     MAX_QUESTION_CHARS,
+    MAX_FINAL_TEST_SIZE,
     MAX_QUIZ_SIZE,
     MAX_SLUG_CHARS,
     MAX_TEXT_CHARS,
@@ -55,6 +56,7 @@ from content.constants import (
     MIN_OPTIONS,
 )
 from content.hashing import file_fingerprint
+from content.schedule import DEFAULT_QUIET_HOURS, QuietHoursText, ReleaseSettings, RemindDays
 from content.telegram_html import html_problems, visible_text
 
 Locale = Literal["kk", "ru", "en"]
@@ -401,12 +403,28 @@ def _check_timezone(value: str) -> str:
     return value
 
 
+class FinalTestSettings(_Model):
+    """A final test drawn from every lecture's bank; passing it is a certificate condition."""
+
+    size: int = Field(default=10, ge=1, le=MAX_FINAL_TEST_SIZE)
+    pass_percent: int = Field(default=60, ge=1, le=100)
+    attempts: int | None = Field(default=None, ge=1)  # None: no limit
+    cooldown_minutes: int = Field(default=0, ge=0)
+
+
 class CourseSettings(_Model):
     quiz_size: int = Field(default=DEFAULT_QUIZ_SIZE, ge=1, le=MAX_QUIZ_SIZE)
     # Default 3, but never more than quiz_size when only quiz_size is given.
     pass_score: int = Field(default=DEFAULT_PASS_SCORE, ge=1)
     retry_cooldown_minutes: int = Field(default=0, ge=0)
     timezone: Annotated[str, AfterValidator(_check_timezone)] = "UTC"
+    final_test: FinalTestSettings | None = None  # none: every lecture passed is enough
+    # When weeks open and when learners are nudged (see content/schedule.py).
+    release: ReleaseSettings = Field(default_factory=ReleaseSettings)
+    remind_after: RemindDays = 3
+    remind_again: RemindDays = 3
+    retry_remind_after: RemindDays = 2
+    quiet_hours: QuietHoursText = DEFAULT_QUIET_HOURS
 
     @model_validator(mode="before")
     @classmethod

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from aiogram import Router
 
+from handlers.admin import revoke
 from handlers.common import errors, help as help_, start
-from handlers.learner import lesson, profile, progress, quiz
+from handlers.learner import certificate, lesson, profile, progress, quiz, settings
 
 
 def build_root_router() -> Router:
@@ -15,7 +16,10 @@ def build_root_router() -> Router:
         lesson.build_router(),
         quiz.build_router(),
         progress.build_router(),
+        settings.build_router(),
+        certificate.build_router(),  # before profile: it reads the name typed for the certificate
         profile.build_router(),
+        revoke.build_router(),
         help_.build_router(),  # last: its fallback answers any private message nobody else took
     )
     return root

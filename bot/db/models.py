@@ -15,6 +15,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -57,9 +59,17 @@ class User(Base):
     # kept in the database so a restart does not lose a half-finished edit.
     awaiting_input: Mapped[str | None] = mapped_column(String(32))
     pending_course_slug: Mapped[str | None] = mapped_column(String(64))
+    # The learner said "yes, print this name" once; later certificates use it without asking.
+    name_confirmed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+    # Reminder settings from /settings; None takes the course's value.
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    quiet_hours: Mapped[str | None] = mapped_column(String(16))  # "22:00-08:00" or "off"
+    remind_new_week: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    remind_stalled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    remind_retry: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Course(Base):
@@ -87,6 +97,19 @@ class CourseVersion(Base):
     pass_score: Mapped[int] = mapped_column(Integer, default=3)
     retry_cooldown_minutes: Mapped[int] = mapped_column(Integer, default=0)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # The final test (a certificate condition); no size: the course has none.
+    final_test_size: Mapped[int | None] = mapped_column(Integer)
+    final_test_pass_percent: Mapped[int | None] = mapped_column(Integer)
+    final_test_attempts: Mapped[int | None] = mapped_column(Integer)  # None: no limit
+    final_test_cooldown_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Release schedule and reminders (content/schedule.py); cohort dates are "YYYY-MM-DD" per week.
+    release_mode: Mapped[str] = mapped_column(String(32), default="self_paced", server_default="self_paced")
+    release_dates: Mapped[list[Any] | None] = mapped_column(JSON)
+    release_time: Mapped[str] = mapped_column(String(5), default="00:00", server_default="00:00")
+    remind_after_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    remind_again_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    retry_remind_days: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    quiet_hours: Mapped[str] = mapped_column(String(16), default="22:00-08:00", server_default="22:00-08:00")
     source_dir: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
 
@@ -146,6 +169,19 @@ class Enrolment(Base):
     enrolled_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
     last_activity_at: Mapped[datetime]
+    # Scheduled messages (scheduler/sweep.py). next_remind_at is when the sweep should look
+    # at this learner again: it re-derives what is due from the rows, so early is harmless.
+    next_remind_at: Mapped[datetime | None] = mapped_column(index=True)
+    nudges_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_nudge_at: Mapped[datetime | None]
+    announced_lecture: Mapped[str | None] = mapped_column(String(32))  # whose opening was announced
+    # A sweep's claim on the row, and the message it is sending under that claim: a row
+    # found still "sending" after its claim expired was sent by a process that died.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    claimed_until: Mapped[datetime | None]
+    sending_kind: Mapped[str | None] = mapped_column(String(16))
+    sending_lecture: Mapped[str | None] = mapped_column(String(32))
+    sending_at: Mapped[datetime | None]
 
 
 class LectureProgress(Base):
@@ -170,9 +206,12 @@ class QuizAttempt(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"))
-    # The exact lecture row (so the version's questions) the attempt was drawn from.
-    lecture_id: Mapped[int] = mapped_column(ForeignKey("lectures.id"))
+    # The exact lecture row (so the version's questions) the attempt was drawn from;
+    # none for a final test, which draws from every lecture (its items name the questions).
+    lecture_id: Mapped[int | None] = mapped_column(ForeignKey("lectures.id"))
+    # A lecture's key, or FINAL_TEST_KEY for the final test.
     lecture_key: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16), default="lecture", server_default="lecture")
     size: Mapped[int] = mapped_column(Integer)
     pass_score: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime]
@@ -198,11 +237,13 @@ class AttemptItem(Base):
 
 
 class Certificate(Base):
+    """One issued certificate; a re-issue is a new row (new code) and the old one is revoked."""
+
     __tablename__ = "certificates"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
-    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id"), unique=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
     holder_name: Mapped[str] = mapped_column(String(256))
@@ -211,6 +252,10 @@ class Certificate(Base):
     issued_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     revoke_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_by: Mapped[int | None] = mapped_column(BigInteger)
+    final_test_percent: Mapped[float | None] = mapped_column()
+    course_title: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # as it was when issued
+    reissue_of_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
 
 
 class ProcessedUpdate(Base):

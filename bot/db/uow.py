@@ -11,6 +11,7 @@ from bot.db.repositories.certificates import CertificateRepository
 from bot.db.repositories.courses import ContentCache, CourseRepository
 from bot.db.repositories.media import MediaRepository
 from bot.db.repositories.learning import EnrolmentRepository, ProgressRepository
+from bot.db.repositories.reminders import ReminderRepository
 from bot.db.repositories.updates import ProcessedUpdateRepository
 from bot.db.repositories.users import UserRepository
 
@@ -29,6 +30,7 @@ class UnitOfWork:
         self.certificates = CertificateRepository(session)
         self.updates = ProcessedUpdateRepository(session)
         self.media = MediaRepository(session)
+        self.reminders = ReminderRepository(session)
 
     async def begin_write(self) -> None:
         """Take this process's turn to write (SQLite allows one writer at a time).

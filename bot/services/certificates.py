@@ -1,15 +1,26 @@
-"""Issuing a certificate when a learner has passed every lecture."""
+"""Certificate conditions and issuing: every lecture, the final test, a confirmed name."""
 from __future__ import annotations
 
 import secrets
 
-from bot.db.models import Certificate
+from bot.db.models import Certificate, User
 from bot.db.uow import UnitOfWork
+from bot.services.certificate_views import (
+    CertificateFacts,
+    CertificateReady,
+    CompletionStep,
+    FinalTestDue,
+    LecturesLeft,
+    NameToConfirm,
+)
 from bot.services.clock import Clock
-from bot.services.learner_context import LearnerContext
+from bot.services.final_test_rules import FinalTestStatus, final_test_status
+from bot.services.learner_context import LearnerContext, load_current
+from bot.services.views import LectureState, Refusal, Refused
 
 # 16 random bytes: 128 bits, far beyond guessing, 22 URL-safe characters.
 CODE_BYTES = 16
+VERIFY_PREFIX = "verify_"  # deep link t.me/<bot>?start=verify_<code>
 
 
 def new_certificate_code() -> str:
@@ -20,35 +31,98 @@ def certificate_url(public_base_url: str, code: str) -> str:
     return f"{public_base_url.rstrip('/')}/c/{code}"
 
 
+def looks_like_code(text: str) -> bool:
+    """Cheap shape check before any lookup: URL-safe characters, a sane length."""
+    return 16 <= len(text) <= 64 and all(char.isascii() and (char.isalnum() or char in "_-") for char in text)
+
+
+def holder_name(user: User) -> str:
+    """The name from /profile, else the Telegram name."""
+    return user.full_name or " ".join(part for part in (user.first_name, user.last_name) if part)
+
+
 class CertificateService:
     def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
-    async def issue_if_complete(self, context: LearnerContext) -> Certificate | None:
-        """Issue the certificate once every lecture is passed; return the existing one if any."""
-        if not context.all_passed():
-            return None
+    async def step(self, context: LearnerContext, issue: bool = True) -> CompletionStep:
+        """The learner's next step towards the certificate; issues it once everything is met.
+
+        The name must have been confirmed once (a one-time step): until then the
+        certificate waits, so a wrong name is never printed.
+        """
+        final = await final_test_status(self._uow, context, self._clock.now())
+        states = context.states()
+        left = sum(1 for state in states.values() if state is not LectureState.PASSED)
+        if left:
+            return LecturesLeft(left, len(states), final)
         existing = await self._uow.certificates.for_enrolment(context.enrolment.id)
         if existing is not None:
-            return existing
+            return CertificateReady(CertificateFacts.of(existing, context.version.title))
+        if final is not None and not final.passed:
+            return FinalTestDue(final)
         user = await self._uow.users.get(context.enrolment.user_id)
         assert user is not None
-        holder = user.full_name or " ".join(part for part in (user.first_name, user.last_name) if part)
+        if not user.name_confirmed or not issue:
+            return NameToConfirm(holder_name(user))
+        certificate = await self._issue(context, user, final)
+        return CertificateReady(CertificateFacts.of(certificate), newly_issued=True)
+
+    async def for_learner(self, user_id: int) -> CompletionStep | Refused:
+        """/certificate: the certificate, or what is still missing for it."""
+        context = await load_current(self._uow, user_id, self._clock.now())
+        if context is None:
+            return Refused(Refusal.NOT_ENROLLED)
+        return await self.step(context)
+
+    async def confirm_name(self, user_id: int) -> CompletionStep | Refused:
+        """The learner pressed "Yes" under their name: remember it, and issue if all is met."""
+        user = await self._uow.users.get(user_id)
+        if user is None:
+            return Refused(Refusal.NOT_ENROLLED)
+        if user.name_confirmed:  # a second press of an old "Yes": it was done already
+            return Refused(Refusal.STALE)
+        user.name_confirmed = True
+        user.awaiting_input = None
+        return await self.for_learner(user_id)
+
+    async def verify(self, code: str) -> CertificateFacts | None:
+        """The public facts of a certificate, or None for a code that does not exist."""
+        if not looks_like_code(code):
+            return None
+        certificate = await self._uow.certificates.by_code(code)
+        if certificate is None:
+            return None
+        if certificate.course_title is None:
+            version = await self._course_version_title(certificate)
+            return CertificateFacts.of(certificate, version)
+        return CertificateFacts.of(certificate)
+
+    async def _course_version_title(self, certificate: Certificate) -> dict[str, str] | None:
+        enrolment = await self._uow.enrolments.get(certificate.enrolment_id)
+        version = await self._uow.courses.version(enrolment.version_id) if enrolment else None
+        return version.title if version else None
+
+    async def _issue(self, context: LearnerContext, user: User, final: FinalTestStatus | None) -> Certificate:
         now = self._clock.now()
-        context.enrolment.completed_at = now
-        return self._uow.certificates.add(
+        context.enrolment.completed_at = context.enrolment.completed_at or now
+        certificate = self._uow.certificates.add(
             Certificate(
                 code=new_certificate_code(),
                 enrolment_id=context.enrolment.id,
                 user_id=user.id,
                 course_id=context.enrolment.course_id,
-                holder_name=holder,
+                holder_name=holder_name(user),
                 average_score=await self._average_percent(context),
+                final_test_percent=final.best_percent if final else None,
                 lecture_count=len(context.lectures),
+                course_title=context.version.title,
                 issued_at=now,
             )
         )
+        await self._uow.certificates.flush()
+        return certificate
 
     async def _average_percent(self, context: LearnerContext) -> float:
         """Mean over lectures of the best attempt's share of correct answers, in percent."""

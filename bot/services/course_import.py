@@ -41,6 +41,7 @@ class CourseImporter:
                 return ImportResult(course.id, course.slug, current.number, is_new_version=False)
 
         number = await self._uow.courses.latest_version_number(course.id) + 1
+        final = spec.settings.final_test
         version = CourseVersion(
             course_id=course.id,
             number=number,
@@ -51,8 +52,13 @@ class CourseImporter:
             pass_score=spec.settings.pass_score,
             retry_cooldown_minutes=spec.settings.retry_cooldown_minutes,
             timezone=spec.settings.timezone,
+            final_test_size=final.size if final else None,
+            final_test_pass_percent=final.pass_percent if final else None,
+            final_test_attempts=final.attempts if final else None,
+            final_test_cooldown_minutes=final.cooldown_minutes if final else 0,
             source_dir=str(self._source_dir(spec)),
             created_at=now,
+            **self._schedule(spec),
         )
         self._uow.courses.add(version)
         await self._uow.courses.flush()
@@ -92,6 +98,21 @@ class CourseImporter:
                 correct_index=next(index for index, option in enumerate(question.options) if option.correct),
                 explanation=_text(question.explanation),
             ))
+
+    @staticmethod
+    def _schedule(spec: CourseSpec) -> dict[str, Any]:
+        """Release and reminder settings as CourseVersion columns; a cohort's dates one per week."""
+        settings = spec.settings
+        dates = settings.release.week_dates(len(spec.weeks))
+        return dict(
+            release_mode=settings.release.mode,
+            release_dates=[day.isoformat() for day in dates] if dates is not None else None,
+            release_time=settings.release.time,
+            remind_after_days=settings.remind_after,
+            remind_again_days=settings.remind_again,
+            retry_remind_days=settings.retry_remind_after,
+            quiet_hours=settings.quiet_hours,
+        )
 
     @staticmethod
     def _passport(spec: CourseSpec) -> dict[str, Any]:

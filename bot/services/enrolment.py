@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from bot.db.models import Enrolment, LectureProgress
 from bot.db.uow import UnitOfWork
 from bot.services.clock import Clock
+from bot.services.reminders import ReminderPolicy, wake_after_activity
 from bot.services.views import CourseSummary, Refusal, Refused
 
 
@@ -52,12 +53,16 @@ class EnrolmentService:
         if existing is not None:
             existing.last_activity_at = now
             return Enrolled(existing.id, summary, is_new=False)
+        lectures = await self._uow.courses.lectures(version.id)
+        policy = ReminderPolicy.of(version)
+        # A cohort course may not have opened yet: the sweep then announces the first week.
+        opens_at = policy.schedule.opens_at(lectures[0].week, now) if lectures else None
         enrolment = self._uow.enrolments.add(
             Enrolment(user_id=user_id, course_id=course_id, version_id=version.id,
-                      enrolled_at=now, last_activity_at=now)
+                      enrolled_at=now, last_activity_at=now,
+                      next_remind_at=wake_after_activity(now, policy, opens_at))
         )
         await self._uow.enrolments.flush()
-        lectures = await self._uow.courses.lectures(version.id)
         if lectures:
             self._uow.progress.add(
                 LectureProgress(enrolment_id=enrolment.id, lecture_key=lectures[0].key, opened_at=now)

@@ -7,8 +7,10 @@ from datetime import datetime
 
 from bot.db.models import CourseVersion, Enrolment, Lecture, LectureProgress
 from bot.db.uow import UnitOfWork
+from bot.services.releases import ReleaseSchedule
+from bot.services.reminders import ReminderPolicy, schedule_of, wake_after_activity
 from bot.services.unlock import lecture_states
-from bot.services.views import LectureState
+from bot.services.views import LectureState, Refusal, Refused
 
 
 @dataclass
@@ -17,10 +19,30 @@ class LearnerContext:
     version: CourseVersion
     lectures: Sequence[Lecture]
     progress: dict[str, LectureProgress]
+    # The moment of the use case, for release dates; None: every week counts as open.
+    now: datetime | None = None
+
+    @property
+    def schedule(self) -> ReleaseSchedule:
+        return schedule_of(self.version)
+
+    def release_at(self, lecture: Lecture) -> datetime | None:
+        """When the lecture's week opens for this learner (None: no date, only the unlock rule)."""
+        return self.schedule.opens_at(lecture.week, self.enrolment.enrolled_at)
 
     def states(self) -> dict[str, LectureState]:
         passed = {key for key, row in self.progress.items() if row.passed_at is not None}
-        return lecture_states([lecture.key for lecture in self.lectures], passed)
+        released = None
+        if self.now is not None and not self.schedule.is_self_paced:
+            now = self.now
+            released = {lecture.key for lecture in self.lectures
+                        if (opens := self.release_at(lecture)) is None or opens <= now}
+        return lecture_states([lecture.key for lecture in self.lectures], passed, released)
+
+    def next_unpassed(self) -> Lecture | None:
+        """The first lecture not passed, open or not."""
+        return next((lecture for lecture in self.lectures
+                     if (row := self.progress.get(lecture.key)) is None or row.passed_at is None), None)
 
     def state_of(self, lecture: Lecture) -> LectureState:
         return self.states()[lecture.key]
@@ -43,21 +65,27 @@ class LearnerContext:
         return all(state is LectureState.PASSED for state in self.states().values())
 
 
-async def load_context(uow: UnitOfWork, enrolment: Enrolment) -> LearnerContext:
+async def load_context(uow: UnitOfWork, enrolment: Enrolment, now: datetime | None = None) -> LearnerContext:
     version = await uow.courses.version(enrolment.version_id)
     assert version is not None, "an enrolment always points at a stored version"
     lectures = await uow.courses.lectures(version.id)
     progress = await uow.progress.for_enrolment(enrolment.id)
-    return LearnerContext(enrolment, version, lectures, progress)
+    return LearnerContext(enrolment, version, lectures, progress, now)
 
 
-async def load_current(uow: UnitOfWork, user_id: int) -> LearnerContext | None:
+async def load_current(uow: UnitOfWork, user_id: int, now: datetime | None = None) -> LearnerContext | None:
     """The context of the learner's most recent course, or None if not enrolled."""
     enrolment = await uow.enrolments.latest_for_user(user_id)
     if enrolment is None:
         return None
     await follow_newest_version(uow, enrolment)
-    return await load_context(uow, enrolment)
+    return await load_context(uow, enrolment, now)
+
+
+async def learner_zone(uow: UnitOfWork, context: LearnerContext) -> str:
+    """The learner's time zone from /settings, else the course's."""
+    user = await uow.users.get(context.enrolment.user_id)
+    return (user.timezone if user is not None else None) or context.version.timezone
 
 
 async def follow_newest_version(uow: UnitOfWork, enrolment: Enrolment) -> None:
@@ -76,5 +104,23 @@ async def follow_newest_version(uow: UnitOfWork, enrolment: Enrolment) -> None:
     enrolment.version_id = course.current_version_id
 
 
+async def refusal_for(uow: UnitOfWork, context: LearnerContext, lecture: Lecture) -> Refused | None:
+    """Why the learner may not read `lecture` or take its quiz now, or None if they may."""
+    state = context.state_of(lecture)
+    if state is LectureState.LOCKED:
+        return Refused(Refusal.LOCKED)
+    if state is LectureState.SCHEDULED:
+        return Refused(Refusal.NOT_RELEASED, until=context.release_at(lecture), zone=await learner_zone(uow, context))
+    return None
+
+
 def touch(context: LearnerContext, now: datetime) -> None:
-    context.enrolment.last_activity_at = now
+    """The learner acted: record it, and make sure the reminder sweep looks at them again
+    no later than the first moment a message could be due (it never postpones an earlier look)."""
+    enrolment = context.enrolment
+    enrolment.last_activity_at = now
+    current = context.next_unpassed()
+    wake = wake_after_activity(now, ReminderPolicy.of(context.version),
+                               context.release_at(current) if current is not None else None)
+    if enrolment.next_remind_at is None or enrolment.next_remind_at > wake:
+        enrolment.next_remind_at = wake

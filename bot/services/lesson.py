@@ -6,7 +6,14 @@ from dataclasses import dataclass
 from bot.db.models import Chunk, Lecture, LectureProgress
 from bot.db.uow import UnitOfWork
 from bot.services.clock import Clock
-from bot.services.learner_context import LearnerContext, load_context, load_current, touch
+from bot.services.learner_context import (
+    LearnerContext,
+    learner_zone,
+    load_context,
+    load_current,
+    refusal_for,
+    touch,
+)
 from bot.services.views import ChunkView, LectureState, Refusal, Refused
 
 
@@ -24,10 +31,14 @@ class LessonService:
 
     async def resume(self, user_id: int) -> ChunkView | CourseFinished | Refused:
         """Where the learner left off: the chunk at the cursor of the open lecture."""
-        context = await load_current(self._uow, user_id)
+        context = await load_current(self._uow, user_id, self._clock.now())
         if context is None:
             return Refused(Refusal.NOT_ENROLLED)
         lecture = context.current_lecture()
+        waiting = context.next_unpassed() if lecture is None else None
+        if waiting is not None:  # passed up to a lecture whose week has not opened yet
+            return Refused(Refusal.NOT_RELEASED, until=context.release_at(waiting),
+                           zone=await learner_zone(self._uow, context))
         if lecture is None:
             certificate = await self._uow.certificates.for_enrolment(context.enrolment.id)
             return CourseFinished(certificate.code if certificate else None)
@@ -39,15 +50,16 @@ class LessonService:
 
     async def open_lecture(self, user_id: int, lecture_id: int) -> ChunkView | Refused:
         """An open lecture resumes at its cursor; a passed one is re-read from the start."""
-        context = await load_current(self._uow, user_id)
+        context = await load_current(self._uow, user_id, self._clock.now())
         if context is None:
             return Refused(Refusal.NOT_ENROLLED)
         lecture = context.lecture(lecture_id)
         if lecture is None:
             return Refused(Refusal.STALE)
+        refused = await refusal_for(self._uow, context, lecture)
+        if refused is not None:
+            return refused
         state = context.state_of(lecture)
-        if state is LectureState.LOCKED:
-            return Refused(Refusal.LOCKED)
         touch(context, self._clock.now())
         progress = await self._progress_row(context, lecture)
         if state is LectureState.PASSED:
@@ -61,12 +73,13 @@ class LessonService:
         enrolment = await self._uow.enrolments.get(enrolment_id)
         if enrolment is None or enrolment.user_id != user_id:
             return Refused(Refusal.NOT_YOURS)
-        context = await load_context(self._uow, enrolment)
+        context = await load_context(self._uow, enrolment, self._clock.now())
         lecture = context.lecture(lecture_id)
         if lecture is None:
             return Refused(Refusal.STALE)
-        if context.state_of(lecture) is LectureState.LOCKED:
-            return Refused(Refusal.LOCKED)
+        refused = await refusal_for(self._uow, context, lecture)
+        if refused is not None:
+            return refused
         chunks = await self._uow.courses.chunks(lecture.id)
         target = position + 1
         if target >= len(chunks):
@@ -84,7 +97,7 @@ class LessonService:
 
     async def review(self, user_id: int, chunk_id: int) -> ChunkView | Refused:
         """Show one chunk again (the learner follows a "review" pointer after a failed quiz)."""
-        context = await load_current(self._uow, user_id)
+        context = await load_current(self._uow, user_id, self._clock.now())
         if context is None:
             return Refused(Refusal.NOT_ENROLLED)
         chunk = await self._uow.courses.chunk(chunk_id)
@@ -94,7 +107,7 @@ class LessonService:
         version = await self._uow.courses.version(lecture.version_id)
         if version is None or version.course_id != context.enrolment.course_id:
             return Refused(Refusal.NOT_YOURS)
-        if context.states().get(lecture.key) is LectureState.LOCKED:
+        if context.states().get(lecture.key) in (LectureState.LOCKED, LectureState.SCHEDULED):
             return Refused(Refusal.LOCKED)
         chunks = await self._uow.courses.chunks(lecture.id)
         return self._chunk_view(context, lecture, chunk, len(chunks), rereading=True)

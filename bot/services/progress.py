@@ -2,16 +2,28 @@
 from __future__ import annotations
 
 from bot.db.uow import UnitOfWork
-from bot.services.learner_context import load_current
-from bot.services.views import AttemptRow, LectureStatus, PassportView, ProgressView, Refusal, Refused
+from bot.services.certificates import CertificateService
+from bot.services.clock import Clock, SystemClock
+from bot.services.final_test_rules import FINAL_TEST_KEY
+from bot.services.learner_context import learner_zone, load_current
+from bot.services.views import (
+    AttemptRow,
+    LectureState,
+    LectureStatus,
+    PassportView,
+    ProgressView,
+    Refusal,
+    Refused,
+)
 
 
 class ProgressService:
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Clock | None = None) -> None:
         self._uow = uow
+        self._clock = clock or SystemClock()
 
     async def overview(self, user_id: int) -> ProgressView | Refused:
-        context = await load_current(self._uow, user_id)
+        context = await load_current(self._uow, user_id, self._clock.now())
         if context is None:
             return Refused(Refusal.NOT_ENROLLED)
         states = context.states()
@@ -24,11 +36,17 @@ class ProgressService:
                 state=states[lecture.key],
                 best_score=(context.progress[lecture.key].best_score if lecture.key in context.progress else None),
                 size=lecture.quiz_size,
+                opens_at=context.release_at(lecture) if states[lecture.key] is LectureState.SCHEDULED else None,
             )
             for lecture in context.lectures
         ]
         certificate = await self._uow.certificates.for_enrolment(context.enrolment.id)
-        return ProgressView(context.version.title, lectures, certificate.code if certificate else None)
+        # Only reads: a learner who meets every condition is issued the certificate by the
+        # step that completed them (or by /certificate), not by looking at /progress.
+        completion = None if certificate else await CertificateService(self._uow, self._clock).step(
+            context, issue=False)
+        return ProgressView(context.version.title, lectures, certificate.code if certificate else None, completion,
+                            zone=await learner_zone(self._uow, context))
 
     async def results(self, user_id: int) -> list[AttemptRow] | Refused:
         context = await load_current(self._uow, user_id)
@@ -38,6 +56,10 @@ class ProgressService:
         by_key = {lecture.key: lecture for lecture in context.lectures}
         rows = []
         for attempt in attempts:
+            if attempt.lecture_key == FINAL_TEST_KEY and attempt.finished_at is not None:
+                rows.append(AttemptRow(0, context.version.title, attempt.score or 0, attempt.size,
+                                       bool(attempt.passed), attempt.started_at, attempt.finished_at, is_final=True))
+                continue
             lecture = by_key.get(attempt.lecture_key) or await self._uow.courses.lecture(attempt.lecture_id)
             if lecture is None or attempt.finished_at is None:
                 continue

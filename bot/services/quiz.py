@@ -9,14 +9,22 @@ from bot.db.models import AttemptItem, Lecture, LectureProgress, Question, QuizA
 from bot.db.uow import UnitOfWork
 from bot.services.certificates import CertificateService
 from bot.services.clock import Clock
-from bot.services.learner_context import LearnerContext, load_context, load_current, touch
+from bot.services.final_test_rules import FINAL_KIND
+from bot.services.learner_context import (
+    LearnerContext,
+    learner_zone,
+    load_context,
+    load_current,
+    refusal_for,
+    touch,
+)
 from bot.services.unlock import is_passing
 from bot.services.views import (
     AnsweredView,
     AnswerOutcome,
     AttemptResult,
     LabView,
-    LectureState,
+    Localized,
     QuestionView,
     Refusal,
     Refused,
@@ -43,14 +51,15 @@ class QuizService:
 
     async def start(self, user_id: int, lecture_id: int) -> QuestionView | Refused:
         """Begin a new attempt, or continue the one in progress."""
-        context = await load_current(self._uow, user_id)
+        context = await load_current(self._uow, user_id, self._clock.now())
         if context is None:
             return Refused(Refusal.NOT_ENROLLED)
         lecture = context.lecture(lecture_id)
         if lecture is None:
             return Refused(Refusal.STALE)
-        if context.state_of(lecture) is LectureState.LOCKED:
-            return Refused(Refusal.LOCKED)
+        refused = await refusal_for(self._uow, context, lecture)
+        if refused is not None:
+            return refused
         running = await self._uow.attempts.open_attempt(context.enrolment.id, lecture.key)
         if running is not None:
             return await self._next_unanswered(running, lecture)
@@ -60,12 +69,12 @@ class QuizService:
             return Refused(Refusal.LOCKED)
         retry_at = await self.retry_time(context, lecture)
         if retry_at is not None and retry_at > self._clock.now():
-            return Refused(Refusal.COOLDOWN, until=retry_at, zone=context.version.timezone)
+            return Refused(Refusal.COOLDOWN, until=retry_at, zone=await learner_zone(self._uow, context))
         return await self._new_attempt(context, lecture)
 
     async def resume(self, user_id: int) -> QuestionView | None:
         """The question waiting for an answer in the learner's current lecture, if any."""
-        context = await load_current(self._uow, user_id)
+        context = await load_current(self._uow, user_id, self._clock.now())
         lecture = context.current_lecture() if context else None
         if context is None or lecture is None:
             return None
@@ -94,8 +103,10 @@ class QuizService:
         if item.position != first_open.position or not 0 <= shown_option < len(item.option_order):
             return Refused(Refusal.STALE)
 
-        lecture = await self._uow.courses.lecture(attempt.lecture_id)
-        assert lecture is not None
+        # A final test attempt has no lecture row; its questions carry the course's title.
+        lecture = await self._uow.courses.lecture(attempt.lecture_id) if attempt.lecture_id is not None else None
+        version = await self._uow.courses.version(enrolment.version_id) if lecture is None else None
+        title = lecture.title if lecture is not None else (version.title if version else {})
         questions = await self._uow.courses.questions_by_ids([candidate.question_id for candidate in items])
         question = questions[item.question_id]
         chosen = item.option_order[shown_option]
@@ -106,7 +117,7 @@ class QuizService:
         item.chosen_option, item.is_correct, item.answered_at = chosen, correct, now
 
         answered = AnsweredView(
-            question=self._question_view(attempt, item, question, lecture),
+            question=self._question_view(attempt, item, question, title),
             chosen=shown_option,
             correct=item.option_order.index(question.correct_index),
             explanation=question.explanation,
@@ -114,8 +125,13 @@ class QuizService:
         remaining = [candidate for candidate in items if candidate.chosen_option is None]
         if remaining:
             following = remaining[0]
-            next_view = self._question_view(attempt, following, questions[following.question_id], lecture)
+            next_view = self._question_view(attempt, following, questions[following.question_id], title)
             return AnswerOutcome(answered, next_view, None)
+        if lecture is None:
+            from bot.services.final_test import FinalTestService  # it builds on this module: imported here
+
+            result = await FinalTestService(self._uow, self._clock, self._rng).finish(attempt, items, enrolment)
+            return AnswerOutcome(answered, None, result)
         result = await self._finish(attempt, items, questions, lecture, enrolment_id=enrolment.id)
         return AnswerOutcome(answered, None, result)
 
@@ -149,7 +165,7 @@ class QuizService:
         ]
         self._uow.attempts.add(*items)
         touch(context, now)
-        return self._question_view(attempt, items[0], drawn[0][0], lecture)
+        return self._question_view(attempt, items[0], drawn[0][0], lecture.title)
 
     async def _next_unanswered(self, attempt: QuizAttempt, lecture: Lecture) -> QuestionView | Refused:
         items = await self._uow.attempts.items(attempt.id)
@@ -157,7 +173,7 @@ class QuizService:
         if item is None:
             return Refused(Refusal.STALE)
         questions = await self._uow.courses.questions_by_ids([item.question_id])
-        return self._question_view(attempt, item, questions[item.question_id], lecture)
+        return self._question_view(attempt, item, questions[item.question_id], lecture.title)
 
     async def _finish(self, attempt: QuizAttempt, items: Sequence[AttemptItem], questions: dict[int, Question],
                       lecture: Lecture, enrolment_id: int) -> AttemptResult:
@@ -169,7 +185,7 @@ class QuizService:
 
         enrolment = await self._uow.enrolments.get(enrolment_id)
         assert enrolment is not None
-        context = await load_context(self._uow, enrolment)
+        context = await load_context(self._uow, enrolment, now)
         progress = context.progress.get(lecture.key)
         if progress is None:
             progress = self._uow.progress.add(
@@ -179,13 +195,15 @@ class QuizService:
         progress.best_score = max(progress.best_score or 0, score)
         touch(context, now)
         base = dict(attempt_id=attempt.id, lecture_id=lecture.id, lecture_title=lecture.title, score=score,
-                    size=attempt.size, pass_score=attempt.pass_score, passed=passed, zone=context.version.timezone)
+                    size=attempt.size, pass_score=attempt.pass_score, passed=passed,
+                    zone=await learner_zone(self._uow, context))
         if not passed:
             retry_at = await self.retry_time(context, lecture)
             return AttemptResult(**base, review=await self._review_items(items, questions, lecture), retry_at=retry_at)
 
         first_pass = progress.passed_at is None
         progress.passed_at = progress.passed_at or now
+        touch(context, now)  # again: the lecture now waited for may open before the first wake-up
         current = context.lecture(lecture.id) or next(
             (candidate for candidate in context.lectures if candidate.key == lecture.key), lecture)
         following = context.following(current)
@@ -193,17 +211,21 @@ class QuizService:
             context.progress[following.key] = self._uow.progress.add(
                 LectureProgress(enrolment_id=enrolment.id, lecture_key=following.key, opened_at=now)
             )
-        certificate = await CertificateService(self._uow, self._clock).issue_if_complete(context)
+        # Every lecture passed: the next step is the final test, the name check or the certificate.
+        completion = await CertificateService(self._uow, self._clock).step(context) if context.all_passed() else None
         lab = None
         if current.lab and first_pass:
             lab = LabView(current.title, current.lab["title"], current.lab["text"], current.lab.get("files", []),
                           context.version.source_dir)
+        opens_at = context.release_at(following) if following is not None else None
+        scheduled = opens_at is not None and opens_at > now  # its week opens later: no button yet
         return AttemptResult(
             **base,
-            next_lecture_id=following.id if following else None,
+            next_lecture_id=following.id if following and not scheduled else None,
             next_lecture_title=following.title if following else None,
+            next_opens_at=opens_at if scheduled else None,
             lab=lab,
-            certificate_code=certificate.code if certificate else None,
+            completion=completion,
         )
 
     async def _review_items(self, items: Sequence[AttemptItem], questions: dict[int, Question],
@@ -214,12 +236,13 @@ class QuizService:
         return [ReviewItem(chunks[pos].id, chunks[pos].title) for pos in missed if pos in chunks]
 
     @staticmethod
-    def _question_view(attempt: QuizAttempt, item: AttemptItem, question: Question, lecture: Lecture) -> QuestionView:
+    def _question_view(attempt: QuizAttempt, item: AttemptItem, question: Question, title: Localized) -> QuestionView:
         return QuestionView(
             attempt_id=attempt.id,
             position=item.position,
             size=attempt.size,
-            lecture_title=lecture.title,
+            lecture_title=title,
             text=question.text,
             options=[question.options[index]["text"] for index in item.option_order],
+            is_final=attempt.kind == FINAL_KIND,
         )

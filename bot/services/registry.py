@@ -5,9 +5,13 @@ import random
 from functools import cached_property
 
 from bot.db.uow import UnitOfWork
+from bot.services.certificate_admin import CertificateAdminService
+from bot.services.certificates import CertificateService
 from bot.services.clock import Clock
+from bot.services.final_test import FinalTestService
 from bot.services.enrolment import EnrolmentService
 from bot.services.lesson import LessonService
+from bot.services.preferences import PreferencesService
 from bot.services.progress import ProgressService
 from bot.services.quiz import QuizService
 from bot.services.users import UserService
@@ -37,5 +41,21 @@ class Services:
         return QuizService(self.uow, self.clock, self._rng)
 
     @cached_property
+    def preferences(self) -> PreferencesService:
+        return PreferencesService(self.uow, self.clock)
+
+    @cached_property
     def progress(self) -> ProgressService:
-        return ProgressService(self.uow)
+        return ProgressService(self.uow, self.clock)
+
+    @cached_property
+    def certificates(self) -> CertificateService:
+        return CertificateService(self.uow, self.clock)
+
+    @cached_property
+    def final_test(self) -> FinalTestService:
+        return FinalTestService(self.uow, self.clock, self._rng)
+
+    @cached_property
+    def certificate_admin(self) -> CertificateAdminService:
+        return CertificateAdminService(self.uow, self.clock, self._default_locale)

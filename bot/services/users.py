@@ -85,7 +85,10 @@ class UserService:
             )
         user.first_name, user.last_name, user.username = identity.first_name, identity.last_name, identity.username
         user.telegram_language = identity.language_code
-        user.is_active = True
+        if not user.is_active:
+            # They blocked the bot and now write again: reminders resume (the sweep plans them).
+            user.is_active = True
+            await self._uow.reminders.wake_user(user.id, now)
         # A minute's precision is enough for "last seen" and saves a write per update.
         if now - user.last_seen_at >= SEEN_PRECISION:
             user.last_seen_at = now

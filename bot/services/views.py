@@ -4,7 +4,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.services.certificate_views import CompletionStep
 
 Localized = dict[str, str]
 
@@ -26,13 +29,15 @@ class Refusal(enum.Enum):
     LOCKED = "locked"
     COOLDOWN = "cooldown"
     UNKNOWN_COURSE = "unknown_course"
+    NOT_RELEASED = "not_released"  # the lecture's week opens later (`until`)
+    NO_ATTEMPTS_LEFT = "no_attempts_left"  # the final test's attempts are used up
 
 
 @dataclass(frozen=True)
 class Refused:
     reason: Refusal
     until: datetime | None = None
-    zone: str = "UTC"  # the course's time zone, for showing `until`
+    zone: str = "UTC"  # the learner's time zone, for showing `until`
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ class QuestionView:
     lecture_title: Localized
     text: Localized
     options: list[Localized]  # in the order shown to this learner
+    is_final: bool = False  # a final test question (lecture_title is then the course title)
 
 
 @dataclass(frozen=True)
@@ -114,8 +120,12 @@ class AttemptResult:
     next_lecture_title: Localized | None = None
     lab: LabView | None = None
     retry_at: datetime | None = None
-    certificate_code: str | None = None
-    zone: str = "UTC"  # the course's time zone, for showing `retry_at`
+    zone: str = "UTC"  # the learner's time zone, for showing `retry_at` and `next_opens_at`
+    # Passed, but the next lecture's week is not open yet: it opens then (and a message comes).
+    next_opens_at: datetime | None = None
+    # After the last lecture or the final test: the next step towards the certificate.
+    completion: CompletionStep | None = None
+    is_final: bool = False  # the final test's result (lecture_title is the course title)
 
 
 @dataclass(frozen=True)
@@ -129,6 +139,7 @@ class LectureState(enum.Enum):
     PASSED = "passed"
     OPEN = "open"
     LOCKED = "locked"
+    SCHEDULED = "scheduled"  # the lecture before is passed; its week opens later
 
 
 @dataclass(frozen=True)
@@ -140,6 +151,7 @@ class LectureStatus:
     state: LectureState
     best_score: int | None
     size: int
+    opens_at: datetime | None = None  # SCHEDULED: when
 
 
 @dataclass(frozen=True)
@@ -147,6 +159,8 @@ class ProgressView:
     course_title: Localized
     lectures: list[LectureStatus]
     certificate_code: str | None
+    completion: CompletionStep | None = None  # what the certificate still needs
+    zone: str = "UTC"  # the learner's time zone, for showing a lecture's `opens_at`
 
     @property
     def passed(self) -> int:
@@ -162,6 +176,7 @@ class AttemptRow:
     passed: bool
     started_at: datetime
     finished_at: datetime
+    is_final: bool = False  # the final test (lecture_title is then the course title)
 
 
 @dataclass(frozen=True)

@@ -44,3 +44,16 @@ class SelfCheckCb(CallbackData, prefix="sc"):
 
 class ProfileCb(CallbackData, prefix="pf"):
     action: str  # name | email | cancel
+
+
+class CertificateNameCb(CallbackData, prefix="cn"):
+    action: str  # yes | change: the name to print on the certificate
+
+
+class FinalTestCb(CallbackData, prefix="ft"):
+    """Start (or continue) the course's final test."""
+
+
+class SettingsCb(CallbackData, prefix="st"):
+    a: str  # toggle | quiet | zone (open a picker) | set_quiet | set_zone | back
+    v: str = ""  # the kind toggled, or the chosen quiet hours / time zone

@@ -30,12 +30,13 @@ class UnitOfWorkMiddleware(BaseMiddleware):
     """
 
     def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, rng: random.Random,
-                 default_locale: str, public_base_url: str) -> None:
+                 default_locale: str, public_base_url: str, issuer: str = "Talimger") -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self._rng = rng
         self._default_locale = default_locale
         self._public_base_url = public_base_url
+        self._issuer = issuer
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
@@ -58,7 +59,7 @@ class UnitOfWorkMiddleware(BaseMiddleware):
             chat: Chat | None = data.get("event_chat")
             if chat is not None:
                 data["presenter"] = Presenter(data["bot"], chat.id, data.get("locale", self._default_locale),
-                                              MediaResolver(uow, self._clock), self._public_base_url)
+                                              MediaResolver(uow, self._clock), self._public_base_url, self._issuer)
             try:
                 result = await handler(event, data)
             except Exception:

@@ -7,9 +7,9 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message
 
-from bot.services.certificates import certificate_url
 from bot.services.views import AnswerOutcome, AttemptResult, ChunkView, LabView, QuestionView
-from bot.telegram import keyboards, texts
+from bot.telegram import keyboards, texts, texts_certificate
+from bot.telegram.certificate_messages import send_completion
 from bot.telegram.media import MediaResolver
 
 log = logging.getLogger(__name__)
@@ -18,12 +18,14 @@ log = logging.getLogger(__name__)
 class Presenter:
     """Renders service views into one chat, in one locale."""
 
-    def __init__(self, bot: Bot, chat_id: int, locale: str, media: MediaResolver, public_base_url: str) -> None:
+    def __init__(self, bot: Bot, chat_id: int, locale: str, media: MediaResolver, public_base_url: str,
+                 issuer: str = "Talimger") -> None:
         self.bot = bot
         self.chat_id = chat_id
         self.locale = locale
         self._media = media
-        self._public_base_url = public_base_url
+        self.public_base_url = public_base_url
+        self.issuer = issuer  # printed on certificates
 
     async def text(self, text: str, markup: object | None = None) -> Message:
         return await self.bot.send_message(self.chat_id, text, reply_markup=markup)  # type: ignore[arg-type]
@@ -54,11 +56,15 @@ class Presenter:
             await self.result(outcome.result)
 
     async def result(self, result: AttemptResult) -> None:
-        await self.text(texts.result_text(result, self.locale), keyboards.result_keyboard(result, self.locale))
+        if result.is_final:
+            # The completion step below carries the retake button, if any is left.
+            await self.text(texts_certificate.final_result_text(result, self.locale))
+        else:
+            await self.text(texts.result_text(result, self.locale), keyboards.result_keyboard(result, self.locale))
         if result.lab is not None:
             await self.lab(result.lab)
-        if result.certificate_code is not None:
-            await self.certificate(result.certificate_code)
+        if result.completion is not None:
+            await send_completion(self, result.completion)
 
     async def lab(self, lab: LabView) -> None:
         await self.text(texts.lab_text(lab, self.locale))
@@ -67,9 +73,6 @@ class Presenter:
             sent = await self.bot.send_document(self.chat_id, media)
             if isinstance(media, FSInputFile):
                 await self._media.remember(source, lab.source_dir, sent)
-
-    async def certificate(self, code: str) -> None:
-        await self.text(texts.certificate_text(code, certificate_url(self._public_base_url, code)))
 
     async def edit(self, message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
         """Edit a message's text or caption; an edit that changes nothing is not an error."""

@@ -24,8 +24,10 @@ from bot.services.views import (
     pick,
 )
 from bot.telegram.keyboards import OPTION_LETTERS
+from bot.telegram.texts_reminders import next_lecture_opens_text, not_released_text, opens_on_label
 
-STATE_MARKS = {LectureState.PASSED: "✅", LectureState.OPEN: "📖", LectureState.LOCKED: "🔒"}
+STATE_MARKS = {LectureState.PASSED: "✅", LectureState.OPEN: "📖", LectureState.LOCKED: "🔒",
+               LectureState.SCHEDULED: "🗓"}
 
 
 def refusal_text(refused: Refused, locale: str) -> str:
@@ -43,6 +45,10 @@ def refusal_text(refused: Refused, locale: str) -> str:
         return _("You can retake this quiz from {moment}.").format(moment=format_moment(refused.until, locale, refused.zone))
     if reason is Refusal.UNKNOWN_COURSE:
         return _("There is no such course. Send /start to see the courses on offer.")
+    if reason is Refusal.NOT_RELEASED:
+        return not_released_text(refused.until, locale, refused.zone)
+    if reason is Refusal.NO_ATTEMPTS_LEFT:
+        return _("You have used every attempt at the final test. Please contact the course coordinators.")
     return _("This button is out of date. Send /lesson to continue where you stopped.")
 
 
@@ -89,10 +95,17 @@ def self_check_feedback(chunk: ChunkView, chosen: int, locale: str) -> tuple[str
     return short, f"{verdict}\n<i>{pick(chunk.body.get('explanation'), locale)}</i>"
 
 
-def question_text(question: QuestionView, locale: str) -> str:
-    header = _("<b>Quiz · {lecture}</b>\nQuestion {number} of {total}").format(
+def question_header(question: QuestionView, locale: str) -> str:
+    if question.is_final:  # lecture_title is the course's title then
+        return _("<b>Final test · {course}</b>\nQuestion {number} of {total}").format(
+            course=pick(question.lecture_title, locale), number=question.position + 1, total=question.size)
+    return _("<b>Quiz · {lecture}</b>\nQuestion {number} of {total}").format(
         lecture=pick(question.lecture_title, locale), number=question.position + 1, total=question.size,
     )
+
+
+def question_text(question: QuestionView, locale: str) -> str:
+    header = question_header(question, locale)
     options = "\n".join(f"{OPTION_LETTERS[index]}. {pick(option, locale)}"
                         for index, option in enumerate(question.options))
     return f"{header}\n\n{pick(question.text, locale)}\n\n{options}"
@@ -104,9 +117,7 @@ def answered_text(answered: AnsweredView, locale: str) -> str:
     for index, option in enumerate(question.options):
         mark = "✅" if index == answered.correct else ("❌" if index == answered.chosen else "▫️")
         lines.append(f"{mark} {OPTION_LETTERS[index]}. {pick(option, locale)}")
-    header = _("<b>Quiz · {lecture}</b>\nQuestion {number} of {total}").format(
-        lecture=pick(question.lecture_title, locale), number=question.position + 1, total=question.size,
-    )
+    header = question_header(question, locale)
     if answered.is_correct:
         verdict = _("✅ Correct!")
     else:
@@ -141,7 +152,9 @@ def result_text(result: AttemptResult, locale: str) -> str:
         grade_sentence(result.score, result.size, result.pass_score),
         "",
     ]
-    if result.passed and result.next_lecture_title is not None:
+    if result.passed and result.next_opens_at is not None:
+        lines.append(next_lecture_opens_text(result.next_lecture_title, result.next_opens_at, locale, result.zone))
+    elif result.passed and result.next_lecture_title is not None:
         lines.append(_("🔓 The next lecture is open: {title}.").format(title=pick(result.next_lecture_title, locale)))
     elif result.passed:
         lines.append(_("🔓 That was the last lecture of the course."))
@@ -163,11 +176,6 @@ def lab_text(lab: LabView, locale: str) -> str:
     )
 
 
-def certificate_text(code: str, url: str) -> str:
-    return _("🎓 <b>Congratulations! You have passed every lecture of the course.</b>\n\n"
-             "Your certificate code: <code>{code}</code>\nAnyone can check it here: {url}").format(code=code, url=url)
-
-
 def progress_text(progress: ProgressView, locale: str, certificate_url: str | None) -> str:
     total = len(progress.lectures)
     bar = "".join("🟩" if lecture.state is LectureState.PASSED else
@@ -181,6 +189,8 @@ def progress_text(progress: ProgressView, locale: str, certificate_url: str | No
     ]
     for lecture in progress.lectures:
         score = f" · {lecture.best_score}/{lecture.size}" if lecture.best_score is not None else ""
+        if lecture.opens_at is not None:
+            score += " · " + opens_on_label(lecture.opens_at, locale, progress.zone)
         lines.append(f"{STATE_MARKS[lecture.state]} {lecture.number}. {pick(lecture.title, locale)}{score}")
     lines.append("")
     lines.append(_("✅ passed · 📖 open · 🔒 locked"))
@@ -196,6 +206,11 @@ def results_text(rows: list[AttemptRow], locale: str) -> str:
     for row in rows:
         minutes, seconds = divmod(int((row.finished_at - row.started_at).total_seconds()), 60)
         mark = "✅" if row.passed else "❌"
+        if row.is_final:
+            lines.append(_("{mark} Final test: {score}/{total} · {moment} · {minutes}:{seconds:02d}").format(
+                mark=mark, score=row.score, total=row.size, moment=format_moment(row.finished_at, locale),
+                minutes=minutes, seconds=seconds))
+            continue
         lines.append(_("{mark} Lecture {number}. {title}: {score}/{total} · {moment} · {minutes}:{seconds:02d}").format(
             mark=mark, number=row.lecture_number, title=pick(row.lecture_title, locale), score=row.score,
             total=row.size, moment=format_moment(row.finished_at, locale), minutes=minutes, seconds=seconds))

@@ -43,9 +43,11 @@ def help_text() -> str:
         _("/lesson — continue the lecture where you stopped"),
         _("/progress — lectures passed, open and locked"),
         _("/results — your quiz attempts"),
+        _("/certificate — your certificate, or what it still needs"),
         _("/course — the course passport"),
         _("/profile — your name, phone and email"),
         _("/language — change the language"),
+        _("/settings — reminders, quiet hours and time zone"),
         _("/start — choose a course"),
         _("/help — this list"),
     ])
@@ -57,9 +59,11 @@ def command_descriptions() -> dict[str, str]:
         "lesson": _("Continue the lecture"),
         "progress": _("My progress"),
         "results": _("My quiz results"),
+        "certificate": _("My certificate"),
         "course": _("About the course"),
         "profile": _("My profile"),
         "language": _("Change language"),
+        "settings": _("Reminders and quiet hours"),
         "help": _("Help"),
         "start": _("Choose a course"),
     }

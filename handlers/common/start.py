@@ -13,6 +13,8 @@ from bot.db.models import User
 from bot.services.registry import Services
 from bot.services.lesson import CourseFinished
 from bot.services.views import ChunkView, Refusal, Refused, pick
+from bot.services.certificates import VERIFY_PREFIX
+from handlers.learner.certificate import show_verification
 from handlers.learner.flow import deliver_step
 from bot.telegram import keyboards, texts
 from bot.telegram.callbacks import EnrolCb, LanguageCb
@@ -28,6 +30,9 @@ SLUG_CHARACTERS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234
 async def start(message: Message, command: CommandObject, user: User, services: Services,
                 presenter: Presenter, locale: str) -> None:
     payload = (command.args or "").strip()
+    if payload.startswith(VERIFY_PREFIX):  # t.me/<bot>?start=verify_<code>: check a certificate
+        await show_verification(payload.removeprefix(VERIFY_PREFIX), services, presenter)
+        return
     if payload:
         if len(payload) > 64 or not set(payload) <= SLUG_CHARACTERS or await services.enrolment.find_by_slug(payload) is None:
             await presenter.text(_("There is no course “{slug}”. Here is what is on offer.").format(slug=payload[:64]))
@@ -70,7 +75,8 @@ async def offer_or_enrol(user: User, services: Services, presenter: Presenter) -
             await enrol_and_begin(user, course.course_id, services, presenter)
             return
     current = await services.lessons.resume(user.id)
-    if isinstance(current, (ChunkView, CourseFinished)):
+    waiting = isinstance(current, Refused) and current.reason is Refusal.NOT_RELEASED  # enrolled, week not open
+    if isinstance(current, (ChunkView, CourseFinished)) or waiting:
         await presenter.text(_("Welcome back! Here is where you stopped."))
         await deliver_step(user.id, current, services, presenter)
         return

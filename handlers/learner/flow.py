@@ -7,6 +7,7 @@ from bot.services.lesson import CourseFinished
 from bot.services.registry import Services
 from bot.services.views import ChunkView, Refused
 from bot.telegram import texts
+from bot.telegram.certificate_messages import send_completion
 from bot.telegram.presenter import Presenter
 
 
@@ -21,8 +22,16 @@ async def deliver_step(user_id: int, step: ChunkView | CourseFinished | Refused,
         else:
             await presenter.chunk(step)
     elif isinstance(step, CourseFinished):
+        final_question = await services.final_test.resume(user_id)
+        if final_question is not None:
+            await presenter.question(final_question)
+            return
         await presenter.text(_("You have passed every lecture of this course. 🎓"))
-        if step.certificate_code:
-            await presenter.certificate(step.certificate_code)
+        completion = await services.certificates.for_learner(user_id)
+        await services.uow.commit()
+        if isinstance(completion, Refused):
+            await presenter.text(texts.refusal_text(completion, presenter.locale))
+        else:
+            await send_completion(presenter, completion)
     else:
         await presenter.text(texts.refusal_text(step, presenter.locale))

@@ -12,6 +12,7 @@ from bot.services.views import Refused
 from bot.telegram import texts
 from bot.telegram.presenter import Presenter
 from bot.telegram.texts_account import passport_text
+from bot.telegram.texts_certificate import progress_certificate_line
 
 
 
@@ -22,7 +23,9 @@ async def progress(message: Message, user: User, services: Services, presenter: 
         await presenter.text(texts.refusal_text(view, presenter.locale))
         return
     url = certificate_url(public_base_url, view.certificate_code) if view.certificate_code else None
-    await presenter.text(texts.progress_text(view, presenter.locale, url))
+    text = texts.progress_text(view, presenter.locale, url)
+    missing = progress_certificate_line(view.completion, presenter.locale)  # what the certificate still needs
+    await presenter.text(f"{text}\n{missing}" if missing else text)
 
 
 async def results(message: Message, user: User, services: Services, presenter: Presenter) -> None:

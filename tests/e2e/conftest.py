@@ -30,6 +30,7 @@ def make_settings(tmp_path: Path, content_dir: Path = SAMPLE_COURSE_DIR.parent) 
         public_base_url=PUBLIC_BASE_URL,
         content_dir=content_dir,
         default_locale="en",
+        web_port=0,  # the certificate pages on a free port
     )
 
 

@@ -14,14 +14,21 @@ from sandbox.html_entities import parse_html
 WORDS = {
     "en": {"next": "Next ▶", "quiz": "📝 Take the quiz", "next_lecture": "▶ Start the next lecture",
            "retake": "🔁 Retake the quiz", "language": "🇬🇧 English", "question": "Question",
-           "result": "Quiz result"},
+           "result": "Quiz result", "final": "🎯 Start the final test", "final_result": "Final test result",
+           "name_yes": "✅ Yes, that is right", "name_change": "✏️ Change the name"},
     "ru": {"next": "Далее ▶", "quiz": "📝 Пройти тест", "next_lecture": "▶ Начать следующую лекцию",
            "retake": "🔁 Пройти тест заново", "language": "🇷🇺 Русский", "question": "Вопрос",
-           "result": "Результат теста"},
+           "result": "Результат теста", "final": "🎯 Начать итоговый тест",
+           "final_result": "Результат итогового теста", "name_yes": "✅ Да, всё верно",
+           "name_change": "✏️ Изменить имя"},
     "kk": {"next": "Әрі қарай ▶", "quiz": "📝 Тест тапсыру", "next_lecture": "▶ Келесі дәріске өту",
            "retake": "🔁 Тестті қайта тапсыру", "language": "🇰🇿 Қазақша", "question": "Сұрақ",
-           "result": "Тест нәтижесі"},
+           "result": "Тест нәтижесі", "final": "🎯 Қорытынды тестті бастау",
+           "final_result": "Қорытынды тест нәтижесі", "name_yes": "✅ Иә, дұрыс",
+           "name_change": "✏️ Аты-жөнін өзгерту"},
 }
+FINAL_RETAKE = {"en": "🔁 Retake the final test", "ru": "🔁 Пройти итоговый тест заново",
+                "kk": "🔁 Қорытынды тестті қайта тапсыру"}
 LETTER_LINE = re.compile(r"^(?:[✅❌▫️]+\s*)?([A-H])\. (.*)$")
 
 
@@ -100,9 +107,11 @@ class LearnerDriver:
                     self.words["next"] in m.button_texts or self.words["quiz"] in m.button_texts), timeout=self.timeout)
         return message
 
-    async def take_quiz(self, last_chunk: SandboxMessage, correct: int, button: str | None = None) -> SandboxMessage:
+    async def take_quiz(self, last_chunk: SandboxMessage, correct: int, button: str | None = None,
+                        result_word: str | None = None) -> SandboxMessage:
         """Answer every question, the first `correct` of them rightly; returns the result message."""
         await self.user.press(last_chunk, button or self.words["quiz"])
+        result_word = result_word or self.words["result"]
         result = None
         for number in range(100):
             question = await self.user.wait_for(lambda m: is_question(m), timeout=self.timeout)
@@ -111,11 +120,16 @@ class LearnerDriver:
             position, total = self._position(question)
             if position == total:
                 result = await self.user.wait_for(lambda m: m.message_id > question.message_id
-                                                  and m.text.startswith(self.words["result"]), timeout=self.timeout)
+                                                  and m.text.startswith(result_word), timeout=self.timeout)
                 break
             await self.user.wait_for(lambda m: m.message_id > question.message_id and is_question(m), timeout=self.timeout)
         assert result is not None
         return result
+
+    async def take_final_test(self, offer: SandboxMessage, correct: int) -> SandboxMessage:
+        """Press the final test's button under `offer` and answer; returns the result message."""
+        button = next(text for text in offer.button_texts if text in (self.words["final"], FINAL_RETAKE[self.locale]))
+        return await self.take_quiz(offer, correct, button=button, result_word=self.words["final_result"])
 
     def _position(self, question: SandboxMessage) -> tuple[int, int]:
         numbers = re.search(rf"{self.words['question']}\D*(\d+)\D+(\d+)", question.text)

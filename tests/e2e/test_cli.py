@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in {"BOT_TOKEN", "DATABASE_URL"}}
-    return {**env, "DATA_DIR": str(tmp_path / "data"), "LOG_LEVEL": "WARNING", **extra}
+    # WEB_PORT=0: the certificate pages on a free port, so a busy 8080 cannot fail the test.
+    return {**env, "DATA_DIR": str(tmp_path / "data"), "LOG_LEVEL": "WARNING", "WEB_PORT": "0", **extra}
 
 
 async def test_run_without_a_token_serves_the_sample_course_in_the_sandbox(tmp_path: Path) -> None:

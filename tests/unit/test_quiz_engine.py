@@ -13,6 +13,7 @@ from bot.services.course_import import CourseImporter
 from content import load_course
 from tests.conftest import MINI_COURSE
 from bot.services.clock import ManualClock
+from bot.services.certificate_views import CertificateReady, NameToConfirm
 from bot.services.quiz import draw_questions
 from bot.services.views import ChunkView, Refusal, Refused
 from tests.unit.learner_steps import Learner
@@ -135,11 +136,15 @@ async def test_passing_every_lecture_issues_one_certificate_with_an_unguessable_
     learner = Learner(uow_factory, clock, rng, 508)
     last = await learner.read_to_end(await learner.enrol(mini_course))
     first = await learner.take_quiz(last.lecture_id, correct_answers=5)
-    assert first.result.certificate_code is None
+    assert first.result.completion is None
     second_lecture = await learner.run(lambda s: s.lessons.resume(508))
     last = await learner.read_to_end(second_lecture)
     final = await learner.take_quiz(last.lecture_id, correct_answers=4)
-    code = final.result.certificate_code
+    # Nothing is printed before the learner confirms the name (a one-time step).
+    assert final.result.completion == NameToConfirm("Aigerim Sadykova")
+    ready = await learner.run(lambda s: s.certificates.confirm_name(508))
+    assert isinstance(ready, CertificateReady) and ready.newly_issued
+    code = ready.facts.code
     assert code is not None and len(code) >= 22
     async with uow_factory() as uow:
         certificate = await uow.certificates.by_code(code)

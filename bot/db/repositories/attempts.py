@@ -45,6 +45,16 @@ class AttemptRepository:
         )
         return (await self._session.scalars(statement)).all()
 
+    async def finished_for_key(self, enrolment_id: int, lecture_key: str) -> Sequence[QuizAttempt]:
+        """Finished attempts at one lecture's quiz (or the final test), oldest first."""
+        statement = (
+            select(QuizAttempt)
+            .where(QuizAttempt.enrolment_id == enrolment_id, QuizAttempt.lecture_key == lecture_key,
+                   QuizAttempt.finished_at.is_not(None))
+            .order_by(QuizAttempt.finished_at, QuizAttempt.id)
+        )
+        return (await self._session.scalars(statement)).all()
+
     async def items(self, attempt_id: int) -> Sequence[AttemptItem]:
         statement = select(AttemptItem).where(AttemptItem.attempt_id == attempt_id).order_by(AttemptItem.position)
         return (await self._session.scalars(statement)).all()

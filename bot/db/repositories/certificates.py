@@ -12,7 +12,14 @@ class CertificateRepository:
         self._session = session
 
     async def for_enrolment(self, enrolment_id: int) -> Certificate | None:
-        return await self._session.scalar(select(Certificate).where(Certificate.enrolment_id == enrolment_id))
+        """The newest certificate of the enrolment, valid or revoked (a re-issue is newer)."""
+        statement = (
+            select(Certificate)
+            .where(Certificate.enrolment_id == enrolment_id)
+            .order_by(Certificate.id.desc())
+            .limit(1)
+        )
+        return await self._session.scalar(statement)
 
     async def by_code(self, code: str) -> Certificate | None:
         return await self._session.scalar(select(Certificate).where(Certificate.code == code))
@@ -20,3 +27,6 @@ class CertificateRepository:
     def add(self, certificate: Certificate) -> Certificate:
         self._session.add(certificate)
         return certificate
+
+    async def flush(self) -> None:
+        await self._session.flush()

@@ -1,0 +1,87 @@
+"""What coordinators do to certificates: revoke one, re-issue one under a new code."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from bot.db.models import Certificate
+from bot.db.uow import UnitOfWork
+from bot.services.certificate_views import CertificateFacts, Reissued
+from bot.services.certificates import holder_name, looks_like_code, new_certificate_code
+from bot.services.clock import Clock
+from bot.services.users import locale_from_telegram
+
+MAX_REASON_CHARS = 500
+
+
+class AdminProblem(enum.Enum):
+    """Why a coordinator's command changed nothing; each has a localized answer."""
+
+    UNKNOWN_CODE = "unknown_code"
+    NO_REASON = "no_reason"
+    ALREADY_REVOKED = "already_revoked"
+    SUPERSEDED = "superseded"  # a newer certificate of the same enrolment exists
+
+
+@dataclass(frozen=True)
+class AdminRefusal:
+    problem: AdminProblem
+    facts: CertificateFacts | None = None
+
+
+class CertificateAdminService:
+    def __init__(self, uow: UnitOfWork, clock: Clock, default_locale: str) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._default_locale = default_locale
+
+    async def revoke(self, code: str, reason: str, by: int) -> CertificateFacts | AdminRefusal:
+        certificate = await self._find(code)
+        if certificate is None:
+            return AdminRefusal(AdminProblem.UNKNOWN_CODE)
+        reason = " ".join(reason.split())[:MAX_REASON_CHARS]
+        if not reason:
+            return AdminRefusal(AdminProblem.NO_REASON)
+        if certificate.revoked_at is not None:
+            return AdminRefusal(AdminProblem.ALREADY_REVOKED, CertificateFacts.of(certificate))
+        self._revoke(certificate, reason, by)
+        return CertificateFacts.of(certificate)
+
+    async def reissue(self, code: str, by: int, reason: str = "re-issued") -> Reissued | AdminRefusal:
+        """Revoke the certificate (if still valid) and issue a new code with the holder's current name."""
+        certificate = await self._find(code)
+        if certificate is None:
+            return AdminRefusal(AdminProblem.UNKNOWN_CODE)
+        newest = await self._uow.certificates.for_enrolment(certificate.enrolment_id)
+        if newest is not None and newest.id != certificate.id:
+            return AdminRefusal(AdminProblem.SUPERSEDED, CertificateFacts.of(certificate))
+        user = await self._uow.users.get(certificate.user_id)
+        assert user is not None
+        if certificate.revoked_at is None:
+            self._revoke(certificate, reason, by)
+        fresh = self._uow.certificates.add(
+            Certificate(
+                code=new_certificate_code(),
+                enrolment_id=certificate.enrolment_id,
+                user_id=certificate.user_id,
+                course_id=certificate.course_id,
+                holder_name=holder_name(user),
+                average_score=certificate.average_score,
+                final_test_percent=certificate.final_test_percent,
+                lecture_count=certificate.lecture_count,
+                course_title=certificate.course_title,
+                issued_at=certificate.issued_at,  # the completion date; the re-issue is this row's id
+                reissue_of_id=certificate.id,
+            )
+        )
+        await self._uow.certificates.flush()
+        locale = user.locale or locale_from_telegram(user.telegram_language, self._default_locale)
+        return Reissued(CertificateFacts.of(fresh), user.id, locale)
+
+    async def _find(self, code: str) -> Certificate | None:
+        return await self._uow.certificates.by_code(code) if looks_like_code(code) else None
+
+    def _revoke(self, certificate: Certificate, reason: str, by: int) -> None:
+        certificate.revoked_at = self._clock.now()
+        certificate.revoke_reason = reason
+        certificate.revoked_by = by

@@ -1,0 +1,125 @@
+"""The final test: questions from every lecture's bank, answered like a lecture quiz.
+
+Attempts and answers are stored as quiz attempts (kind "final"), so answering, double
+presses and restarts go through the quiz engine; this service starts, resumes and grades.
+"""
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from bot.db.models import AttemptItem, Enrolment, Question, QuizAttempt
+from bot.db.uow import UnitOfWork
+from bot.services.certificate_views import FinalTestDue
+from bot.services.certificates import CertificateService
+from bot.services.clock import Clock
+from bot.services.final_test_rules import FINAL_KIND, FINAL_TEST_KEY, final_pass_score, final_test_status
+from bot.services.learner_context import LearnerContext, load_context, load_current, touch
+from bot.services.quiz import draw_questions
+from bot.services.unlock import is_passing
+from bot.services.views import AttemptResult, QuestionView, Refusal, Refused
+
+
+def draw_across(banks: Sequence[Sequence[Question]], size: int, rng: random.Random) -> list[Question]:
+    """`size` distinct questions spread evenly over the lectures (round robin over shuffled banks)."""
+    shuffled = [rng.sample(list(bank), len(bank)) for bank in banks]
+    picked: list[Question] = []
+    while len(picked) < size and any(shuffled):
+        for bank in shuffled:
+            if bank and len(picked) < size:
+                picked.append(bank.pop())
+    return picked
+
+
+class FinalTestService:
+    def __init__(self, uow: UnitOfWork, clock: Clock, rng: random.Random | None = None) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._rng = rng or random.SystemRandom()
+
+    async def start(self, user_id: int) -> QuestionView | Refused:
+        """Begin an attempt (or continue the running one) once every lecture is passed."""
+        context = await load_current(self._uow, user_id, self._clock.now())
+        if context is None:
+            return Refused(Refusal.NOT_ENROLLED)
+        status = await final_test_status(self._uow, context, self._clock.now())
+        if status is None or status.passed:
+            return Refused(Refusal.STALE)
+        if not context.all_passed():
+            return Refused(Refusal.LOCKED)
+        running = await self._uow.attempts.open_attempt(context.enrolment.id, FINAL_TEST_KEY)
+        if running is not None:
+            return await self._next_unanswered(running, context)
+        if status.exhausted:
+            return Refused(Refusal.NO_ATTEMPTS_LEFT)
+        if status.retry_at is not None:
+            return Refused(Refusal.COOLDOWN, until=status.retry_at, zone=status.zone)
+        return await self._new_attempt(context, status.size, status.pass_percent)
+
+    async def resume(self, user_id: int) -> QuestionView | None:
+        """The final test question waiting for an answer, if an attempt is running."""
+        context = await load_current(self._uow, user_id, self._clock.now())
+        if context is None:
+            return None
+        running = await self._uow.attempts.open_attempt(context.enrolment.id, FINAL_TEST_KEY)
+        if running is None:
+            return None
+        view = await self._next_unanswered(running, context)
+        return view if isinstance(view, QuestionView) else None
+
+    async def finish(self, attempt: QuizAttempt, items: Sequence[AttemptItem], enrolment: Enrolment) -> AttemptResult:
+        """Grade the last answer's attempt; a pass leads on to the certificate."""
+        now = self._clock.now()
+        score = sum(1 for item in items if item.is_correct)
+        passed = is_passing(score, attempt.pass_score)
+        await self._uow.attempts.finish(attempt.id, score, passed, now)
+        attempt.finished_at, attempt.score, attempt.passed = now, score, passed
+        context = await load_context(self._uow, enrolment)
+        touch(context, now)
+        if passed:
+            completion = await CertificateService(self._uow, self._clock).step(context)
+            retry_at = None
+        else:
+            status = await final_test_status(self._uow, context, now)
+            assert status is not None
+            completion, retry_at = FinalTestDue(status), status.retry_at
+        return AttemptResult(
+            attempt_id=attempt.id, lecture_id=0, lecture_title=context.version.title, score=score,
+            size=attempt.size, pass_score=attempt.pass_score, passed=passed, retry_at=retry_at,
+            zone=context.version.timezone, completion=completion, is_final=True,
+        )
+
+    async def _new_attempt(self, context: LearnerContext, size: int, pass_percent: int) -> QuestionView:
+        banks = [await self._uow.courses.questions(lecture.id) for lecture in context.lectures]
+        picked = draw_across(banks, size, self._rng)
+        drawn = draw_questions(picked, len(picked), self._rng)
+        now = self._clock.now()
+        attempt = QuizAttempt(
+            enrolment_id=context.enrolment.id, lecture_id=None, lecture_key=FINAL_TEST_KEY, kind=FINAL_KIND,
+            size=len(drawn), pass_score=final_pass_score(len(drawn), pass_percent), started_at=now,
+        )
+        self._uow.attempts.add(attempt)
+        await self._uow.attempts.flush()
+        items = [
+            AttemptItem(attempt_id=attempt.id, position=index, question_id=question.id, option_order=order)
+            for index, (question, order) in enumerate(drawn)
+        ]
+        self._uow.attempts.add(*items)
+        touch(context, now)
+        return _view(attempt, items[0], drawn[0][0], context)
+
+    async def _next_unanswered(self, attempt: QuizAttempt, context: LearnerContext) -> QuestionView | Refused:
+        items = await self._uow.attempts.items(attempt.id)
+        item = next((candidate for candidate in items if candidate.chosen_option is None), None)
+        if item is None:
+            return Refused(Refusal.STALE)
+        questions = await self._uow.courses.questions_by_ids([item.question_id])
+        return _view(attempt, item, questions[item.question_id], context)
+
+
+def _view(attempt: QuizAttempt, item: AttemptItem, question: Question, context: LearnerContext) -> QuestionView:
+    return QuestionView(
+        attempt_id=attempt.id, position=item.position, size=attempt.size, lecture_title=context.version.title,
+        text=question.text, options=[question.options[index]["text"] for index in item.option_order],
+        is_final=True,
+    )

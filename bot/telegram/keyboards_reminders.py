@@ -1,0 +1,69 @@
+"""Buttons under scheduled messages and in /settings."""
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.services.preferences import COURSE_DEFAULT, QUIET_HOURS_CHOICES, TIME_ZONE_CHOICES
+from bot.services.reminder_views import NoticeKind, NoticeView, SettingsView
+from bot.telegram.callbacks import OpenLectureCb, SettingsCb, StartQuizCb
+from bot.telegram.texts_reminders import on_off, quiet_hours_label
+
+
+def notice_keyboard(view: NoticeView) -> InlineKeyboardMarkup:
+    """One button: straight back to where the learner should go on."""
+    if view.kind is NoticeKind.RETRY:
+        button = InlineKeyboardButton(text=_("🔁 Retake the quiz"), callback_data=StartQuizCb(l=view.lecture_id).pack())
+    elif view.at_quiz:
+        button = InlineKeyboardButton(text=_("📝 Take the quiz"), callback_data=StartQuizCb(l=view.lecture_id).pack())
+    elif view.kind is NoticeKind.NEW_WEEK or view.part is None:
+        button = InlineKeyboardButton(text=_("▶ Start the lecture"),
+                                      callback_data=OpenLectureCb(l=view.lecture_id).pack())
+    else:
+        button = InlineKeyboardButton(text=_("▶ Continue"), callback_data=OpenLectureCb(l=view.lecture_id).pack())
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
+def settings_keyboard(view: SettingsView) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("🗓 New week opens: {state}").format(state=on_off(view.new_week)),
+                   callback_data=SettingsCb(a="toggle", v=NoticeKind.NEW_WEEK.value))
+    builder.button(text=_("⏰ When I pause a lecture: {state}").format(state=on_off(view.stalled)),
+                   callback_data=SettingsCb(a="toggle", v=NoticeKind.STALLED.value))
+    builder.button(text=_("🔁 Review and retry a quiz: {state}").format(state=on_off(view.retry)),
+                   callback_data=SettingsCb(a="toggle", v=NoticeKind.RETRY.value))
+    builder.button(text=_("🌙 Quiet hours: {hours}").format(hours=quiet_hours_label(view.quiet_hours)),
+                   callback_data=SettingsCb(a="quiet"))
+    builder.button(text=_("🕐 Time zone: {zone}").format(zone=view.zone), callback_data=SettingsCb(a="zone"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def quiet_hours_choice(value: str) -> str | None:
+    """The choice a quiet-hours button stands for (its index: callback data cannot hold ':')."""
+    if value == COURSE_DEFAULT:
+        return value
+    return QUIET_HOURS_CHOICES[int(value)] if value.isdigit() and int(value) < len(QUIET_HOURS_CHOICES) else None
+
+
+def quiet_hours_keyboard(current: str | None) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for index, choice in enumerate(QUIET_HOURS_CHOICES):
+        label = quiet_hours_label(None if choice == "off" else choice)
+        builder.button(text=f"• {label} •" if (choice == "off" and current is None) or choice == current else label,
+                       callback_data=SettingsCb(a="set_quiet", v=str(index)))
+    builder.button(text=_("As the course sets it"), callback_data=SettingsCb(a="set_quiet", v=COURSE_DEFAULT))
+    builder.button(text=_("◀ Back"), callback_data=SettingsCb(a="back"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def time_zone_keyboard(current: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for zone in TIME_ZONE_CHOICES:
+        builder.button(text=f"• {zone} •" if zone == current else zone, callback_data=SettingsCb(a="set_zone", v=zone))
+    builder.button(text=_("As the course sets it"), callback_data=SettingsCb(a="set_zone", v=COURSE_DEFAULT))
+    builder.button(text=_("◀ Back"), callback_data=SettingsCb(a="back"))
+    builder.adjust(2, 2, 2, 2, 1, 1)
+    return builder.as_markup()

@@ -1,0 +1,105 @@
+"""The web app: /c/<code> certificate pages (rate-limited per address) and /health."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from bot.db.uow import UnitOfWorkFactory
+from bot.services.certificate_labels import CertificateLabels, certificate_labels
+from bot.services.certificates import CertificateService
+from bot.services.clock import Clock, SystemClock
+from bot.web.language import page_language
+from bot.web.pages import certificate_page, message_page
+from bot.web.rate_limit import RateLimiter
+
+log = logging.getLogger(__name__)
+Translate = Callable[[str, str], str]  # (message, locale) -> translated message
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# Nothing on these pages is loaded from elsewhere, and nothing may be.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex",
+    "Cache-Control": "no-store",
+}
+
+
+@dataclass(frozen=True)
+class WebContext:
+    uow_factory: UnitOfWorkFactory
+    translate: Translate
+    issuer: str
+    default_locale: str
+    limiter: RateLimiter
+    clock: Clock
+
+
+CONTEXT = web.AppKey("talimger", WebContext)
+
+
+def create_web_app(uow_factory: UnitOfWorkFactory, translate: Translate, issuer: str, default_locale: str,
+                   requests_per_minute: int, clock: Clock | None = None) -> web.Application:
+    app = web.Application(middlewares=[_guard])
+    app[CONTEXT] = WebContext(uow_factory, translate, issuer, default_locale, RateLimiter(requests_per_minute),
+                              clock or SystemClock())
+    app.router.add_get("/c/{code}", certificate)
+    app.router.add_get("/health", health)
+    app.router.add_get("/favicon.ico", no_icon)  # browsers ask for it; a 404 would be noise in logs
+    return app
+
+
+def _language_and_labels(request: web.Request) -> tuple[str, CertificateLabels]:
+    context = request.app[CONTEXT]
+    lang = page_language(request.query.get("lang"), request.headers.get("Accept-Language"), context.default_locale)
+    return lang, certificate_labels(lambda message: context.translate(message, lang))
+
+
+def _html(text: str, status: int = 200, **headers: str) -> web.Response:
+    return web.Response(text=text, status=status, content_type="text/html", charset="utf-8",
+                        headers={**SECURITY_HEADERS, **headers})
+
+
+async def certificate(request: web.Request) -> web.Response:
+    context = request.app[CONTEXT]
+    lang, labels = _language_and_labels(request)
+    async with context.uow_factory() as uow:
+        facts = await CertificateService(uow, context.clock).verify(request.match_info["code"])
+    if facts is None:
+        # The same answer for every unknown code: nothing tells how close a guess came.
+        return _html(message_page(labels.not_found_title, labels.not_found_text, lang, context.issuer), status=404)
+    return _html(certificate_page(facts, labels, lang, context.issuer))
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True})
+
+
+async def no_icon(request: web.Request) -> web.Response:
+    return web.Response(status=204)
+
+
+def server_error_text(_: Callable[[str], str]) -> tuple[str, str]:
+    return _("Something went wrong"), _("Something went wrong on our side. Please try again in a moment.")
+
+
+@web.middleware
+async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Rate limit per address; no stack trace ever reaches a visitor."""
+    context = request.app[CONTEXT]
+    if request.path.startswith("/c/") and not context.limiter.allow(request.remote or "?"):
+        lang, labels = _language_and_labels(request)
+        page = message_page(labels.too_many_title, labels.too_many_text, lang, context.issuer)
+        return _html(page, status=429, **{"Retry-After": "60"})
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception:
+        log.exception("the page %s failed", request.path)
+        lang, _labels = _language_and_labels(request)
+        heading, note = server_error_text(lambda message: context.translate(message, lang))
+        return _html(message_page(heading, note, lang, context.issuer), status=500)

@@ -1,0 +1,55 @@
+"""HTML of the public pages: small string.Template files, every value escaped."""
+from __future__ import annotations
+
+from functools import cache
+from html import escape
+from pathlib import Path
+from string import Template
+
+from bot.services.certificate_labels import CertificateLabels, certificate_date, fact_lines
+from bot.services.certificate_views import CertificateFacts
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+# Each language named in itself, so a reader finds theirs whatever the page shows.
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+
+@cache
+def _template(name: str) -> Template:
+    return Template((TEMPLATES / name).read_text(encoding="utf-8"))
+
+
+def _page(lang: str, title: str, body: str) -> str:
+    return _template("page.html").substitute(lang=escape(lang), title=escape(title), body=body)
+
+
+def _languages(lang: str) -> str:
+    links = []
+    for code, name in LANGUAGE_NAMES.items():
+        current = ' class="current" aria-current="page"' if code == lang else ""
+        links.append(f'<a href="?lang={code}" hreflang="{code}" lang="{code}"{current}>{escape(name)}</a>')
+    return " ".join(links)
+
+
+def certificate_page(facts: CertificateFacts, labels: CertificateLabels, lang: str, issuer: str) -> str:
+    rows = []
+    for line in fact_lines(facts, labels, lang, issuer):
+        css = ' class="code"' if line.label == labels.code else ""
+        rows.append(f"    <dt>{escape(line.label)}</dt><dd{css}>{escape(line.value)}</dd>")
+    if facts.is_valid:
+        state, status, note = "valid", labels.valid, labels.valid_note
+    else:
+        assert facts.revoked_at is not None
+        state, status = "revoked", labels.revoked
+        note = labels.revoked_note.format(date=certificate_date(facts.revoked_at, lang))
+    body = _template("certificate.html").substitute(
+        state=state, issuer=escape(issuer), heading=escape(labels.title), status=escape(status),
+        note=escape(note), facts="\n".join(rows), languages=_languages(lang),
+    )
+    return _page(lang, f"{status} · {labels.title} · {facts.holder_name}", body)
+
+
+def message_page(heading: str, note: str, lang: str, issuer: str) -> str:
+    body = _template("message.html").substitute(issuer=escape(issuer), heading=escape(heading), note=escape(note),
+                                                languages=_languages(lang))
+    return _page(lang, heading, body)

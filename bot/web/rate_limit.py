@@ -1,0 +1,37 @@
+"""Requests per client address in a sliding minute; the page of a code is cheap to ask for
+but must not be a free oracle for guessing codes."""
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+
+WINDOW_SECONDS = 60.0
+MAX_TRACKED = 50_000  # addresses remembered at once; beyond that the oldest are forgotten
+
+
+class RateLimiter:
+    def __init__(self, per_minute: int, now: Callable[[], float] = time.monotonic) -> None:
+        self.per_minute = per_minute
+        self._now = now
+        self._hits: dict[str, deque[float]] = {}
+
+    def allow(self, address: str) -> bool:
+        """Count one request from `address`; False when it is over the limit."""
+        now = self._now()
+        hits = self._hits.get(address)
+        if hits is None:
+            if len(self._hits) >= MAX_TRACKED:
+                self._forget_idle(now)
+            hits = self._hits[address] = deque()
+        while hits and hits[0] <= now - WINDOW_SECONDS:
+            hits.popleft()
+        if len(hits) >= self.per_minute:
+            return False
+        hits.append(now)
+        return True
+
+    def _forget_idle(self, now: float) -> None:
+        idle = [address for address, hits in self._hits.items() if not hits or hits[-1] <= now - WINDOW_SECONDS]
+        for address in idle or list(self._hits)[: MAX_TRACKED // 2]:
+            del self._hits[address]

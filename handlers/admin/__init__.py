@@ -1,0 +1,1 @@
+"""Coordinators' commands in the admin chat."""

@@ -1,0 +1,108 @@
+"""The certificate: /certificate, the final test button, the one-time name check, verify_ links."""
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.utils.i18n import gettext as _
+
+from bot.db.models import User
+from bot.services.registry import Services
+from bot.services.users import ProfileError
+from bot.services.views import Refusal, Refused
+from bot.telegram import keyboards, keyboards_certificate, texts, texts_certificate
+from bot.telegram.callbacks import CertificateNameCb, FinalTestCb
+from bot.telegram.certificate_messages import send_completion
+from bot.telegram.presenter import Presenter
+from bot.telegram.texts_account import profile_error_text
+
+# users.awaiting_input while the learner types the name for the certificate.
+AWAITING_NAME = "certificate_name"
+
+
+def _message(query: CallbackQuery) -> Message | None:
+    return query.message if isinstance(query.message, Message) else None
+
+
+async def certificate(message: Message, user: User, services: Services, presenter: Presenter) -> None:
+    """Send the certificate again, or say what it still needs (a running final test resumes)."""
+    question = await services.final_test.resume(user.id)
+    if question is not None:
+        await presenter.question(question)
+        return
+    step = await services.certificates.for_learner(user.id)
+    await services.uow.commit()
+    if isinstance(step, Refused):
+        await presenter.text(texts.refusal_text(step, presenter.locale))
+        return
+    await send_completion(presenter, step)
+
+
+async def start_final_test(query: CallbackQuery, user: User, services: Services, presenter: Presenter) -> None:
+    question = await services.final_test.start(user.id)
+    if isinstance(question, Refused):
+        await query.answer(texts.refusal_text(question, presenter.locale), show_alert=True)
+        return
+    await services.uow.commit()
+    await query.answer()
+    await presenter.drop_buttons(_message(query))
+    await presenter.question(question)
+
+
+async def name_answer(query: CallbackQuery, callback_data: CertificateNameCb, user: User, services: Services,
+                      presenter: Presenter) -> None:
+    if user.name_confirmed:  # an old button: the name is confirmed, the certificate exists or is on its way
+        await query.answer(texts.refusal_text(Refused(Refusal.STALE), presenter.locale))
+        return
+    if callback_data.action == "change":
+        await services.users.await_input(user.id, AWAITING_NAME)
+        await query.answer()
+        await presenter.drop_buttons(_message(query))
+        await presenter.text(_("Send your full name as it should appear on your certificate."),
+                             keyboards.cancel_keyboard())
+        return
+    step = await services.certificates.confirm_name(user.id)
+    if isinstance(step, Refused):
+        await query.answer(texts.refusal_text(step, presenter.locale))
+        return
+    # The certificate row is stored before anything is sent: a failed send loses nothing.
+    await services.uow.commit()
+    await query.answer()
+    await presenter.drop_buttons(_message(query))
+    await send_completion(presenter, step)
+
+
+async def _typing_name(message: Message, user: User | None = None) -> bool:
+    return user is not None and user.awaiting_input == AWAITING_NAME and message.text is not None
+
+
+async def name_typed(message: Message, user: User, services: Services, presenter: Presenter) -> None:
+    """A corrected name: stored in the profile, then shown for one more "Yes"."""
+    assert message.text is not None
+    if message.text.strip() in {_("Cancel"), "/cancel"}:
+        await services.users.await_input(user.id, None)
+        await presenter.text(_("Cancelled. Nothing was changed."), ReplyKeyboardRemove())
+        return
+    try:
+        name = await services.users.update_profile(user.id, "name", message.text)
+    except ProfileError as error:
+        await presenter.text(profile_error_text(error.field), keyboards.cancel_keyboard())
+        return
+    await services.uow.commit()
+    await presenter.text(texts_certificate.name_question(name), keyboards_certificate.name_confirm_keyboard())
+
+
+async def show_verification(code: str, services: Services, presenter: Presenter) -> None:
+    """t.me/<bot>?start=verify_<code>: the same facts as the public page."""
+    facts = await services.certificates.verify(code)
+    await presenter.text(texts_certificate.verification_text(facts, presenter.locale, presenter.issuer))
+
+
+def build_router() -> Router:
+    """A fresh router: each dispatcher (and each test's bot) gets its own."""
+    router = Router(name=__name__)
+    router.message.register(certificate, Command("certificate"), F.chat.type == "private")
+    router.callback_query.register(start_final_test, FinalTestCb.filter())
+    router.callback_query.register(name_answer, CertificateNameCb.filter())
+    router.message.register(name_typed, F.chat.type == "private", _typing_name)
+    return router

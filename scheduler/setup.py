@@ -1,0 +1,20 @@
+"""APScheduler keeps time and nothing else: one interval job runs the sweep, and every
+fact it acts on is in the database, so a restart loses nothing."""
+from __future__ import annotations
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from scheduler.sweep import Sweeper
+
+SWEEP_JOB_ID = "reminder-sweep"
+
+
+def build_scheduler(sweeper: Sweeper, interval_seconds: float) -> AsyncIOScheduler:
+    """A scheduler (not started) that sweeps every `interval_seconds`; a run that is still
+    going when the next is due is not doubled (max_instances=1), and runs missed while the
+    loop was busy collapse into one (coalesce)."""
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.add_job(sweeper.sweep, IntervalTrigger(seconds=interval_seconds), id=SWEEP_JOB_ID,
+                      max_instances=1, coalesce=True, misfire_grace_time=None)
+    return scheduler

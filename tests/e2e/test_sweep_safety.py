@@ -1,0 +1,125 @@
+"""The sweep never sends a reminder twice: not after a crash mid-send, not with two sweepers,
+and never to a learner who blocked the bot until they write again."""
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import Talimger
+from bot.db.models import Enrolment, User
+from bot.db.session import create_engine, create_session_factory
+from bot.db.uow import UnitOfWorkFactory
+from bot.services.clock import ManualClock
+from sandbox.client import SandboxClient
+from scheduler.planning import Outgoing
+from scheduler.sweep import SweepConfig, Sweeper
+from tests.e2e.conftest import AppFactory
+from tests.e2e.driver import CourseKey, LearnerDriver
+from tests.e2e.schedule import local, move_to, notices, read_two_parts, sweep, sweep_hourly
+
+ALMATY = "Asia/Almaty"
+
+
+class ProcessKilled(BaseException):
+    """Stands for the process dying: nothing after the raise runs (not even `except Exception`)."""
+
+
+async def test_a_crash_between_send_and_record_sends_nothing_twice_after_restart(
+        start_bot: AppFactory, client: SandboxClient, clock: ManualClock, course_key: CourseKey) -> None:
+    first_run = await start_bot()
+    move_to(clock, local(ALMATY, 2026, 1, 5, 12, 0))
+    learner = LearnerDriver(await client.new_user("Gulnar", language_code="en"), course_key, "en")
+    await read_two_parts(learner)
+    clock.advance(days=3)
+    sent_at = clock.now()
+
+    async def die(outgoing: Outgoing) -> None:
+        raise ProcessKilled
+
+    assert first_run.uow_factory and first_run.bot and first_run.i18n
+    dying = Sweeper(first_run.uow_factory, first_run.bot, first_run.i18n, clock, "en", after_send=die)
+    with pytest.raises(ProcessKilled):
+        await dying.sweep()
+    assert len(await notices(learner.user)) == 1  # it went out; the record did not happen
+    await first_run.stop()
+
+    second_run = await start_bot()
+    assert (await sweep(second_run)).claimed == 0  # the dead process's claim still holds
+    clock.advance(minutes=6)  # past the claim's five minutes
+    report = await sweep(second_run)
+    assert (report.recovered, report.sent) == (1, 0)
+    assert len(await notices(learner.user)) == 1
+
+    # It counts as the first nudge: the second comes remind_again (3) days after it, then silence.
+    move_to(clock, sent_at + timedelta(days=3, minutes=-1))
+    assert (await sweep(second_run)).sent == 0
+    clock.advance(minutes=1)
+    assert (await sweep(second_run)).sent == 1
+    assert await sweep_hourly(second_run, clock, days=10) == []
+    assert len(await notices(learner.user)) == 2
+
+
+async def test_two_sweepers_with_their_own_engines_on_one_database_file_send_each_reminder_once(
+        bot_app: Talimger, client: SandboxClient, clock: ManualClock, course_key: CourseKey) -> None:
+    learners = [LearnerDriver(await client.new_user(f"Learner{index}", language_code="en"), course_key, "en")
+                for index in range(12)]
+    for learner in learners:
+        await learner.start()
+    clock.advance(days=3, hours=1)
+
+    assert bot_app.bot and bot_app.i18n
+    engines = [create_engine(bot_app.settings.effective_database_url) for _ in range(2)]
+    sweepers = [Sweeper(UnitOfWorkFactory(create_session_factory(engine), serialize_writes=True), bot_app.bot,
+                        bot_app.i18n, clock, "en", SweepConfig(batch_size=2, send_concurrency=1))
+                for engine in engines]
+    try:
+        reports = await asyncio.gather(*(sweeper.sweep() for sweeper in sweepers))
+        assert sum(report.sent for report in reports) == 12
+        assert all(report.claimed > 0 for report in reports), reports  # both took part
+        for learner in learners:
+            assert len(await notices(learner.user)) == 1
+        again = await asyncio.gather(*(sweeper.sweep() for sweeper in sweepers))
+        assert sum(report.sent for report in again) == 0
+    finally:
+        for engine in engines:
+            await engine.dispose()
+
+
+async def test_a_learner_who_blocked_the_bot_is_marked_inactive_until_they_start_again(
+        bot_app: Talimger, client: SandboxClient, clock: ManualClock, course_key: CourseKey) -> None:
+    learner = LearnerDriver(await client.new_user("Hakim", language_code="en"), course_key, "en")
+    await learner.start()
+    user = learner.user
+    await user.block()
+    clock.advance(days=3, hours=1)
+    report = await sweep(bot_app)
+    assert (report.blocked, report.sent) == (1, 0)
+
+    assert bot_app.uow_factory is not None
+    async with bot_app.uow_factory() as uow:
+        stored = await uow.session.get(User, user.id)
+        enrolment = await uow.session.scalar(select(Enrolment).where(Enrolment.user_id == user.id))
+        assert stored is not None and not stored.is_active
+        assert enrolment is not None and enrolment.next_remind_at is None
+
+    # Never scheduled while blocked: weeks pass without a single attempt to send.
+    await client.clear_calls()
+    assert await sweep_hourly(bot_app, clock, days=14) == []
+    assert [call for call in await client.calls("sendMessage") if call["params"].get("chat_id") == user.id] == []
+
+    # Writing again (the sandbox unblocks, as Telegram's "Restart" does) makes them active and scheduled.
+    await user.send("/start")
+    welcome = await user.wait_for(lambda m: "Welcome back" in m.text)
+    await user.wait_for(lambda m: m.message_id > welcome.message_id and "Next ▶" in m.button_texts)
+    async with bot_app.uow_factory() as uow:
+        stored = await uow.session.get(User, user.id)
+        enrolment = await uow.session.scalar(select(Enrolment).where(Enrolment.user_id == user.id))
+        assert stored is not None and stored.is_active
+        assert enrolment is not None and enrolment.next_remind_at is not None
+    restarted = clock.now()
+    sent_at = await sweep_hourly(bot_app, clock, days=4)
+    assert len(sent_at) == 1 and restarted + timedelta(days=3) <= sent_at[0]
+    assert len(await notices(user)) == 1
