@@ -115,7 +115,7 @@ async def timed(sweeper: Sweeper) -> tuple[Any, float, float]:
     return report, time.perf_counter() - wall, time.process_time() - cpu
 
 
-async def run(path: Path, sink: str, config: SweepConfig) -> None:
+async def run(path: Path, sink: str, config: SweepConfig, due: int) -> None:
     sandbox = None
     if sink == "sandbox":
         from sandbox import Sandbox
@@ -123,8 +123,8 @@ async def run(path: Path, sink: str, config: SweepConfig) -> None:
         sandbox = await Sandbox().start()
         session = AiohttpSession(api=sandbox.api_server)
         token = sandbox.token
-        for user_id in range(1, 100_001):  # every learner needs a chat on the Bot API side
-            sandbox.state.add_user({"id": user_id, "first_name": "Learner"})
+        for user_id in range(1, due + 1):  # the due learners need a chat on the Bot API side
+            sandbox.state.add_user("Learner", user_id)
     else:
         session, token = StubSession(), TOKEN
     session.middleware(SendThrottle(1_000_000, 1_000_000, 1_000_000))  # the production sender, pacing off
@@ -169,7 +169,7 @@ async def main() -> None:
         await prepare(path, args.learners, args.due)
         print(f"{args.learners:,} enrolled learners, {args.due:,} due; SQLite file {path.stat().st_size / 2**20:.0f} MB, "
               f"built in {time.perf_counter() - started:.1f} s")
-        await run(path, args.sink, SweepConfig(batch_size=args.batch, send_concurrency=args.concurrency))
+        await run(path, args.sink, SweepConfig(batch_size=args.batch, send_concurrency=args.concurrency), args.due)
 
 
 if __name__ == "__main__":

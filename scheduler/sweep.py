@@ -83,6 +83,7 @@ class Sweeper:
         """Send everything due now; returns what happened."""
         async with self._lock:
             report = SweepReport()
+            looked_at: set[int] = set()
             for _ in range(MAX_BATCHES_PER_SWEEP):
                 if self._closing:
                     break
@@ -96,8 +97,11 @@ class Sweeper:
                 except BaseException:
                     await self._let_go(ids, token)
                     raise
-                if len(ids) < self._config.batch_size:
+                # A row can be due again at once (the learner acted meanwhile, or a second
+                # message is due): one more look in this sweep, then it waits for the next.
+                if len(ids) < self._config.batch_size or looked_at.issuperset(ids):
                     break
+                looked_at.update(ids)
             if report.claimed:
                 log.info("reminder sweep: %s", report)
             return report
@@ -142,11 +146,12 @@ class Sweeper:
         now = self._clock.now()
         async with self._uow_factory() as uow:
             await uow.begin_write()
-            marked = [item for item in group
-                      if await uow.reminders.mark_sending(item.enrolment_id, token, item.kind.value,
-                                                          item.lecture_key, now)]
+            ids = await uow.reminders.mark_sending(
+                token, [(item.enrolment_id, item.kind.value, item.lecture_key) for item in group], now)
             await uow.commit()
+        marked = [item for item in group if item.enrolment_id in ids]
         outcomes = await asyncio.gather(*(self._deliver(item) for item in marked))
+        done = []
         async with self._uow_factory() as uow:
             await uow.begin_write()
             for item, outcome in zip(marked, outcomes):
@@ -156,10 +161,11 @@ class Sweeper:
                 elif outcome is Delivery.NOT_SENT:
                     await uow.reminders.unmark(item.enrolment_id, token, now + self._config.retry_after_failure)
                     report.failed += 1
-                else:
-                    await uow.reminders.record(token, item.after, now)
+                else:  # sent, or maybe sent, or refused for good: either way not sent again
+                    done.append(item.after)
                     report.sent += outcome is Delivery.SENT
                     report.failed += outcome is not Delivery.SENT
+            await uow.reminders.record(token, done, now)
             await uow.commit()
 
     async def _deliver(self, item: Outgoing) -> Delivery:
@@ -172,8 +178,7 @@ class Sweeper:
         now = self._clock.now()
         async with self._uow_factory() as uow:
             await uow.begin_write()
-            for outcome in settled:
-                await uow.reminders.record(token, outcome, now)
+            await uow.reminders.record(token, settled, now)
             await uow.commit()
 
     async def _let_go(self, ids: list[int], token: str) -> None:

@@ -54,7 +54,7 @@ class LearnerContext:
         return lecture.position + 1
 
     def current_lecture(self) -> Lecture | None:
-        """The first open lecture, or None when every lecture is passed."""
+        """The first open lecture; None when every lecture is passed, or the next one's week has not opened."""
         states = self.states()
         return next((lecture for lecture in self.lectures if states[lecture.key] is LectureState.OPEN), None)
 

@@ -75,3 +75,22 @@ async def test_cohort_week_opens_on_the_local_date_across_a_dst_change(
     assert await notices(cal.user) == []
     await ann.user.press(opened, "▶ Start the lecture")
     assert "Lecture 2." in (await ann.user.wait_for(lambda m: "Next ▶" in m.button_texts)).text
+
+
+async def test_a_learner_who_enrols_before_the_cohort_starts_hears_when_it_does(
+        start_bot: AppFactory, client: SandboxClient, clock: ManualClock, course_key: CourseKey, tmp_path) -> None:
+    move_to(clock, datetime(2026, 2, 27, 15, 0, tzinfo=UTC))  # the Friday before, 10:00 in New York
+    app = await start_bot(content_dir=scheduled_course(tmp_path, **COHORT))
+    user = await client.new_user("Dana", language_code="en")
+    await user.send("/start")
+    picker = await user.wait_for(lambda m: "• 🇬🇧 English •" in m.button_texts)
+    await user.press(picker, "• 🇬🇧 English •")
+    waiting = await user.wait_for(lambda m: "opens on" in m.text)
+    assert "opens on March 2, 2026 at 00:00" in waiting.text
+
+    assert await sweep_at(app, clock, datetime(2026, 3, 2, 12, 59, tzinfo=UTC)) == 0  # 07:59 EST: still quiet
+    assert await sweep_at(app, clock, datetime(2026, 3, 2, 13, 0, tzinfo=UTC)) == 1
+    [opened] = await notices(user)
+    assert opened.text.startswith("🗓 Week 1 is open.")
+    await user.press(opened, "▶ Start the lecture")
+    assert "Lecture 1." in (await user.wait_for(lambda m: "Next ▶" in m.button_texts)).text

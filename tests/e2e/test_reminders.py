@@ -95,3 +95,15 @@ async def test_settings_turn_reminders_off_and_change_quiet_hours(
     pressed = clock.now()
     assert await sweep_hourly(bot_app, clock, days=4) == [pressed + timedelta(days=3)]
     assert len(await notices(user)) == 1
+
+
+async def test_the_scheduler_runs_the_sweep_by_itself(
+        start_bot: AppFactory, client: SandboxClient, clock: ManualClock, course_key: CourseKey) -> None:
+    app = await start_bot(sweep_interval_seconds=0.2)
+    assert app.scheduler is not None and len(app.scheduler.get_jobs()) == 1  # the one job, rebuilt at start
+    move_to(clock, local(ALMATY, 2026, 1, 5, 10, 0))
+    learner = LearnerDriver(await client.new_user("Gani", language_code="en"), course_key, "en")
+    await read_two_parts(learner)
+    clock.advance(days=3, minutes=1)
+    nudge = await learner.user.wait_for(lambda m: m.text.startswith("⏰ You stopped at part 2"), timeout=10)
+    assert nudge.button_texts == ["▶ Continue"]

@@ -39,6 +39,9 @@ async def test_week_two_opens_on_day_seven_not_before_with_the_date_in_russian(
     await user.send("/lesson")
     waiting = await user.wait_for(lambda m: "откроется" in m.text)
     assert when in waiting.text
+    await user.send("/progress")
+    progress = await user.wait_for(lambda m: "🗓 2." in m.text)
+    assert f"откроется {when.split(' в ')[0]}" in progress.text
     assert await notices(user) == []
 
     # Day 7: the week opens and the message comes, in Russian, with a button into the lecture.

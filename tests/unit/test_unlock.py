@@ -18,3 +18,9 @@ def test_all_passed() -> None:
 
 def test_pass_threshold_is_inclusive() -> None:
     assert is_passing(3, 3) and is_passing(5, 3) and not is_passing(2, 3)
+
+
+def test_a_passed_prerequisite_whose_week_has_not_opened_is_scheduled() -> None:
+    states = lecture_states(["a", "b", "c"], {"a"}, released_keys={"a"})
+    assert states == {"a": LectureState.PASSED, "b": LectureState.SCHEDULED, "c": LectureState.LOCKED}
+    assert lecture_states(["a", "b"], {"a"}, released_keys={"a", "b"})["b"] is LectureState.OPEN

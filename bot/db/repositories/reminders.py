@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, literal, or_, select, update
+from sqlalchemy import Integer, String, bindparam, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Enrolment, LectureProgress, QuizAttempt, User, UTCDateTime
@@ -85,35 +85,37 @@ class ReminderRepository:
         return {row.enrolment_id: AttemptFacts(row.lecture_key, row.finished_at, row.passed, row.score, row.size)
                 for row in await self._session.execute(statement)}
 
-    async def mark_sending(self, enrolment_id: int, token: str, kind: str, lecture_key: str, at: datetime) -> bool:
-        """Write "sending" before the send; False if the claim was lost (then do not send)."""
-        result = await self._session.execute(
-            update(Enrolment).where(Enrolment.id == enrolment_id, Enrolment.claim_token == token)
-            .values(sending_kind=kind, sending_lecture=lecture_key, sending_at=at)
-            .execution_options(synchronize_session=False)
-        )
-        return bool(result.rowcount)
+    async def mark_sending(self, token: str, sends: Sequence[tuple[int, str, str]], at: datetime) -> set[int]:
+        """Write "sending" (kind, lecture) on each (enrolment id, kind, lecture) before the send;
+        returns the ids marked. A row whose claim was lost is not marked: do not send to it."""
+        by_message: dict[tuple[str, str], list[int]] = {}
+        for enrolment_id, kind, lecture_key in sends:
+            by_message.setdefault((kind, lecture_key), []).append(enrolment_id)
+        marked: set[int] = set()
+        for (kind, lecture_key), ids in by_message.items():
+            result = await self._session.execute(
+                update(Enrolment).where(Enrolment.id.in_(ids), Enrolment.claim_token == token)
+                .values(sending_kind=kind, sending_lecture=lecture_key, sending_at=at)
+                .returning(Enrolment.id).execution_options(synchronize_session=False)
+            )
+            marked.update(result.scalars().all())
+        return marked
 
-    async def record(self, token: str, outcome: Recorded, now: datetime) -> bool:
-        """Store what was sent and the next wake-up, and let go of the row.
+    async def record(self, token: str, outcomes: Sequence[Recorded], now: datetime) -> None:
+        """Store what was sent and each row's next wake-up, and let go of the rows (one
+        statement, many parameter sets).
 
         If the learner acted while the row was held, the plan was made from stale rows:
         look again at the next sweep instead.
         """
-        values: dict[str, Any] = {
-            "next_remind_at": _unless_acted(outcome.seen_activity, outcome.next_remind_at, now),
-            "claim_token": None, "claimed_until": None,
-            "sending_kind": None, "sending_lecture": None, "sending_at": None,
-        }
-        if outcome.nudges_sent is not None:
-            values.update(nudges_sent=outcome.nudges_sent, last_nudge_at=outcome.last_nudge_at)
-        if outcome.announced_lecture is not None:
-            values["announced_lecture"] = outcome.announced_lecture
-        result = await self._session.execute(
-            update(Enrolment).where(Enrolment.id == outcome.enrolment_id, Enrolment.claim_token == token)
-            .values(**values).execution_options(synchronize_session=False)
-        )
-        return bool(result.rowcount)
+        if not outcomes:
+            return
+        await self._session.execute(_RECORD, [
+            {"b_id": outcome.enrolment_id, "b_token": token, "b_seen": outcome.seen_activity,
+             "b_next": outcome.next_remind_at, "b_now": now, "b_nudges": outcome.nudges_sent,
+             "b_last_nudge": outcome.last_nudge_at, "b_announced": outcome.announced_lecture}
+            for outcome in outcomes
+        ])
 
     async def release_unmarked(self, ids: Sequence[int], token: str) -> int:
         """Let go of rows still claimed and not being sent (a sweep stopped half-way)."""
@@ -154,6 +156,23 @@ class ReminderRepository:
         )
 
 
-def _unless_acted(seen_activity: datetime, planned: datetime | None, now: datetime) -> Any:
-    return case((Enrolment.last_activity_at == literal(seen_activity, UTCDateTime()),
-                 literal(planned, UTCDateTime())), else_=literal(now, UTCDateTime()))
+def _record_statement() -> Any:
+    table = Enrolment.__table__
+    moment = UTCDateTime()
+    nudges = bindparam("b_nudges", type_=Integer())
+    return (
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.claim_token == bindparam("b_token"))
+        .values(
+            next_remind_at=case((table.c.last_activity_at == bindparam("b_seen", type_=moment),
+                                 bindparam("b_next", type_=moment)), else_=bindparam("b_now", type_=moment)),
+            nudges_sent=func.coalesce(nudges, table.c.nudges_sent),
+            last_nudge_at=case((nudges.is_(None), table.c.last_nudge_at),
+                               else_=bindparam("b_last_nudge", type_=moment)),
+            announced_lecture=func.coalesce(bindparam("b_announced", type_=String()), table.c.announced_lecture),
+            claim_token=None, claimed_until=None, sending_kind=None, sending_lecture=None, sending_at=None,
+        )
+    )
+
+
+_RECORD = _record_statement()
