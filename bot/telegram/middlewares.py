@@ -15,6 +15,7 @@ from bot.db.uow import UnitOfWorkFactory
 from bot.services.clock import Clock
 from bot.services.registry import Services
 from bot.services.users import TelegramIdentity
+from bot.telegram.commit_before_send import current_uow
 from bot.telegram.media import MediaResolver
 from bot.telegram.presenter import Presenter
 
@@ -60,11 +61,14 @@ class UnitOfWorkMiddleware(BaseMiddleware):
             if chat is not None:
                 data["presenter"] = Presenter(data["bot"], chat.id, data.get("locale", self._default_locale),
                                               MediaResolver(uow, self._clock), self._public_base_url, self._issuer)
+            token = current_uow.set(uow)
             try:
                 result = await handler(event, data)
             except Exception:
                 await uow.rollback()
                 raise
+            finally:
+                current_uow.reset(token)
             await uow.commit()
             return result
 

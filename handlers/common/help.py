@@ -1,13 +1,19 @@
 """/help and what to say to a message the bot does not understand."""
 from __future__ import annotations
 
+import logging
+
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.services.views import Refusal, Refused
 from bot.telegram.presenter import Presenter
+from bot.telegram.texts import refusal_text
 from bot.telegram.texts_account import help_text
+
+log = logging.getLogger(__name__)
 
 
 
@@ -20,9 +26,16 @@ async def not_understood(message: Message, presenter: Presenter) -> None:
                            "what I can do."))
 
 
+async def unknown_button(query: CallbackQuery, presenter: Presenter) -> None:
+    """A press nothing else took (a forged or retired button): answered, so no spinner hangs."""
+    log.info("unhandled button %r from user %s", query.data, query.from_user.id)
+    await query.answer(refusal_text(Refused(Refusal.STALE), presenter.locale))
+
+
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
-    router.message.register(help_command, Command("help"))
+    router.message.register(help_command, Command("help"), F.chat.type == "private")
     router.message.register(not_understood, F.chat.type == "private")
+    router.callback_query.register(unknown_button)
     return router

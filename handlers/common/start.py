@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from html import escape
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
@@ -35,7 +36,7 @@ async def start(message: Message, command: CommandObject, user: User, services: 
         return
     if payload:
         if len(payload) > 64 or not set(payload) <= SLUG_CHARACTERS or await services.enrolment.find_by_slug(payload) is None:
-            await presenter.text(_("There is no course “{slug}”. Here is what is on offer.").format(slug=payload[:64]))
+            await presenter.text(_("There is no course “{slug}”. Here is what is on offer.").format(slug=escape(payload[:64])))
             payload = ""
         await services.users.remember_course_link(user.id, payload or None)
     if user.locale is None:
@@ -118,7 +119,7 @@ def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
     router.message.register(start, CommandStart(), F.chat.type == "private")
-    router.message.register(choose_language, Command("language"))
-    router.callback_query.register(language_chosen, LanguageCb.filter())
-    router.callback_query.register(course_chosen, EnrolCb.filter())
+    router.message.register(choose_language, Command("language"), F.chat.type == "private")
+    router.callback_query.register(language_chosen, LanguageCb.filter(), F.message.chat.type == "private")
+    router.callback_query.register(course_chosen, EnrolCb.filter(), F.message.chat.type == "private")
     return router

@@ -73,7 +73,9 @@ async def name_answer(query: CallbackQuery, callback_data: CertificateNameCb, us
 
 
 async def _typing_name(message: Message, user: User | None = None) -> bool:
-    return user is not None and user.awaiting_input == AWAITING_NAME and message.text is not None
+    # Commands keep working while the name is awaited; only /cancel is taken as an answer.
+    return (user is not None and user.awaiting_input == AWAITING_NAME and message.text is not None
+            and (not message.text.startswith("/") or message.text.strip() == "/cancel"))
 
 
 async def name_typed(message: Message, user: User, services: Services, presenter: Presenter) -> None:
@@ -101,6 +103,7 @@ async def show_verification(code: str, services: Services, presenter: Presenter)
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
+    router.callback_query.filter(F.message.chat.type == "private")
     router.message.register(certificate, Command("certificate"), F.chat.type == "private")
     router.callback_query.register(start_final_test, FinalTestCb.filter())
     router.callback_query.register(name_answer, CertificateNameCb.filter())

@@ -82,6 +82,7 @@ async def self_check(query: CallbackQuery, callback_data: SelfCheckCb, user: Use
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
+    router.callback_query.filter(F.message.chat.type == "private")
     # Learning happens in the private chat; the admin group never gets a learner's lesson.
     router.message.filter(F.chat.type == "private")
     router.message.register(lesson, Command("lesson"))

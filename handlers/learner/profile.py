@@ -62,7 +62,9 @@ async def contact_shared(message: Message, user: User, services: Services, prese
 
 
 async def _awaiting_input(message: Message, user: User | None = None) -> bool:
-    return user is not None and user.awaiting_input is not None and message.text is not None
+    # Commands keep working while a value is awaited; only /cancel is taken as an answer.
+    return (user is not None and user.awaiting_input is not None and message.text is not None
+            and (not message.text.startswith("/") or message.text.strip() == "/cancel"))
 
 
 async def profile_input(message: Message, user: User, services: Services, presenter: Presenter) -> None:
@@ -88,6 +90,7 @@ async def profile_input(message: Message, user: User, services: Services, presen
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
+    router.callback_query.filter(F.message.chat.type == "private")
     # Learning happens in the private chat; the admin group never gets a learner's lesson.
     router.message.filter(F.chat.type == "private")
     router.message.register(profile, Command("profile"))

@@ -47,6 +47,7 @@ async def course(message: Message, user: User, services: Services, presenter: Pr
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
+    router.callback_query.filter(F.message.chat.type == "private")
     # Learning happens in the private chat; the admin group never gets a learner's lesson.
     router.message.filter(F.chat.type == "private")
     router.message.register(progress, Command("progress"))

@@ -42,6 +42,7 @@ async def answer(query: CallbackQuery, callback_data: AnswerCb, user: User, serv
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
+    router.callback_query.filter(F.message.chat.type == "private")
     # Learning happens in the private chat; the admin group never gets a learner's lesson.
     router.message.filter(F.chat.type == "private")
     router.callback_query.register(start_quiz, StartQuizCb.filter())

@@ -1,7 +1,7 @@
 """/settings: reminders on or off by kind, quiet hours and time zone; edited in place."""
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
@@ -61,6 +61,8 @@ async def settings_pressed(query: CallbackQuery, callback_data: SettingsCb, user
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.callback_query.filter(F.message.chat.type == "private")
     router.message.register(settings, Command("settings"))
     router.callback_query.register(settings_pressed, SettingsCb.filter())
     return router
