@@ -30,6 +30,7 @@ from bot.telegram.throttle import SendThrottle
 from bot.web import WebServer, create_web_app
 from content import SAMPLE_COURSE_DIR, discover_courses, load_course
 from handlers import build_root_router
+from scheduler.housekeeping import Housekeeper
 from scheduler.setup import build_scheduler
 from scheduler.sweep import SweepConfig, Sweeper
 
@@ -116,7 +117,8 @@ class Talimger:
     def _start_scheduler(self) -> None:
         """The periodic sweep; nothing to restore, the database says what is due."""
         if self.settings.scheduler_enabled and self.sweeper is not None and self.scheduler is None:
-            self.scheduler = build_scheduler(self.sweeper, self.settings.sweep_interval_seconds)
+            self.scheduler = build_scheduler(self.sweeper, self.settings.sweep_interval_seconds,
+                                             Housekeeper(self.uow_factory, self.clock))
             self.scheduler.start()
 
     async def _stop_scheduler(self) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing import Annotated
 
@@ -78,11 +78,15 @@ class Settings(BaseSettings):
 
     @field_validator("telegram_api_url", "public_base_url")
     @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
+    def _http_url(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value in (None, ""):
+            if info.field_name == "public_base_url":
+                # Certificate links are built from it: an empty one would print broken links.
+                raise ValueError("PUBLIC_BASE_URL must be set to where certificates are verified, "
+                                 "e.g. https://courses.example.edu")
             return None
         if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
+            raise ValueError(f"{(info.field_name or '').upper()} must start with http:// or https://")
         return value.rstrip("/")
 
     @field_validator("database_url")

@@ -5,16 +5,23 @@ from __future__ import annotations
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from scheduler.housekeeping import Housekeeper
 from scheduler.sweep import Sweeper
 
 SWEEP_JOB_ID = "reminder-sweep"
+HOUSEKEEPING_JOB_ID = "housekeeping"
+HOUSEKEEPING_INTERVAL_SECONDS = 3600
 
 
-def build_scheduler(sweeper: Sweeper, interval_seconds: float) -> AsyncIOScheduler:
+def build_scheduler(sweeper: Sweeper, interval_seconds: float,
+                    housekeeper: Housekeeper | None = None) -> AsyncIOScheduler:
     """A scheduler (not started) that sweeps every `interval_seconds`; a run that is still
     going when the next is due is not doubled (max_instances=1), and runs missed while the
     loop was busy collapse into one (coalesce)."""
     scheduler = AsyncIOScheduler(timezone="UTC")
     scheduler.add_job(sweeper.sweep, IntervalTrigger(seconds=interval_seconds), id=SWEEP_JOB_ID,
                       max_instances=1, coalesce=True, misfire_grace_time=None)
+    if housekeeper is not None:
+        scheduler.add_job(housekeeper.forget_old_updates, IntervalTrigger(seconds=HOUSEKEEPING_INTERVAL_SECONDS),
+                          id=HOUSEKEEPING_JOB_ID, max_instances=1, coalesce=True, misfire_grace_time=None)
     return scheduler

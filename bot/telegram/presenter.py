@@ -13,6 +13,33 @@ from bot.telegram.certificate_messages import send_completion
 from bot.telegram.media import MediaResolver
 
 log = logging.getLogger(__name__)
+# Telegram's limit is 4096 characters after entity parsing; markup is counted here too,
+# so parts stay safely inside it.
+MESSAGE_BUDGET = 3800
+
+
+def split_lines(text: str, budget: int) -> list[str]:
+    """Cut a text into parts of at most `budget` characters at line ends, keeping tags whole:
+    every line of our texts closes the tags it opens."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > budget:  # one line longer than a message: cut it at a space
+            cut = line.rfind(" ", 0, budget)
+            cut = cut if cut > 0 else budget
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:cut])
+            line = line[cut:].lstrip()
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > budget and current:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    parts.append(current)
+    return [part for part in parts if part.strip()] or [text[:budget]]
 
 
 class Presenter:
@@ -29,6 +56,14 @@ class Presenter:
 
     async def text(self, text: str, markup: object | None = None) -> Message:
         return await self.bot.send_message(self.chat_id, text, reply_markup=markup)  # type: ignore[arg-type]
+
+    async def long_text(self, text: str, markup: object | None = None) -> Message:
+        """A text that may outgrow one message (a long passport or attempts table), sent in
+        parts cut at line ends; the buttons go under the last part."""
+        parts = split_lines(text, MESSAGE_BUDGET)
+        for part in parts[:-1]:
+            await self.text(part)
+        return await self.text(parts[-1], markup)
 
     async def chunk(self, chunk: ChunkView) -> Message:
         markup = keyboards.chunk_keyboard(chunk, self.locale)

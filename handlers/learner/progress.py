@@ -33,7 +33,7 @@ async def results(message: Message, user: User, services: Services, presenter: P
     if isinstance(rows, Refused):
         await presenter.text(texts.refusal_text(rows, presenter.locale))
         return
-    await presenter.text(texts.results_text(rows, presenter.locale))
+    await presenter.long_text(texts.results_text(rows, presenter.locale))
 
 
 async def course(message: Message, user: User, services: Services, presenter: Presenter) -> None:
@@ -41,7 +41,7 @@ async def course(message: Message, user: User, services: Services, presenter: Pr
     if isinstance(view, Refused):
         await presenter.text(texts.refusal_text(view, presenter.locale))
         return
-    await presenter.text(passport_text(view, presenter.locale))
+    await presenter.long_text(passport_text(view, presenter.locale))
 
 
 def build_router() -> Router:
