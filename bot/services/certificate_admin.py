@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bot.db.models import Certificate
 from bot.db.uow import UnitOfWork
 from bot.services.certificate_views import CertificateFacts, Reissued
-from bot.services.certificates import holder_name, looks_like_code, new_certificate_code
+from bot.services.certificates import certificate_facts, holder_name, looks_like_code, new_certificate_code
 from bot.services.clock import Clock
 from bot.services.users import locale_from_telegram
 
@@ -43,9 +43,9 @@ class CertificateAdminService:
         if not reason:
             return AdminRefusal(AdminProblem.NO_REASON)
         if certificate.revoked_at is not None:
-            return AdminRefusal(AdminProblem.ALREADY_REVOKED, CertificateFacts.of(certificate))
+            return AdminRefusal(AdminProblem.ALREADY_REVOKED, await certificate_facts(self._uow, certificate))
         self._revoke(certificate, reason, by)
-        return CertificateFacts.of(certificate)
+        return await certificate_facts(self._uow, certificate)
 
     async def reissue(self, code: str, by: int, reason: str = "re-issued") -> Reissued | AdminRefusal:
         """Revoke the certificate (if still valid) and issue a new code with the holder's current name."""
@@ -54,7 +54,7 @@ class CertificateAdminService:
             return AdminRefusal(AdminProblem.UNKNOWN_CODE)
         newest = await self._uow.certificates.for_enrolment(certificate.enrolment_id)
         if newest is not None and newest.id != certificate.id:
-            return AdminRefusal(AdminProblem.SUPERSEDED, CertificateFacts.of(certificate))
+            return AdminRefusal(AdminProblem.SUPERSEDED, await certificate_facts(self._uow, certificate))
         user = await self._uow.users.get(certificate.user_id)
         assert user is not None
         if certificate.revoked_at is None:
@@ -76,7 +76,7 @@ class CertificateAdminService:
         )
         await self._uow.certificates.flush()
         locale = user.locale or locale_from_telegram(user.telegram_language, self._default_locale)
-        return Reissued(CertificateFacts.of(fresh), user.id, locale)
+        return Reissued(await certificate_facts(self._uow, fresh), user.id, locale)
 
     async def _find(self, code: str) -> Certificate | None:
         return await self._uow.certificates.by_code(code) if looks_like_code(code) else None

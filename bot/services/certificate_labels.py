@@ -15,7 +15,7 @@ from babel.dates import format_date
 from babel.numbers import format_percent
 
 from bot.services.certificate_views import CertificateFacts
-from bot.services.views import pick
+from bot.services.views import pick, visible_text
 
 Translate = Callable[[str], str]
 
@@ -72,7 +72,8 @@ def certificate_labels(_: Translate) -> CertificateLabels:
 
 
 def certificate_date(moment: datetime, locale: str, zone: str = "UTC") -> str:
-    """A date in the reader's language (Babel), e.g. "5 января 2026 г."."""
+    """A date in the reader's language (Babel), e.g. "5 января 2026 г.", on the calendar of `zone`
+    (for a certificate: the course's, CertificateFacts.zone)."""
     return format_date(moment.astimezone(ZoneInfo(zone)), "long", locale=locale)
 
 
@@ -88,11 +89,14 @@ class FactLine:
 
 
 def fact_lines(facts: CertificateFacts, labels: CertificateLabels, locale: str, issuer: str) -> list[FactLine]:
-    """The facts every verifier sees, in the order the page, the PDF and the chat show them."""
+    """The facts every verifier sees, in the order the page, the PDF and the chat show them.
+
+    Values are plain text (the course title's HTML is reduced to what it shows): escape them for HTML.
+    """
     lines = [
         FactLine(labels.name, facts.holder_name),
-        FactLine(labels.course, pick(facts.course_title, locale)),
-        FactLine(labels.date, certificate_date(facts.issued_at, locale)),
+        FactLine(labels.course, visible_text(pick(facts.course_title, locale))),
+        FactLine(labels.date, certificate_date(facts.issued_at, locale, facts.zone)),
         FactLine(labels.score, certificate_percent(facts.average_score, locale)),
     ]
     if facts.final_test_percent is not None:

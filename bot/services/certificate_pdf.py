@@ -9,7 +9,7 @@ from qrcode.constants import ERROR_CORRECT_M
 
 from bot.services.certificate_labels import CertificateLabels, fact_lines
 from bot.services.certificate_views import CertificateFacts
-from bot.services.views import pick
+from bot.services.views import pick, visible_text
 
 # DejaVu Sans has every Kazakh letter (ә ғ қ ң ө ұ ү һ і); its licence is beside it.
 FONTS_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
@@ -28,7 +28,7 @@ def render_certificate_pdf(facts: CertificateFacts, labels: CertificateLabels, l
     pdf.set_auto_page_break(False)
     pdf.add_font(FONT, "", str(FONTS_DIR / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONTS_DIR / "DejaVuSans-Bold.ttf"))
-    course = pick(facts.course_title, locale)
+    course = visible_text(pick(facts.course_title, locale))  # the title is Telegram HTML; the PDF prints text
     pdf.set_title(f"{labels.title}: {facts.holder_name} · {course}")
     pdf.set_author(issuer)
     pdf.set_creator("Talimger")

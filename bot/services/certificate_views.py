@@ -21,13 +21,16 @@ class CertificateFacts:
     final_test_percent: float | None
     lecture_count: int
     revoked_at: datetime | None
+    # The course's time zone: a completion late in the evening there is dated that day, not UTC's.
+    zone: str = "UTC"
 
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
 
     @classmethod
-    def of(cls, certificate: Certificate, fallback_title: Localized | None = None) -> CertificateFacts:
+    def of(cls, certificate: Certificate, fallback_title: Localized | None = None,
+           zone: str = "UTC") -> CertificateFacts:
         return cls(
             code=certificate.code,
             holder_name=certificate.holder_name,
@@ -37,6 +40,7 @@ class CertificateFacts:
             final_test_percent=certificate.final_test_percent,
             lecture_count=certificate.lecture_count,
             revoked_at=certificate.revoked_at,
+            zone=zone,
         )
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 
-from bot.db.models import Certificate, User
+from bot.db.models import Certificate, CourseVersion, User
 from bot.db.uow import UnitOfWork
 from bot.services.certificate_views import (
     CertificateFacts,
@@ -41,6 +41,18 @@ def holder_name(user: User) -> str:
     return user.full_name or " ".join(part for part in (user.first_name, user.last_name) if part)
 
 
+async def certificate_version(uow: UnitOfWork, certificate: Certificate) -> CourseVersion | None:
+    """The course version of the certificate's enrolment: its title for old rows, its time zone for dates."""
+    enrolment = await uow.enrolments.get(certificate.enrolment_id)
+    return await uow.courses.version(enrolment.version_id) if enrolment else None
+
+
+async def certificate_facts(uow: UnitOfWork, certificate: Certificate) -> CertificateFacts:
+    """The public facts, dated on the course's calendar."""
+    version = await certificate_version(uow, certificate)
+    return CertificateFacts.of(certificate, version.title if version else None, version.timezone if version else "UTC")
+
+
 class CertificateService:
     def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
         self._uow = uow
@@ -52,14 +64,19 @@ class CertificateService:
         The name must have been confirmed once (a one-time step): until then the
         certificate waits, so a wrong name is never printed.
         """
+        zone = context.version.timezone
+        existing = await self._uow.certificates.for_enrolment(context.enrolment.id)
+        # A certificate, once issued, stays the learner's: a later version with one more
+        # lecture does not take it away.
+        if existing is not None and existing.revoked_at is None:
+            return CertificateReady(CertificateFacts.of(existing, context.version.title, zone))
         final = await final_test_status(self._uow, context, self._clock.now())
         states = context.states()
         left = sum(1 for state in states.values() if state is not LectureState.PASSED)
         if left:
             return LecturesLeft(left, len(states), final)
-        existing = await self._uow.certificates.for_enrolment(context.enrolment.id)
-        if existing is not None:
-            return CertificateReady(CertificateFacts.of(existing, context.version.title))
+        if existing is not None:  # revoked: the learner is told so, nothing is issued in its place
+            return CertificateReady(CertificateFacts.of(existing, context.version.title, zone))
         if final is not None and not final.passed:
             return FinalTestDue(final)
         user = await self._uow.users.get(context.enrolment.user_id)
@@ -67,7 +84,7 @@ class CertificateService:
         if not user.name_confirmed or not issue:
             return NameToConfirm(holder_name(user))
         certificate = await self._issue(context, user, final)
-        return CertificateReady(CertificateFacts.of(certificate), newly_issued=True)
+        return CertificateReady(CertificateFacts.of(certificate, zone=zone), newly_issued=True)
 
     async def for_learner(self, user_id: int) -> CompletionStep | Refused:
         """/certificate: the certificate, or what is still missing for it."""
@@ -81,10 +98,10 @@ class CertificateService:
         user = await self._uow.users.get(user_id)
         if user is None:
             return Refused(Refusal.NOT_ENROLLED)
-        if user.name_confirmed:  # a second press of an old "Yes": it was done already
+        # One conditional write: of two "Yes" presses at once, only one finds the name
+        # unconfirmed and goes on to issue; the other is a press of an old button.
+        if not await self._uow.users.confirm_name(user_id):
             return Refused(Refusal.STALE)
-        user.name_confirmed = True
-        user.awaiting_input = None
         return await self.for_learner(user_id)
 
     async def verify(self, code: str) -> CertificateFacts | None:
@@ -92,17 +109,7 @@ class CertificateService:
         if not looks_like_code(code):
             return None
         certificate = await self._uow.certificates.by_code(code)
-        if certificate is None:
-            return None
-        if certificate.course_title is None:
-            version = await self._course_version_title(certificate)
-            return CertificateFacts.of(certificate, version)
-        return CertificateFacts.of(certificate)
-
-    async def _course_version_title(self, certificate: Certificate) -> dict[str, str] | None:
-        enrolment = await self._uow.enrolments.get(certificate.enrolment_id)
-        version = await self._uow.courses.version(enrolment.version_id) if enrolment else None
-        return version.title if version else None
+        return await certificate_facts(self._uow, certificate) if certificate is not None else None
 
     async def _issue(self, context: LearnerContext, user: User, final: FinalTestStatus | None) -> Certificate:
         now = self._clock.now()

@@ -14,7 +14,7 @@ from bot.services.certificate_views import FinalTestDue
 from bot.services.certificates import CertificateService
 from bot.services.clock import Clock
 from bot.services.final_test_rules import FINAL_KIND, FINAL_TEST_KEY, final_pass_score, final_test_status
-from bot.services.learner_context import LearnerContext, load_context, load_current, touch
+from bot.services.learner_context import LearnerContext, learner_zone, load_context, load_current, touch
 from bot.services.quiz import draw_questions
 from bot.services.unlock import is_passing
 from bot.services.views import AttemptResult, QuestionView, Refusal, Refused
@@ -74,7 +74,9 @@ class FinalTestService:
         passed = is_passing(score, attempt.pass_score)
         await self._uow.attempts.finish(attempt.id, score, passed, now)
         attempt.finished_at, attempt.score, attempt.passed = now, score, passed
-        context = await load_context(self._uow, enrolment)
+        # The version the questions were drawn from: the learner does not change versions
+        # while a test runs, but the grade must not depend on it.
+        context = await load_context(self._uow, enrolment, version_id=await self._attempt_version(items))
         touch(context, now)
         if passed:
             completion = await CertificateService(self._uow, self._clock).step(context)
@@ -86,8 +88,15 @@ class FinalTestService:
         return AttemptResult(
             attempt_id=attempt.id, lecture_id=0, lecture_title=context.version.title, score=score,
             size=attempt.size, pass_score=attempt.pass_score, passed=passed, retry_at=retry_at,
-            zone=context.version.timezone, completion=completion, is_final=True,
+            zone=await learner_zone(self._uow, context), completion=completion, is_final=True,
         )
+
+    async def _attempt_version(self, items: Sequence[AttemptItem]) -> int | None:
+        """The course version of an attempt's questions (None: no question left to tell)."""
+        questions = await self._uow.courses.questions_by_ids([item.question_id for item in items[:1]])
+        question = next(iter(questions.values()), None)
+        lecture = await self._uow.courses.lecture(question.lecture_id) if question is not None else None
+        return lecture.version_id if lecture is not None else None
 
     async def _new_attempt(self, context: LearnerContext, size: int, pass_percent: int) -> QuestionView:
         banks = [await self._uow.courses.questions(lecture.id) for lecture in context.lectures]

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from bot.db.models import CourseVersion
 from bot.db.uow import UnitOfWork
-from bot.services.learner_context import LearnerContext
+from bot.services.learner_context import LearnerContext, learner_zone
 
 # Final test attempts live with the lecture quizzes; this key cannot clash with a lecture's,
 # since lecture keys allow only letters, digits, "_" and "-".
@@ -33,7 +33,7 @@ class FinalTestStatus:
     attempts_used: int
     attempts_left: int | None  # None: no limit
     retry_at: datetime | None  # a failed attempt's cool-down, if it is still running
-    zone: str
+    zone: str  # the learner's time zone (/settings, else the course's), for showing `retry_at`
 
     @property
     def exhausted(self) -> bool:
@@ -63,5 +63,5 @@ async def final_test_status(uow: UnitOfWork, context: LearnerContext, now: datet
         attempts_used=len(attempts),
         attempts_left=left,
         retry_at=retry_at,
-        zone=version.timezone,
+        zone=await learner_zone(uow, context),
     )

@@ -65,8 +65,10 @@ class LearnerContext:
         return all(state is LectureState.PASSED for state in self.states().values())
 
 
-async def load_context(uow: UnitOfWork, enrolment: Enrolment, now: datetime | None = None) -> LearnerContext:
-    version = await uow.courses.version(enrolment.version_id)
+async def load_context(uow: UnitOfWork, enrolment: Enrolment, now: datetime | None = None,
+                       version_id: int | None = None) -> LearnerContext:
+    """The learner in the enrolment's version, or in `version_id` (the version an attempt was drawn from)."""
+    version = await uow.courses.version(version_id or enrolment.version_id)
     assert version is not None, "an enrolment always points at a stored version"
     lectures = await uow.courses.lectures(version.id)
     progress = await uow.progress.for_enrolment(enrolment.id)
@@ -74,12 +76,15 @@ async def load_context(uow: UnitOfWork, enrolment: Enrolment, now: datetime | No
 
 
 async def load_current(uow: UnitOfWork, user_id: int, now: datetime | None = None) -> LearnerContext | None:
-    """The context of the learner's most recent course, or None if not enrolled."""
+    """The context of the learner's most recent course, or None if not enrolled.
+
+    At a lecture boundary the learner moves to the course's newest version first.
+    """
     enrolment = await uow.enrolments.latest_for_user(user_id)
     if enrolment is None:
         return None
-    await follow_newest_version(uow, enrolment)
-    return await load_context(uow, enrolment, now)
+    context = await load_context(uow, enrolment, now)
+    return await follow_newest_version(uow, context)
 
 
 async def learner_zone(uow: UnitOfWork, context: LearnerContext) -> str:
@@ -88,20 +93,45 @@ async def learner_zone(uow: UnitOfWork, context: LearnerContext) -> str:
     return (user.timezone if user is not None else None) or context.version.timezone
 
 
-async def follow_newest_version(uow: UnitOfWork, enrolment: Enrolment) -> None:
-    """Move the learner to the newest version, unless an attempt is running on the old one.
+async def follow_newest_version(uow: UnitOfWork, context: LearnerContext) -> LearnerContext:
+    """Move the learner to the newest version at a lecture boundary; the context they are in afterwards.
 
-    Progress is keyed by lecture key, so passed lectures stay passed across versions; an
-    attempt in progress keeps its own lecture row and questions whatever happens here.
+    A boundary: no attempt running (a lecture quiz or the final test), and the lecture to read
+    next not begun beyond its first chunk. Progress is keyed by lecture key, so passed lectures
+    stay passed across versions; moving mid-lecture would change the chunks under the learner's
+    cursor, and moving mid-test would grade the test against lectures it was not drawn from.
     """
+    enrolment = context.enrolment
     course = await uow.courses.get(enrolment.course_id)
     if course is None or course.current_version_id in (None, enrolment.version_id):
-        return
-    current = await uow.courses.lectures(enrolment.version_id)
-    for lecture in current:
-        if await uow.attempts.open_attempt(enrolment.id, lecture.key) is not None:
-            return
+        return context
+    if await uow.attempts.has_open_attempt(enrolment.id):
+        return context
+    reading = context.next_unpassed()
+    row = context.progress.get(reading.key) if reading is not None else None
+    if row is not None and row.chunk_cursor > 0:
+        return context
     enrolment.version_id = course.current_version_id
+    return await load_context(uow, enrolment, context.now)
+
+
+async def lecture_for_button(uow: UnitOfWork, context: LearnerContext, lecture_id: int) -> Lecture | None:
+    """The learner's lecture that a button names.
+
+    A button sent before the learner moved to a newer version names the old version's row:
+    it means the lecture with the same key in the learner's version. None for a lecture of
+    another course, or one the learner's version no longer has.
+    """
+    lecture = context.lecture(lecture_id)
+    if lecture is not None:
+        return lecture
+    named = await uow.courses.lecture(lecture_id)
+    if named is None:
+        return None
+    version = await uow.courses.version(named.version_id)
+    if version is None or version.course_id != context.enrolment.course_id:
+        return None
+    return next((candidate for candidate in context.lectures if candidate.key == named.key), None)
 
 
 async def refusal_for(uow: UnitOfWork, context: LearnerContext, lecture: Lecture) -> Refused | None:

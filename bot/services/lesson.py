@@ -9,6 +9,7 @@ from bot.services.clock import Clock
 from bot.services.learner_context import (
     LearnerContext,
     learner_zone,
+    lecture_for_button,
     load_context,
     load_current,
     refusal_for,
@@ -53,7 +54,7 @@ class LessonService:
         context = await load_current(self._uow, user_id, self._clock.now())
         if context is None:
             return Refused(Refusal.NOT_ENROLLED)
-        lecture = context.lecture(lecture_id)
+        lecture = await lecture_for_button(self._uow, context, lecture_id)
         if lecture is None:
             return Refused(Refusal.STALE)
         refused = await refusal_for(self._uow, context, lecture)
@@ -74,7 +75,7 @@ class LessonService:
         if enrolment is None or enrolment.user_id != user_id:
             return Refused(Refusal.NOT_YOURS)
         context = await load_context(self._uow, enrolment, self._clock.now())
-        lecture = context.lecture(lecture_id)
+        lecture = await lecture_for_button(self._uow, context, lecture_id)
         if lecture is None:
             return Refused(Refusal.STALE)
         refused = await refusal_for(self._uow, context, lecture)
@@ -101,15 +102,23 @@ class LessonService:
         if context is None:
             return Refused(Refusal.NOT_ENROLLED)
         chunk = await self._uow.courses.chunk(chunk_id)
-        lecture = await self._uow.courses.lecture(chunk.lecture_id) if chunk else None
-        if chunk is None or lecture is None:
+        named = await self._uow.courses.lecture(chunk.lecture_id) if chunk else None
+        if chunk is None or named is None:
             return Refused(Refusal.STALE)
-        version = await self._uow.courses.version(lecture.version_id)
+        version = await self._uow.courses.version(named.version_id)
         if version is None or version.course_id != context.enrolment.course_id:
             return Refused(Refusal.NOT_YOURS)
-        if context.states().get(lecture.key) in (LectureState.LOCKED, LectureState.SCHEDULED):
-            return Refused(Refusal.LOCKED)
+        lecture = await lecture_for_button(self._uow, context, named.id)
+        if lecture is None:
+            return Refused(Refusal.STALE)
         chunks = await self._uow.courses.chunks(lecture.id)
+        if lecture.id != named.id:  # a button from an older version: the same chunk in the learner's
+            key = chunk.key
+            chunk = next((candidate for candidate in chunks if candidate.key == key), None)
+            if chunk is None:
+                return Refused(Refusal.STALE)
+        if context.state_of(lecture) in (LectureState.LOCKED, LectureState.SCHEDULED):
+            return Refused(Refusal.LOCKED)
         return self._chunk_view(context, lecture, chunk, len(chunks), rereading=True)
 
     async def _view(self, context: LearnerContext, lecture: Lecture, position: int,

@@ -54,17 +54,19 @@ class ProgressService:
             return Refused(Refusal.NOT_ENROLLED)
         attempts = await self._uow.attempts.finished_for_enrolment(context.enrolment.id)
         by_key = {lecture.key: lecture for lecture in context.lectures}
+        zone = await learner_zone(self._uow, context)
         rows = []
         for attempt in attempts:
             if attempt.lecture_key == FINAL_TEST_KEY and attempt.finished_at is not None:
                 rows.append(AttemptRow(0, context.version.title, attempt.score or 0, attempt.size,
-                                       bool(attempt.passed), attempt.started_at, attempt.finished_at, is_final=True))
+                                       bool(attempt.passed), attempt.started_at, attempt.finished_at, is_final=True,
+                                       zone=zone))
                 continue
             lecture = by_key.get(attempt.lecture_key) or await self._uow.courses.lecture(attempt.lecture_id)
             if lecture is None or attempt.finished_at is None:
                 continue
             rows.append(AttemptRow(lecture.position + 1, lecture.title, attempt.score or 0, attempt.size,
-                                   bool(attempt.passed), attempt.started_at, attempt.finished_at))
+                                   bool(attempt.passed), attempt.started_at, attempt.finished_at, zone=zone))
         return rows
 
     async def passport(self, user_id: int) -> PassportView | Refused:

@@ -13,6 +13,7 @@ from bot.services.final_test_rules import FINAL_KIND
 from bot.services.learner_context import (
     LearnerContext,
     learner_zone,
+    lecture_for_button,
     load_context,
     load_current,
     refusal_for,
@@ -54,7 +55,7 @@ class QuizService:
         context = await load_current(self._uow, user_id, self._clock.now())
         if context is None:
             return Refused(Refusal.NOT_ENROLLED)
-        lecture = context.lecture(lecture_id)
+        lecture = await lecture_for_button(self._uow, context, lecture_id)
         if lecture is None:
             return Refused(Refusal.STALE)
         refused = await refusal_for(self._uow, context, lecture)

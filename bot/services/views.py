@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import enum
+import html
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -17,6 +19,16 @@ def pick(text: Localized | None, locale: str, fallback: str = "en") -> str:
     if not text:
         return ""
     return text.get(locale) or text.get(fallback) or next(iter(text.values()), "")
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def visible_text(telegram_html: str) -> str:
+    """What a reader sees of a Telegram HTML text (course titles are written in it): the
+    tags dropped and the entities decoded, for places that take plain text: button labels,
+    the PDF, and the web page (which escapes it once again for its own HTML)."""
+    return html.unescape(_TAG.sub("", telegram_html))
 
 
 class Refusal(enum.Enum):
@@ -177,6 +189,7 @@ class AttemptRow:
     started_at: datetime
     finished_at: datetime
     is_final: bool = False  # the final test (lecture_title is then the course title)
+    zone: str = "UTC"  # the learner's time zone, for showing `started_at` and `finished_at`
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardBu
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.services.views import AttemptResult, ChunkView, CourseSummary, QuestionView, pick
+from bot.services.views import AttemptResult, ChunkView, CourseSummary, QuestionView, pick, visible_text
 from bot.telegram.callbacks import (
     AnswerCb,
     EnrolCb,
@@ -34,7 +34,8 @@ def language_keyboard(current: str | None) -> InlineKeyboardMarkup:
 def course_list_keyboard(courses: list[CourseSummary], locale: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for course in courses:
-        builder.button(text=pick(course.title, locale), callback_data=EnrolCb(course_id=course.course_id))
+        # Button labels are plain text: a title's HTML would show as written.
+        builder.button(text=visible_text(pick(course.title, locale)), callback_data=EnrolCb(course_id=course.course_id))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -80,7 +81,7 @@ def result_keyboard(result: AttemptResult, locale: str) -> InlineKeyboardMarkup 
             builder.button(text=_("▶ Start the next lecture"), callback_data=OpenLectureCb(l=result.next_lecture_id))
     else:
         for item in result.review:
-            builder.button(text=_("📖 Review: {title}").format(title=pick(item.title, locale))[:64],
+            builder.button(text=_("📖 Review: {title}").format(title=visible_text(pick(item.title, locale)))[:64],
                            callback_data=ReviewCb(c=item.chunk_id))
         builder.button(text=_("🔁 Retake the quiz"), callback_data=StartQuizCb(l=result.lecture_id))
     builder.adjust(1)

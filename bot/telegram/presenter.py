@@ -7,7 +7,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message
 
-from bot.services.views import AnswerOutcome, AttemptResult, ChunkView, LabView, QuestionView
+from bot.services.views import AnswerOutcome, AttemptResult, ChunkView, LabView, QuestionView, visible_text
 from bot.telegram import keyboards, texts, texts_certificate
 from bot.telegram.certificate_messages import send_completion
 from bot.telegram.media import MediaResolver
@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 # Telegram's limit is 4096 characters after entity parsing; markup is counted here too,
 # so parts stay safely inside it.
 MESSAGE_BUDGET = 3800
+CAPTION_LIMIT = 1024
 
 
 def split_lines(text: str, budget: int) -> list[str]:
@@ -72,11 +73,15 @@ class Presenter:
             source = chunk.body["video"] if chunk.kind == "video" else chunk.body["file"]
             media = await self._media.resolve(source, chunk.source_dir)
             send = self.bot.send_video if chunk.kind == "video" else self.bot.send_document
-            sent = await send(self.chat_id, media, caption=text, reply_markup=markup)
+            # Headers and titles come on top of the author's caption; past Telegram's
+            # 1024 characters the words follow the media as their own message.
+            fits = len(visible_text(text)) <= CAPTION_LIMIT
+            sent = await send(self.chat_id, media, caption=text if fits else texts.chunk_header(chunk, self.locale),
+                              reply_markup=markup if fits else None)
             if isinstance(media, FSInputFile):
                 await self._media.remember(source, chunk.source_dir, sent)
-            return sent
-        return await self.text(text, markup)
+            return sent if fits else await self.long_text(text, markup)
+        return await self.long_text(text, markup)
 
     async def question(self, question: QuestionView) -> Message:
         return await self.text(texts.question_text(question, self.locale), keyboards.answer_keyboard(question))

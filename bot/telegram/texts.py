@@ -199,19 +199,26 @@ def progress_text(progress: ProgressView, locale: str, certificate_url: str | No
     return "\n".join(lines)
 
 
+# The attempts table shows the latest ones; older attempts stay stored (and in exports).
+RESULTS_SHOWN = 30
+
+
 def results_text(rows: list[AttemptRow], locale: str) -> str:
     if not rows:
         return _("You have not finished any quiz yet. Send /lesson to continue.")
     lines = [_("<b>Your quiz attempts</b>")]
+    if len(rows) > RESULTS_SHOWN:
+        lines.append(_("The latest {shown} of {total} attempts:").format(shown=RESULTS_SHOWN, total=len(rows)))
+        rows = rows[-RESULTS_SHOWN:]
     for row in rows:
         minutes, seconds = divmod(int((row.finished_at - row.started_at).total_seconds()), 60)
         mark = "✅" if row.passed else "❌"
+        moment = format_moment(row.finished_at, locale, row.zone)
         if row.is_final:
             lines.append(_("{mark} Final test: {score}/{total} · {moment} · {minutes}:{seconds:02d}").format(
-                mark=mark, score=row.score, total=row.size, moment=format_moment(row.finished_at, locale),
-                minutes=minutes, seconds=seconds))
+                mark=mark, score=row.score, total=row.size, moment=moment, minutes=minutes, seconds=seconds))
             continue
         lines.append(_("{mark} Lecture {number}. {title}: {score}/{total} · {moment} · {minutes}:{seconds:02d}").format(
             mark=mark, number=row.lecture_number, title=pick(row.lecture_title, locale), score=row.score,
-            total=row.size, moment=format_moment(row.finished_at, locale), minutes=minutes, seconds=seconds))
+            total=row.size, moment=moment, minutes=minutes, seconds=seconds))
     return "\n".join(lines)

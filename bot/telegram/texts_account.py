@@ -15,6 +15,14 @@ def passport_text(view: PassportView, locale: str) -> str:
         for author in passport.get("authors", [])
     )
     hours = int(passport.get("workload_hours", 0))
+    # Two counts, each with its own plural forms: two parts of one sentence.
+    assessment = " ".join([
+        _("<b>Assessment:</b> each lecture ends with a quiz of {size} question;",
+          "<b>Assessment:</b> each lecture ends with a quiz of {size} questions;", view.quiz_size).format(
+            size=view.quiz_size),
+        _("{needed} correct answer opens the next lecture.", "{needed} correct answers open the next lecture.",
+          view.pass_score).format(needed=view.pass_score),
+    ])
     lines = [
         f"📘 <b>{pick(view.title, locale)}</b>",
         "",
@@ -24,8 +32,7 @@ def passport_text(view: PassportView, locale: str) -> str:
         _("<b>Format:</b> {format}").format(format=pick(passport.get("format"), locale)),
         _("<b>Workload:</b> {hours} hour", "<b>Workload:</b> {hours} hours", hours).format(hours=hours),
         _("<b>Prerequisites:</b> {text}").format(text=pick(passport.get("prerequisites"), locale)),
-        _("<b>Assessment:</b> each lecture ends with a quiz of {size} questions; {needed} correct answers open the next lecture.").format(
-            size=view.quiz_size, needed=view.pass_score),
+        assessment,
         "",
         _("<b>Weekly structure</b>"),
     ]

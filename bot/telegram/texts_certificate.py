@@ -21,7 +21,7 @@ from bot.telegram.texts import format_moment, score_sentence
 
 
 def certificate_message(facts: CertificateFacts, url: str, locale: str, reissued: bool = False) -> str:
-    course = escape(pick(facts.course_title, locale))
+    course = pick(facts.course_title, locale)  # course titles are Telegram HTML already
     if reissued:
         head = _("🎓 <b>Your certificate for “{course}” has been re-issued.</b> The old link no longer "
                  "counts; here is the new one.").format(course=course)
@@ -35,7 +35,7 @@ def certificate_message(facts: CertificateFacts, url: str, locale: str, reissued
 def revoked_message(facts: CertificateFacts, locale: str) -> str:
     return _("⛔ Your certificate <code>{code}</code> was revoked on {date}. If you think this is a mistake, "
              "please contact the course coordinators.").format(
-        code=escape(facts.code), date=certificate_date(facts.revoked_at or facts.issued_at, locale))
+        code=escape(facts.code), date=certificate_date(facts.revoked_at or facts.issued_at, locale, facts.zone))
 
 
 def document_caption(facts: CertificateFacts, locale: str) -> str:
@@ -48,9 +48,11 @@ def name_question(name: str) -> str:
 
 
 def final_test_line(status: FinalTestStatus) -> str:
-    return _("The final test: {size} questions from the whole course; you pass with {percent}% correct answers "
-             "({needed} of {size}).").format(size=status.size, percent=status.pass_percent,
-                                             needed=final_pass_score(status.size, status.pass_percent))
+    return _("The final test: {size} question from the whole course; you pass with {percent}% correct answers "
+             "({needed} of {size}).",
+             "The final test: {size} questions from the whole course; you pass with {percent}% correct answers "
+             "({needed} of {size}).", status.size).format(
+        size=status.size, percent=status.pass_percent, needed=final_pass_score(status.size, status.pass_percent))
 
 
 def final_test_state(status: FinalTestStatus, locale: str) -> list[str]:
@@ -118,7 +120,8 @@ def verification_text(facts: CertificateFacts | None, locale: str, issuer: str) 
     if facts.is_valid:
         status = f"✅ <b>{labels.valid}</b> — {labels.valid_note}"
     else:
-        note = labels.revoked_note.format(date=certificate_date(facts.revoked_at or facts.issued_at, locale))
+        note = labels.revoked_note.format(date=certificate_date(facts.revoked_at or facts.issued_at, locale,
+                                                                facts.zone))
         status = f"⛔ <b>{labels.revoked}</b> — {escape(note)}"
     lines = [f"🔎 <b>{escape(labels.title)}</b>", status, ""]
     lines += [f"{escape(line.label)}: <b>{escape(line.value)}</b>" for line in fact_lines(facts, labels, locale, issuer)]
@@ -144,6 +147,6 @@ def admin_refusal_text(refusal: AdminRefusal, code: str, locale: str) -> str:
     facts = refusal.facts
     if refusal.problem is AdminProblem.ALREADY_REVOKED and facts is not None:
         return _("Certificate <code>{code}</code> was already revoked on {date}.").format(
-            code=escape(facts.code), date=certificate_date(facts.revoked_at or facts.issued_at, locale))
+            code=escape(facts.code), date=certificate_date(facts.revoked_at or facts.issued_at, locale, facts.zone))
     return _("Certificate <code>{code}</code> was already re-issued under a newer code; use that one.").format(
         code=escape(code[:64]))

@@ -41,7 +41,7 @@ def certificate_page(facts: CertificateFacts, labels: CertificateLabels, lang: s
     else:
         assert facts.revoked_at is not None
         state, status = "revoked", labels.revoked
-        note = labels.revoked_note.format(date=certificate_date(facts.revoked_at, lang))
+        note = labels.revoked_note.format(date=certificate_date(facts.revoked_at, lang, facts.zone))
     body = _template("certificate.html").substitute(
         state=state, issuer=escape(issuer), heading=escape(labels.title), status=escape(status),
         note=escape(note), facts="\n".join(rows), languages=_languages(lang),

@@ -1,6 +1,7 @@
 """/revoke CODE REASON and /reissue CODE: coordinators correct certificates."""
 from __future__ import annotations
 
+import logging
 from html import escape
 
 from aiogram import Bot, Router
@@ -21,12 +22,28 @@ from bot.telegram.roles import is_coordinator
 from bot.telegram.texts_certificate import admin_refusal_text
 
 
+log = logging.getLogger(__name__)
+
+
 def _in_admin_chat_or_private(message: Message, settings: Settings) -> bool:
     return message.chat.type == "private" or message.chat.id == settings.admin_chat_id
 
 
-async def revoke(message: Message, command: CommandObject, user: User, services: Services, presenter: Presenter,
-                 bot: Bot, settings: Settings) -> None:
+async def _not_a_person(message: Message, presenter: Presenter) -> None:
+    """An anonymous group admin writes as the group: no person, so no coordinator rights to check."""
+    sender = message.sender_chat.id if message.sender_chat else None
+    log.info("%s in chat %s came on behalf of chat %s, not from a person: not applied",
+             (message.text or "").split(" ")[0], message.chat.id, sender)
+    await presenter.text(_("I cannot tell which coordinator sent this: it came on behalf of the group. Send the "
+                           "command as yourself (turn off “Remain anonymous” in your admin rights, or write to me "
+                           "in private)."))
+
+
+async def revoke(message: Message, command: CommandObject, services: Services, presenter: Presenter,
+                 bot: Bot, settings: Settings, user: User | None = None) -> None:
+    if user is None:
+        await _not_a_person(message, presenter)
+        return
     if not await is_coordinator(bot, settings, user.id):
         await presenter.text(_("Only coordinators can revoke or re-issue certificates."))
         return
@@ -44,8 +61,11 @@ async def revoke(message: Message, command: CommandObject, user: User, services:
         code=escape(revoked.code), name=escape(revoked.holder_name)))
 
 
-async def reissue(message: Message, command: CommandObject, user: User, services: Services, presenter: Presenter,
-                  bot: Bot, settings: Settings, i18n: I18n) -> None:
+async def reissue(message: Message, command: CommandObject, services: Services, presenter: Presenter,
+                  bot: Bot, settings: Settings, i18n: I18n, user: User | None = None) -> None:
+    if user is None:
+        await _not_a_person(message, presenter)
+        return
     if not await is_coordinator(bot, settings, user.id):
         await presenter.text(_("Only coordinators can revoke or re-issue certificates."))
         return

@@ -1,7 +1,11 @@
 """Certificates in the chat: the final test, the name check, /certificate, verify_ links, /revoke, /reissue."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import aiohttp
+from aiogram.types import Chat, Message, MessageEntity, Update
+from aiogram.types import User as TelegramUser
 from sqlalchemy import func, select
 
 from bot.app import Talimger
@@ -157,3 +161,24 @@ async def test_coordinators_revoke_and_reissue_in_the_admin_chat(start_bot: AppF
     assert "ЖАРАМДЫ" in await page(app, new_code, "kk") and "КЕРІ ҚАЙТАРЫЛҒАН" in await page(app, code, "kk")
     await admin_chat.send(f"/reissue {code}")
     await admin_chat.wait_for(lambda m: "already re-issued" in m.text)
+
+
+async def test_an_anonymous_group_admin_is_asked_to_send_revoke_as_themselves(
+        start_bot: AppFactory, client: SandboxClient) -> None:
+    app = await start_bot(admin_chat_id=ADMIN_CHAT_ID)
+    coordinator = await client.new_user("Dana", language_code="en")
+    await client.new_group("Admins", [coordinator], admins=[coordinator], id=ADMIN_CHAT_ID, type="supergroup")
+    admin_chat = coordinator.in_chat(ADMIN_CHAT_ID)
+    group = Chat(id=ADMIN_CHAT_ID, type="supergroup", title="Admins")
+    # The sandbox has no "send as the group"; Telegram's update for it, fed to the running bot:
+    # the sender is the GroupAnonymousBot and the group itself is sender_chat.
+    anonymous = TelegramUser(id=1087968824, is_bot=True, first_name="Group", username="GroupAnonymousBot")
+    assert app.dispatcher is not None and app.bot is not None
+    for update_id, text in ((10**9, "/revoke AbC123dEf456gHi789jKl0 copied"),
+                            (10**9 + 1, "/reissue AbC123dEf456gHi789jKl0")):
+        message = Message(message_id=update_id % 1000, date=datetime.now(timezone.utc), chat=group,
+                          from_user=anonymous, sender_chat=group, text=text,
+                          entities=[MessageEntity(type="bot_command", offset=0, length=text.index(" "))])
+        await app.dispatcher.feed_update(app.bot, Update(update_id=update_id, message=message))
+        await admin_chat.wait_for(lambda m: "it came on behalf of the group" in m.text, timeout=5)
+        await admin_chat.mark()

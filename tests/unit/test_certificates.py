@@ -6,9 +6,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
+from bot.db.models import Certificate
 from bot.db.uow import UnitOfWorkFactory
 from bot.services.certificate_admin import AdminProblem, AdminRefusal
+from bot.services.certificate_labels import certificate_date
 from bot.services.certificate_views import (
     CertificateReady,
     FinalTestDue,
@@ -20,6 +23,7 @@ from bot.services.clock import ManualClock
 from bot.services.course_import import CourseImporter
 from bot.services.final_test import draw_across
 from bot.services.final_test_rules import final_pass_score
+from bot.services.registry import Services
 from bot.services.views import AnswerOutcome, ChunkView, QuestionView, Refusal, Refused
 from content import load_course
 from tests.conftest import MINI_COURSE
@@ -201,3 +205,132 @@ async def test_revoke_and_reissue(uow_factory: UnitOfWorkFactory, clock: ManualC
     assert await learner.run(lambda s: s.certificates.verify("no-such-code-0000000000")) is None
     mine = await learner.run(lambda s: s.certificates.for_learner(606))
     assert isinstance(mine, CertificateReady) and mine.facts.code == reissued.facts.code
+
+
+async def publish_version(uow_factory: UnitOfWorkFactory, clock: ManualClock, path: Path, text: str) -> int:
+    """Publish `text` as the next version of its course; returns the version's id."""
+    path.write_text(text, encoding="utf-8")
+    async with uow_factory() as uow:
+        result = await CourseImporter(uow, clock).publish(load_course(path))
+        await uow.commit()
+        course = await uow.courses.get(result.course_id)
+        assert course is not None and course.current_version_id is not None
+        return course.current_version_id
+
+
+def with_a_third_lecture(text: str) -> str:
+    """The course text with one more week: a copy of week 2 as lecture "l3"."""
+    week_two = text[text.index("- number: 2\n"):]
+    return text + week_two.replace("- number: 2\n", "- number: 3\n", 1).replace("key: l2\n", "key: l3\n", 1)
+
+
+async def test_a_running_final_test_keeps_the_learner_on_its_version(
+        uow_factory: UnitOfWorkFactory, clock: ManualClock, rng: random.Random, final_course: int,
+        tmp_path: Path) -> None:
+    learner = Learner(uow_factory, clock, rng, 611)
+    await pass_lectures(learner, final_course)
+    question = await learner.run(lambda s: s.final_test.start(611))
+    assert isinstance(question, QuestionView)
+    async with uow_factory() as uow:
+        drawn_from = (await uow.enrolments.latest_for_user(611)).version_id  # type: ignore[union-attr]
+    # A new version without a final test is published while the test runs.
+    await publish_version(uow_factory, clock, tmp_path / "mini-plain.yaml", MINI_COURSE.read_text(encoding="utf-8"))
+    outcome = None
+    for number in range(question.size):
+        resumed = await learner.run(lambda s: s.final_test.resume(611))  # /certificate in between
+        assert isinstance(resumed, QuestionView) and resumed.position == number
+        outcome = await learner.answer(resumed, correct=False)
+    assert outcome is not None and outcome.result is not None and not outcome.result.passed
+    assert isinstance(outcome.result.completion, FinalTestDue)
+    async with uow_factory() as uow:
+        assert (await uow.enrolments.latest_for_user(611)).version_id == drawn_from  # type: ignore[union-attr]
+
+
+async def test_the_final_test_is_graded_against_the_version_it_was_drawn_from(
+        uow_factory: UnitOfWorkFactory, clock: ManualClock, rng: random.Random, final_course: int,
+        tmp_path: Path) -> None:
+    learner = Learner(uow_factory, clock, rng, 612)
+    await pass_lectures(learner, final_course)
+    question = await learner.run(lambda s: s.final_test.start(612))
+    assert isinstance(question, QuestionView)
+    plain = await publish_version(uow_factory, clock, tmp_path / "mini-plain.yaml",
+                                  MINI_COURSE.read_text(encoding="utf-8"))
+    async with uow_factory() as uow:  # moved mid-test, as releases before this fix did
+        enrolment = await uow.enrolments.latest_for_user(612)
+        assert enrolment is not None
+        enrolment.version_id = plain
+        await uow.commit()
+    outcome = None
+    for number in range(question.size):
+        outcome = await learner.answer(question, correct=number < 2)
+        question = outcome.next_question  # type: ignore[assignment]
+    assert outcome is not None and outcome.result is not None and not outcome.result.passed
+    due = outcome.result.completion
+    assert isinstance(due, FinalTestDue) and due.status.size == 6 and due.status.attempts_left == 1
+
+
+async def test_a_certificate_stays_when_a_new_version_adds_a_lecture(
+        uow_factory: UnitOfWorkFactory, clock: ManualClock, rng: random.Random, mini_course: int,
+        tmp_path: Path) -> None:
+    learner = Learner(uow_factory, clock, rng, 613)
+    await pass_lectures(learner, mini_course)
+    ready = await learner.run(lambda s: s.certificates.confirm_name(613))
+    assert isinstance(ready, CertificateReady)
+    longer = await publish_version(uow_factory, clock, tmp_path / "mini-longer.yaml",
+                                   with_a_third_lecture(MINI_COURSE.read_text(encoding="utf-8")))
+    again = await learner.run(lambda s: s.certificates.for_learner(613))
+    assert isinstance(again, CertificateReady) and again.facts.code == ready.facts.code
+    async with uow_factory() as uow:  # the learner did move: the new lecture is open to read
+        assert (await uow.enrolments.latest_for_user(613)).version_id == longer  # type: ignore[union-attr]
+
+
+async def test_two_yes_presses_at_once_issue_one_certificate(
+        uow_factory: UnitOfWorkFactory, clock: ManualClock, rng: random.Random, mini_course: int) -> None:
+    learner = Learner(uow_factory, clock, rng, 614)
+    await pass_lectures(learner, mini_course)
+    async with uow_factory() as first, uow_factory() as second:
+        # Two updates, each with the user row read before either wrote (as the middleware does).
+        for uow in (first, second):
+            user = await uow.users.get(614)
+            assert user is not None and not user.name_confirmed
+        ready = await Services(first, clock, rng, "en").certificates.confirm_name(614)
+        await first.commit()
+        late = await Services(second, clock, rng, "en").certificates.confirm_name(614)
+        await second.commit()
+    assert isinstance(ready, CertificateReady) and ready.newly_issued
+    assert late == Refused(Refusal.STALE)
+    async with uow_factory() as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(Certificate)) == 1
+
+
+async def test_final_test_retry_times_are_in_the_learners_time_zone(
+        uow_factory: UnitOfWorkFactory, clock: ManualClock, rng: random.Random, final_course: int) -> None:
+    learner = Learner(uow_factory, clock, rng, 615)
+    await pass_lectures(learner, final_course)
+    assert await learner.run(lambda s: s.preferences.set_time_zone(615, "Asia/Almaty"))
+    failed = await take_final(learner, correct=0)
+    assert failed.result.zone == "Asia/Almaty"
+    assert failed.result.completion.status.zone == "Asia/Almaty"  # type: ignore[union-attr]
+    cooling = await learner.run(lambda s: s.final_test.start(615))
+    assert isinstance(cooling, Refused) and cooling.reason is Refusal.COOLDOWN and cooling.zone == "Asia/Almaty"
+    rows = await learner.run(lambda s: s.progress.results(615))
+    assert rows and {row.zone for row in rows} == {"Asia/Almaty"}
+
+
+async def test_the_completion_date_is_the_course_calendar_day(
+        uow_factory: UnitOfWorkFactory, clock: ManualClock, rng: random.Random, tmp_path: Path) -> None:
+    text = MINI_COURSE.read_text(encoding="utf-8").replace("  pass_score: 3\n", "  pass_score: 3\n"
+                                                           "  timezone: Asia/Almaty\n", 1)
+    path = tmp_path / "mini-almaty.yaml"
+    path.write_text(text, encoding="utf-8")
+    async with uow_factory() as uow:
+        course_id = (await CourseImporter(uow, clock).publish(load_course(path))).course_id
+        await uow.commit()
+    learner = Learner(uow_factory, clock, rng, 616)
+    await pass_lectures(learner, course_id)
+    clock.advance(hours=11, minutes=30)  # 20:30 UTC on 5 January: 01:30 on 6 January in Almaty
+    ready = await learner.run(lambda s: s.certificates.confirm_name(616))
+    assert isinstance(ready, CertificateReady) and ready.facts.zone == "Asia/Almaty"
+    facts = await learner.run(lambda s: s.certificates.verify(ready.facts.code))
+    assert facts is not None and facts.zone == "Asia/Almaty"
+    assert certificate_date(facts.issued_at, "en", facts.zone) == "January 6, 2026"

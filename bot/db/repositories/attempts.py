@@ -24,6 +24,12 @@ class AttemptRepository:
         )
         return await self._session.scalar(statement)
 
+    async def has_open_attempt(self, enrolment_id: int) -> bool:
+        """Whether any attempt of the enrolment is running: a lecture quiz or the final test."""
+        statement = select(QuizAttempt.id).where(
+            QuizAttempt.enrolment_id == enrolment_id, QuizAttempt.finished_at.is_(None)).limit(1)
+        return await self._session.scalar(statement) is not None
+
     async def last_finished(self, enrolment_id: int, lecture_key: str) -> QuizAttempt | None:
         statement = (
             select(QuizAttempt)
