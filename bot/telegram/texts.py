@@ -15,8 +15,6 @@ from bot.services.views import (
     ChunkView,
     LabView,
     LectureState,
-    PassportView,
-    ProfileView,
     ProgressView,
     QuestionView,
     Refusal,

@@ -48,11 +48,13 @@ def name_question(name: str) -> str:
 
 
 def final_test_line(status: FinalTestStatus) -> str:
-    return _("The final test: {size} question from the whole course; you pass with {percent}% correct answers "
+    # The percent sign travels in the value: "60% c…" inside a msgid reads as a printf directive.
+    return _("The final test: {size} question from the whole course; you pass with {percent} correct answers "
              "({needed} of {size}).",
-             "The final test: {size} questions from the whole course; you pass with {percent}% correct answers "
+             "The final test: {size} questions from the whole course; you pass with {percent} correct answers "
              "({needed} of {size}).", status.size).format(
-        size=status.size, percent=status.pass_percent, needed=final_pass_score(status.size, status.pass_percent))
+        size=status.size, percent=f"{status.pass_percent}%",
+        needed=final_pass_score(status.size, status.pass_percent))
 
 
 def final_test_state(status: FinalTestStatus, locale: str) -> list[str]:
