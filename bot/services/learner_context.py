@@ -144,6 +144,19 @@ async def refusal_for(uow: UnitOfWork, context: LearnerContext, lecture: Lecture
     return None
 
 
+async def reachable_lecture(uow: UnitOfWork, user_id: int, lecture_id: int,
+                            now: datetime) -> tuple[LearnerContext, Lecture] | Refused:
+    """The learner's context and the lecture a button names, if they may open it now."""
+    context = await load_current(uow, user_id, now)
+    if context is None:
+        return Refused(Refusal.NOT_ENROLLED)
+    lecture = await lecture_for_button(uow, context, lecture_id)
+    if lecture is None:
+        return Refused(Refusal.STALE)
+    refused = await refusal_for(uow, context, lecture)
+    return refused if refused is not None else (context, lecture)
+
+
 def touch(context: LearnerContext, now: datetime) -> None:
     """The learner acted: record it, and make sure the reminder sweep looks at them again
     no later than the first moment a message could be due (it never postpones an earlier look)."""

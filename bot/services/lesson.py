@@ -12,6 +12,7 @@ from bot.services.learner_context import (
     lecture_for_button,
     load_context,
     load_current,
+    reachable_lecture,
     refusal_for,
     touch,
 )
@@ -51,15 +52,10 @@ class LessonService:
 
     async def open_lecture(self, user_id: int, lecture_id: int) -> ChunkView | Refused:
         """An open lecture resumes at its cursor; a passed one is re-read from the start."""
-        context = await load_current(self._uow, user_id, self._clock.now())
-        if context is None:
-            return Refused(Refusal.NOT_ENROLLED)
-        lecture = await lecture_for_button(self._uow, context, lecture_id)
-        if lecture is None:
-            return Refused(Refusal.STALE)
-        refused = await refusal_for(self._uow, context, lecture)
-        if refused is not None:
-            return refused
+        reached = await reachable_lecture(self._uow, user_id, lecture_id, self._clock.now())
+        if isinstance(reached, Refused):
+            return reached
+        context, lecture = reached
         state = context.state_of(lecture)
         touch(context, self._clock.now())
         progress = await self._progress_row(context, lecture)

@@ -13,10 +13,9 @@ from bot.services.final_test_rules import FINAL_KIND
 from bot.services.learner_context import (
     LearnerContext,
     learner_zone,
-    lecture_for_button,
     load_context,
     load_current,
-    refusal_for,
+    reachable_lecture,
     touch,
 )
 from bot.services.unlock import is_passing
@@ -52,15 +51,10 @@ class QuizService:
 
     async def start(self, user_id: int, lecture_id: int) -> QuestionView | Refused:
         """Begin a new attempt, or continue the one in progress."""
-        context = await load_current(self._uow, user_id, self._clock.now())
-        if context is None:
-            return Refused(Refusal.NOT_ENROLLED)
-        lecture = await lecture_for_button(self._uow, context, lecture_id)
-        if lecture is None:
-            return Refused(Refusal.STALE)
-        refused = await refusal_for(self._uow, context, lecture)
-        if refused is not None:
-            return refused
+        reached = await reachable_lecture(self._uow, user_id, lecture_id, self._clock.now())
+        if isinstance(reached, Refused):
+            return reached
+        context, lecture = reached
         running = await self._uow.attempts.open_attempt(context.enrolment.id, lecture.key)
         if running is not None:
             return await self._next_unanswered(running, lecture)
