@@ -26,6 +26,7 @@ from bot.telegram.commands import register_commands
 from bot.telegram.i18n import create_i18n
 from bot.telegram.middlewares import UnitOfWorkMiddleware, UserLocaleMiddleware
 from bot.telegram.commit_before_send import CommitBeforeSend
+from bot.telegram.response_types import KeepResponseTypes
 from bot.telegram.throttle import SendThrottle
 from bot.web import WebServer, create_web_app
 from content import SAMPLE_COURSE_DIR, discover_courses, load_course
@@ -104,6 +105,7 @@ class Talimger:
                                                 self.settings.send_burst_per_chat)
         # Registered first, so it is the outermost: the commit happens before any pacing wait.
         session.middleware(CommitBeforeSend())
+        session.middleware(KeepResponseTypes())
         session.middleware(SendThrottle(limits.global_rate, limits.per_chat_rate, limits.per_chat_burst))
         return Bot(self.token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
