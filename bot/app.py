@@ -22,7 +22,7 @@ from bot.db.session import create_engine, create_session_factory
 from bot.db.uow import UnitOfWorkFactory
 from bot.services.clock import Clock, SystemClock
 from bot.services.course_import import CourseImporter, ImportResult
-from bot.telegram.commands import register_commands
+from bot.telegram.commands import register_profile
 from bot.telegram.i18n import create_i18n
 from bot.telegram.middlewares import UnitOfWorkMiddleware, UserLocaleMiddleware
 from bot.telegram.commit_before_send import CommitBeforeSend
@@ -147,7 +147,7 @@ class Talimger:
             await self.prepare()
         assert self.bot is not None and self.dispatcher is not None and self.i18n is not None
         await self.bot.delete_webhook(drop_pending_updates=False)
-        await register_commands(self.bot, self.i18n, self.settings.default_locale)
+        await register_profile(self.bot, self.i18n, self.settings.default_locale)
         await self.start_web()
         self._polling = asyncio.create_task(
             self.dispatcher.start_polling(self.bot, handle_signals=False, close_bot_session=False,

@@ -55,3 +55,23 @@ async def test_the_command_menu_is_registered_in_three_languages(bot_app, client
     assert descriptions["en"]["progress"] == "My progress"
     assert descriptions["ru"]["progress"] == "Мой прогресс"
     assert set(descriptions["kk"]) == set(descriptions["en"]) and descriptions["kk"]["progress"] != "My progress"
+
+
+async def test_the_description_is_set_in_three_languages(bot_app, client: SandboxClient) -> None:  # type: ignore[no-untyped-def]
+    info = await client.bot_info()
+    assert set(info["descriptions"]) == {"", "kk", "ru", "en"}
+    assert info["descriptions"]["en"].startswith("Short courses right in this chat")
+    assert info["descriptions"]["ru"] != info["descriptions"]["en"] != info["descriptions"]["kk"]
+    assert all(len(text) <= 120 for text in info["short_descriptions"].values())
+
+
+async def test_start_up_survives_a_server_without_descriptions(
+        start_bot: AppFactory, client: SandboxClient, course_key: CourseKey, caplog) -> None:  # type: ignore[no-untyped-def]
+    await client.inject_fault("setMyDescription", error_code=404, description="Not Found", count=10)
+    await client.inject_fault("setMyShortDescription", error_code=400, description="Bad Request: method not supported",
+                              count=10)
+    await start_bot()
+    refusals = [record.getMessage() for record in caplog.records if "refused" in record.getMessage()]
+    assert len(refusals) == 2 and "setMyDescription" in refusals[0] and "setMyShortDescription" in refusals[1]
+    learner = LearnerDriver(await client.new_user("Plain", language_code="en"), course_key, "en")
+    assert "Lecture 1." in (await learner.start()).text
