@@ -19,7 +19,14 @@ SQLITE_NAMING = {"uq": "uq_%(table_name)s_%(column_0_name)s"}
 
 
 def _enrolment_unique_name() -> str:
-    return "uq_certificates_enrolment_id" if op.get_bind().dialect.name == "sqlite" else "certificates_enrolment_id_key"
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        return "uq_certificates_enrolment_id"
+    # PostgreSQL names it <table>_<column>_key; read the real name in case the server chose otherwise.
+    for constraint in sa.inspect(bind).get_unique_constraints("certificates"):
+        if constraint["column_names"] == ["enrolment_id"] and constraint["name"]:
+            return constraint["name"]
+    return "certificates_enrolment_id_key"
 
 
 def upgrade() -> None:

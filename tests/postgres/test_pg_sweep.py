@@ -1,0 +1,75 @@
+"""The reminder sweep on PostgreSQL: claims use FOR UPDATE SKIP LOCKED, so two sweepers
+(two engines, no in-process write lock) side by side send each reminder exactly once."""
+from __future__ import annotations
+
+import asyncio
+import random
+import uuid
+from datetime import timedelta
+
+from bot.app import Talimger
+from bot.db.session import create_engine, create_session_factory
+from bot.db.uow import UnitOfWorkFactory
+from bot.services.clock import ManualClock
+from sandbox.client import SandboxClient
+from scheduler.sweep import SweepConfig, Sweeper
+from tests.e2e.driver import CourseKey, LearnerDriver
+from tests.e2e.schedule import notices
+from tests.unit.learner_steps import Learner
+
+# The SQLite suite's sweep and reminder scenarios, here with the bot on PostgreSQL (see conftest.py).
+from tests.e2e.test_reminders import (  # noqa: F401
+    test_a_failed_quiz_not_retaken_gets_review_and_retry_after_two_days,
+    test_a_stalled_learner_gets_exactly_two_nudges_at_the_right_times_none_at_night,
+)
+from tests.e2e.test_sweep_safety import (  # noqa: F401
+    test_a_crash_between_send_and_record_sends_nothing_twice_after_restart,
+    test_a_learner_who_blocked_the_bot_is_marked_inactive_until_they_start_again,
+)
+
+
+async def test_postgres_two_sweepers_send_each_reminder_once(
+        bot_app: Talimger, client: SandboxClient, clock: ManualClock, course_key: CourseKey) -> None:
+    assert bot_app.engine is not None and bot_app.engine.dialect.name == "postgresql"
+    learners = [LearnerDriver(await client.new_user(f"Learner{index}", language_code="en"), course_key, "en")
+                for index in range(12)]
+    for learner in learners:
+        await learner.start()
+    clock.advance(days=3, hours=1)
+
+    assert bot_app.bot and bot_app.i18n
+    engines = [create_engine(bot_app.settings.effective_database_url) for _ in range(2)]
+    sweepers = [Sweeper(UnitOfWorkFactory(create_session_factory(engine), serialize_writes=False), bot_app.bot,
+                        bot_app.i18n, clock, "en", SweepConfig(batch_size=2, send_concurrency=1))
+                for engine in engines]
+    try:
+        reports = await asyncio.gather(*(sweeper.sweep() for sweeper in sweepers))
+        assert sum(report.sent for report in reports) == 12, reports
+        assert sum(report.claimed for report in reports) == 12, reports
+        assert all(report.claimed > 0 for report in reports), reports  # both took part
+        for learner in learners:
+            assert len(await notices(learner.user)) == 1
+        again = await asyncio.gather(*(sweeper.sweep() for sweeper in sweepers))
+        assert sum(report.sent for report in again) == 0
+    finally:
+        for engine in engines:
+            await engine.dispose()
+
+
+async def test_postgres_claim_skips_rows_another_open_transaction_holds(
+        pg_uow_factory: UnitOfWorkFactory, clock: ManualClock, pg_mini_course: int) -> None:
+    for user_id in range(7001, 7005):
+        await Learner(pg_uow_factory, clock, random.Random(user_id), user_id).enrol(pg_mini_course)
+    clock.advance(days=30)
+    now = clock.now()
+    until = now + timedelta(minutes=5)
+    async with pg_uow_factory() as first, pg_uow_factory() as second:
+        held = await first.reminders.claim_due(now, uuid.uuid4().hex, until, 2)
+        assert len(held) == 2
+        # The first claim is not committed: its rows are locked; the second skips them without waiting.
+        other = await asyncio.wait_for(second.reminders.claim_due(now, uuid.uuid4().hex, until, 10), timeout=10)
+        assert len(other) == 2 and not set(held) & set(other)
+        await second.commit()
+        await first.commit()
+    async with pg_uow_factory() as third:
+        assert await third.reminders.claim_due(now, uuid.uuid4().hex, until, 10) == []
