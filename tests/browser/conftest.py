@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from sandbox import Sandbox
-from tests.e2e.conftest import bot_app, client, course_key, sandbox, start_bot  # noqa: F401  (fixtures)
+from tests.e2e.conftest import bot_app, bot_database_url, client, course_key, sandbox, start_bot  # noqa: F401  (fixtures)
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page

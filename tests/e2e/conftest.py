@@ -23,10 +23,10 @@ UNPACED = SendLimits(global_rate=10_000, per_chat_rate=10_000, per_chat_burst=10
 AppFactory = Callable[..., Awaitable[Talimger]]
 
 
-def make_settings(tmp_path: Path, content_dir: Path = SAMPLE_COURSE_DIR.parent) -> Settings:
+def make_settings(database_url: str, content_dir: Path = SAMPLE_COURSE_DIR.parent) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'talimger.db'}",
+        database_url=database_url,
         public_base_url=PUBLIC_BASE_URL,
         content_dir=content_dir,
         default_locale="en",
@@ -47,12 +47,18 @@ async def client(sandbox: Sandbox) -> AsyncIterator[SandboxClient]:
 
 
 @pytest.fixture
-async def start_bot(sandbox: Sandbox, tmp_path: Path, clock: ManualClock) -> AsyncIterator[AppFactory]:
-    """Start a bot on the sandbox; several calls on one test share its database file (a restart)."""
+def bot_database_url(tmp_path: Path) -> str:
+    """A real SQLite file per test (tests/postgres overrides this with a PostgreSQL database)."""
+    return f"sqlite+aiosqlite:///{tmp_path / 'talimger.db'}"
+
+
+@pytest.fixture
+async def start_bot(sandbox: Sandbox, bot_database_url: str, clock: ManualClock) -> AsyncIterator[AppFactory]:
+    """Start a bot on the sandbox; several calls on one test share its database (a restart)."""
     running: list[Talimger] = []
 
     async def start(limits: SendLimits = UNPACED, seed: int = 7, **overrides: object) -> Talimger:
-        settings = make_settings(tmp_path)
+        settings = make_settings(bot_database_url)
         for name, value in overrides.items():
             setattr(settings, name, value)
         app = Talimger(settings, token=sandbox.token, api_url=sandbox.url, clock=clock,

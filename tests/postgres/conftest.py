@@ -80,35 +80,11 @@ def mini_course(pg_mini_course: int) -> int:
     return pg_mini_course
 
 
-# The end-to-end fixtures (sandbox, client, course key), with the bot on PostgreSQL:
-# `start_bot` here points every bot of a test at the same fresh PostgreSQL database.
-from tests.e2e.conftest import AppFactory, UNPACED, client, course_key, make_settings, sandbox  # noqa: E402,F401
+# The end-to-end fixtures, with the bot on PostgreSQL: `bot_database_url` below points every
+# bot of a test at the same fresh PostgreSQL database.
+from tests.e2e.conftest import bot_app, client, course_key, sandbox, start_bot  # noqa: E402,F401
 
 
 @pytest.fixture
-async def start_bot(sandbox, tmp_path, clock: ManualClock, pg_url: str) -> AsyncIterator[AppFactory]:  # noqa: F811
-    import random
-
-    from bot.app import SendLimits, Talimger
-
-    running: list[Talimger] = []
-
-    async def start(limits: SendLimits = UNPACED, seed: int = 7, **overrides: object) -> Talimger:
-        settings = make_settings(tmp_path)
-        settings.database_url = pg_url
-        for name, value in overrides.items():
-            setattr(settings, name, value)
-        app = Talimger(settings, token=sandbox.token, api_url=sandbox.url, clock=clock,
-                       rng=random.Random(seed), send_limits=limits)
-        await app.start()
-        running.append(app)
-        return app
-
-    yield start
-    for app in running:
-        await app.stop()
-
-
-@pytest.fixture
-async def bot_app(start_bot: AppFactory):  # noqa: F811
-    return await start_bot()
+def bot_database_url(pg_url: str) -> str:
+    return pg_url

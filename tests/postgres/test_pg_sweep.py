@@ -1,5 +1,6 @@
 """The reminder sweep on PostgreSQL: claims use FOR UPDATE SKIP LOCKED, so two sweepers
-(two engines, no in-process write lock) side by side send each reminder exactly once."""
+(two engines, no in-process write lock) side by side send each reminder exactly once —
+the SQLite scenarios re-run here with the bot on PostgreSQL (see conftest.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -7,14 +8,8 @@ import random
 import uuid
 from datetime import timedelta
 
-from bot.app import Talimger
-from bot.db.session import create_engine, create_session_factory
 from bot.db.uow import UnitOfWorkFactory
 from bot.services.clock import ManualClock
-from sandbox.client import SandboxClient
-from scheduler.sweep import SweepConfig, Sweeper
-from tests.e2e.driver import CourseKey, LearnerDriver
-from tests.e2e.schedule import notices
 from tests.unit.learner_steps import Learner
 
 # The SQLite suite's sweep and reminder scenarios, here with the bot on PostgreSQL (see conftest.py).
@@ -25,35 +20,8 @@ from tests.e2e.test_reminders import (  # noqa: F401
 from tests.e2e.test_sweep_safety import (  # noqa: F401
     test_a_crash_between_send_and_record_sends_nothing_twice_after_restart,
     test_a_learner_who_blocked_the_bot_is_marked_inactive_until_they_start_again,
+    test_two_sweepers_with_their_own_engines_on_one_database_file_send_each_reminder_once,
 )
-
-
-async def test_postgres_two_sweepers_send_each_reminder_once(
-        bot_app: Talimger, client: SandboxClient, clock: ManualClock, course_key: CourseKey) -> None:
-    assert bot_app.engine is not None and bot_app.engine.dialect.name == "postgresql"
-    learners = [LearnerDriver(await client.new_user(f"Learner{index}", language_code="en"), course_key, "en")
-                for index in range(12)]
-    for learner in learners:
-        await learner.start()
-    clock.advance(days=3, hours=1)
-
-    assert bot_app.bot and bot_app.i18n
-    engines = [create_engine(bot_app.settings.effective_database_url) for _ in range(2)]
-    sweepers = [Sweeper(UnitOfWorkFactory(create_session_factory(engine), serialize_writes=False), bot_app.bot,
-                        bot_app.i18n, clock, "en", SweepConfig(batch_size=2, send_concurrency=1))
-                for engine in engines]
-    try:
-        reports = await asyncio.gather(*(sweeper.sweep() for sweeper in sweepers))
-        assert sum(report.sent for report in reports) == 12, reports
-        assert sum(report.claimed for report in reports) == 12, reports
-        assert all(report.claimed > 0 for report in reports), reports  # both took part
-        for learner in learners:
-            assert len(await notices(learner.user)) == 1
-        again = await asyncio.gather(*(sweeper.sweep() for sweeper in sweepers))
-        assert sum(report.sent for report in again) == 0
-    finally:
-        for engine in engines:
-            await engine.dispose()
 
 
 async def test_postgres_claim_skips_rows_another_open_transaction_holds(
