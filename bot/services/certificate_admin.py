@@ -4,11 +4,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from bot.db.models import Certificate
+from bot.db.models import Certificate, User
 from bot.db.uow import UnitOfWork
-from bot.services.certificate_views import CertificateFacts, Reissued
+from bot.services.certificate_views import CertificateFacts, Reissued, Revoked
 from bot.services.certificates import certificate_facts, holder_name, looks_like_code, new_certificate_code
 from bot.services.clock import Clock
+from bot.services.names import NameProblem
 from bot.services.users import locale_from_telegram
 
 MAX_REASON_CHARS = 500
@@ -35,7 +36,8 @@ class CertificateAdminService:
         self._clock = clock
         self._default_locale = default_locale
 
-    async def revoke(self, code: str, reason: str, by: int) -> CertificateFacts | AdminRefusal:
+    async def revoke(self, code: str, reason: str, by: int) -> Revoked | AdminRefusal:
+        """Revoke the certificate; its holder is to be told, with the reason, in their language."""
         certificate = await self._find(code)
         if certificate is None:
             return AdminRefusal(AdminProblem.UNKNOWN_CODE)
@@ -45,7 +47,9 @@ class CertificateAdminService:
         if certificate.revoked_at is not None:
             return AdminRefusal(AdminProblem.ALREADY_REVOKED, await certificate_facts(self._uow, certificate))
         self._revoke(certificate, reason, by)
-        return await certificate_facts(self._uow, certificate)
+        user = await self._uow.users.get(certificate.user_id)
+        assert user is not None
+        return Revoked(await certificate_facts(self._uow, certificate), reason, user.id, self._locale(user))
 
     async def reissue(self, code: str, by: int, reason: str = "re-issued") -> Reissued | AdminRefusal:
         """Revoke the certificate (if still valid) and issue a new code with the holder's current name."""
@@ -59,13 +63,16 @@ class CertificateAdminService:
         assert user is not None
         if certificate.revoked_at is None:
             self._revoke(certificate, reason, by)
+        name = holder_name(user)
+        if isinstance(name, NameProblem):  # an old profile entry the name rule now refuses: keep the printed one
+            name = certificate.holder_name
         fresh = self._uow.certificates.add(
             Certificate(
                 code=new_certificate_code(),
                 enrolment_id=certificate.enrolment_id,
                 user_id=certificate.user_id,
                 course_id=certificate.course_id,
-                holder_name=holder_name(user),
+                holder_name=name,
                 average_score=certificate.average_score,
                 final_test_percent=certificate.final_test_percent,
                 lecture_count=certificate.lecture_count,
@@ -75,8 +82,10 @@ class CertificateAdminService:
             )
         )
         await self._uow.certificates.flush()
-        locale = user.locale or locale_from_telegram(user.telegram_language, self._default_locale)
-        return Reissued(await certificate_facts(self._uow, fresh), user.id, locale)
+        return Reissued(await certificate_facts(self._uow, fresh), user.id, self._locale(user))
+
+    def _locale(self, user: User) -> str:
+        return user.locale or locale_from_telegram(user.telegram_language, self._default_locale)
 
     async def _find(self, code: str) -> Certificate | None:
         return await self._uow.certificates.by_code(code) if looks_like_code(code) else None

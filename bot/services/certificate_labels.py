@@ -38,6 +38,7 @@ class CertificateLabels:
     revoked: str
     valid_note: str
     revoked_note: str  # has {date}
+    replaced_note: str  # has {link}: the certificate that re-issued this one
     scan_hint: str
     not_found_title: str
     not_found_text: str
@@ -63,6 +64,7 @@ def certificate_labels(_: Translate) -> CertificateLabels:
         revoked=_("REVOKED"),
         valid_note=_("This certificate is genuine and valid."),
         revoked_note=_("This certificate was revoked by the issuer on {date} and is no longer valid."),
+        replaced_note=_("It was re-issued under a new code; the valid certificate is here: {link}"),
         scan_hint=_("Scan the QR code or open the link to check this certificate."),
         not_found_title=_("Certificate not found"),
         not_found_text=_("There is no certificate with this code. Check the link or the code and try again."),

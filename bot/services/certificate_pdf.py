@@ -1,24 +1,27 @@
 """The certificate as a PDF: A4 landscape, embedded DejaVu Sans, a QR code of the verification link."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import qrcode
 from fpdf import FPDF
 from qrcode.constants import ERROR_CORRECT_M
 
+from bot.services.certificate_font import BOLD, FONTS_DIR, REGULAR  # noqa: F401  (FONTS_DIR: the licence beside the fonts)
 from bot.services.certificate_labels import CertificateLabels, fact_lines
 from bot.services.certificate_views import CertificateFacts
 from bot.services.views import pick, visible_text
 
-# DejaVu Sans has every Kazakh letter (ә ғ қ ң ө ұ ү һ і); its licence is beside it.
-FONTS_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 FONT = "DejaVu"
 PAGE_W, PAGE_H = 297.0, 210.0  # A4 landscape, millimetres
 MARGIN = 12.0
 ACCENT = (22, 78, 140)
 MUTED = (95, 105, 115)
 QR_SIZE = 46.0
+# The holder's name: one line from NAME_SIZE down to NAME_ONE_LINE_MIN, then two lines down to
+# NAME_TWO_LINES_MIN, always within NAME_WIDTH and between "certifies" and "completed".
+NAME_WIDTH = PAGE_W - 60
+NAME_TOP, NAME_BOTTOM = 63.0, 86.0
+NAME_SIZE, NAME_ONE_LINE_MIN, NAME_TWO_LINES_MIN = 30, 18, 8
+LINE_HEIGHT = 0.42  # millimetres of line per point of font size: 1.2 × the size
 
 
 def render_certificate_pdf(facts: CertificateFacts, labels: CertificateLabels, locale: str, url: str,
@@ -26,8 +29,8 @@ def render_certificate_pdf(facts: CertificateFacts, labels: CertificateLabels, l
     """The certificate in the reader's language; deterministic for the same facts."""
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
-    pdf.add_font(FONT, "", str(FONTS_DIR / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONTS_DIR / "DejaVuSans-Bold.ttf"))
+    pdf.add_font(FONT, "", str(REGULAR))
+    pdf.add_font(FONT, "B", str(BOLD))
     course = visible_text(pick(facts.course_title, locale))  # the title is Telegram HTML; the PDF prints text
     pdf.set_title(f"{labels.title}: {facts.holder_name} · {course}")
     pdf.set_author(issuer)
@@ -41,7 +44,7 @@ def render_certificate_pdf(facts: CertificateFacts, labels: CertificateLabels, l
     _centered(pdf, 36, labels.title, _fitting_size(pdf, labels.title, 30, PAGE_W - 50, bold=True), bold=True,
               color=ACCENT)
     _centered(pdf, 58, labels.certifies, 14, color=MUTED)
-    _centered(pdf, 68, facts.holder_name, _fitting_size(pdf, facts.holder_name, 30, PAGE_W - 60, bold=True), bold=True)
+    _holder_name(pdf, facts.holder_name)
     _centered(pdf, 88, labels.completed, 14, color=MUTED)
     pdf.set_font(FONT, "B", 19)
     pdf.set_xy(40, 98)
@@ -72,13 +75,45 @@ def _centered(pdf: FPDF, y: float, text: str, size: float, bold: bool = False,
 
 
 def _fitting_size(pdf: FPDF, text: str, size: float, width: float, bold: bool = False) -> float:
-    """A long name shrinks to fit one line rather than run off the page."""
+    """A long title shrinks to fit one line rather than run off the page."""
     while size > 12:
         pdf.set_font(FONT, "B" if bold else "", size)
         if pdf.get_string_width(text) <= width:
             break
         size -= 1
     return size
+
+
+def _name_lines(pdf: FPDF, name: str, size: int) -> list[str]:
+    pdf.set_font(FONT, "B", size)
+    return pdf.multi_cell(NAME_WIDTH, size * LINE_HEIGHT, name, align="C", dry_run=True, output="LINES")
+
+
+def _name_layout(pdf: FPDF, name: str) -> tuple[int, int]:
+    """(font size, lines): the largest size that keeps the name on one line, else on two."""
+    for size in range(NAME_SIZE, NAME_ONE_LINE_MIN - 1, -1):
+        if len(_name_lines(pdf, name, size)) == 1:
+            return size, 1
+    for size in range(NAME_ONE_LINE_MIN, NAME_TWO_LINES_MIN - 1, -1):
+        if len(lines := _name_lines(pdf, name, size)) <= 2:
+            return size, len(lines)
+    # Out of reach for a name the name rule lets through (128 characters); never off the page.
+    return NAME_TWO_LINES_MIN, len(_name_lines(pdf, name, NAME_TWO_LINES_MIN))
+
+
+def _holder_name(pdf: FPDF, name: str) -> None:
+    """The name, large, centred between "certifies" and "completed"; Arabic letters joined and
+    right-to-left (HarfBuzz shaping), which the rest of the page does not need."""
+    pdf.set_text_shaping(True)
+    try:
+        size, lines = _name_layout(pdf, name)
+        height = lines * size * LINE_HEIGHT
+        pdf.set_font(FONT, "B", size)
+        pdf.set_text_color(20, 20, 20)
+        pdf.set_xy((PAGE_W - NAME_WIDTH) / 2, (NAME_TOP + NAME_BOTTOM - height) / 2)
+        pdf.multi_cell(NAME_WIDTH, size * LINE_HEIGHT, name, align="C")
+    finally:
+        pdf.set_text_shaping(False)
 
 
 def _facts_block(pdf: FPDF, facts: CertificateFacts, labels: CertificateLabels, locale: str, issuer: str) -> None:

@@ -6,12 +6,15 @@ from datetime import datetime
 
 from bot.db.models import Certificate
 from bot.services.final_test_rules import FinalTestStatus
+from bot.services.names import NameProblem
 from bot.services.views import Localized
 
 
 @dataclass(frozen=True)
 class CertificateFacts:
-    """What a verifier sees: nothing here names another certificate or the learner's account."""
+    """What a verifier sees: nothing here names the learner's account. `replaced_by` is the code of
+    the certificate that re-issued this one (the same holder's), so a verifier holding the old
+    link finds the new one."""
 
     code: str
     holder_name: str
@@ -23,6 +26,7 @@ class CertificateFacts:
     revoked_at: datetime | None
     # The course's time zone: a completion late in the evening there is dated that day, not UTC's.
     zone: str = "UTC"
+    replaced_by: str | None = None
 
     @property
     def is_valid(self) -> bool:
@@ -30,7 +34,7 @@ class CertificateFacts:
 
     @classmethod
     def of(cls, certificate: Certificate, fallback_title: Localized | None = None,
-           zone: str = "UTC") -> CertificateFacts:
+           zone: str = "UTC", replaced_by: str | None = None) -> CertificateFacts:
         return cls(
             code=certificate.code,
             holder_name=certificate.holder_name,
@@ -41,6 +45,7 @@ class CertificateFacts:
             lecture_count=certificate.lecture_count,
             revoked_at=certificate.revoked_at,
             zone=zone,
+            replaced_by=replaced_by,
         )
 
 
@@ -71,12 +76,32 @@ class NameToConfirm:
 
 
 @dataclass(frozen=True)
+class NameNeeded:
+    """Conditions met, but the name we have (Telegram's, or an old profile entry) breaks the name
+    rule: the learner is asked to type one, and told why."""
+
+    problem: NameProblem
+
+
+@dataclass(frozen=True)
 class CertificateReady:
     facts: CertificateFacts
     newly_issued: bool = False
+    # Told to the holder only (never on the public page): why the certificate was revoked.
+    revoke_reason: str | None = None
 
 
-CompletionStep = LecturesLeft | FinalTestDue | NameToConfirm | CertificateReady
+CompletionStep = LecturesLeft | FinalTestDue | NameToConfirm | NameNeeded | CertificateReady
+
+
+@dataclass(frozen=True)
+class Revoked:
+    """A coordinator revoked a certificate: its holder is told, with the reason."""
+
+    facts: CertificateFacts
+    reason: str
+    user_id: int
+    locale: str
 
 
 @dataclass(frozen=True)

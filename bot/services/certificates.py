@@ -11,16 +11,20 @@ from bot.services.certificate_views import (
     CompletionStep,
     FinalTestDue,
     LecturesLeft,
+    NameNeeded,
     NameToConfirm,
 )
 from bot.services.clock import Clock
 from bot.services.final_test_rules import FinalTestStatus, final_test_status
 from bot.services.learner_context import LearnerContext, load_current
+from bot.services.names import NameProblem, checked_name
 from bot.services.views import LectureState, Refusal, Refused
 
 # 16 random bytes: 128 bits, far beyond guessing, 22 URL-safe characters.
 CODE_BYTES = 16
 VERIFY_PREFIX = "verify_"  # deep link t.me/<bot>?start=verify_<code>
+# users.awaiting_input while the learner types the name for the certificate.
+AWAITING_CERTIFICATE_NAME = "certificate_name"
 
 
 def new_certificate_code() -> str:
@@ -36,9 +40,17 @@ def looks_like_code(text: str) -> bool:
     return 16 <= len(text) <= 64 and all(char.isascii() and (char.isalnum() or char in "_-") for char in text)
 
 
-def holder_name(user: User) -> str:
-    """The name from /profile, else the Telegram name."""
-    return user.full_name or " ".join(part for part in (user.first_name, user.last_name) if part)
+def telegram_name(user: User) -> str:
+    return " ".join(part for part in (user.first_name, user.last_name) if part)
+
+
+def holder_name(user: User) -> str | NameProblem:
+    """The name to print: from /profile, else the Telegram name, either through the one name rule.
+
+    A Telegram name is whatever its owner typed there (markup, direction overrides, invisible
+    characters, scripts the font lacks); it is printed only if it passes like a typed one.
+    """
+    return checked_name(user.full_name or telegram_name(user))
 
 
 async def certificate_version(uow: UnitOfWork, certificate: Certificate) -> CourseVersion | None:
@@ -48,9 +60,12 @@ async def certificate_version(uow: UnitOfWork, certificate: Certificate) -> Cour
 
 
 async def certificate_facts(uow: UnitOfWork, certificate: Certificate) -> CertificateFacts:
-    """The public facts, dated on the course's calendar."""
+    """The public facts, dated on the course's calendar, with the code that replaced a re-issued one."""
     version = await certificate_version(uow, certificate)
-    return CertificateFacts.of(certificate, version.title if version else None, version.timezone if version else "UTC")
+    replacement = await uow.certificates.replacement_of(certificate.id) if certificate.revoked_at else None
+    return CertificateFacts.of(certificate, version.title if version else None,
+                               version.timezone if version else "UTC",
+                               replaced_by=replacement.code if replacement else None)
 
 
 class CertificateService:
@@ -75,15 +90,22 @@ class CertificateService:
         left = sum(1 for state in states.values() if state is not LectureState.PASSED)
         if left:
             return LecturesLeft(left, len(states), final)
-        if existing is not None:  # revoked: the learner is told so, nothing is issued in its place
-            return CertificateReady(CertificateFacts.of(existing, context.version.title, zone))
+        if existing is not None:  # revoked: the learner is told so and why, nothing is issued in its place
+            return CertificateReady(CertificateFacts.of(existing, context.version.title, zone),
+                                    revoke_reason=existing.revoke_reason)
         if final is not None and not final.passed:
             return FinalTestDue(final)
         user = await self._uow.users.get(context.enrolment.user_id)
         assert user is not None
+        name = holder_name(user)
+        if isinstance(name, NameProblem):
+            if issue:  # the learner is asked to type a name; their answer is confirmed like any other
+                user.name_confirmed = False
+                user.awaiting_input = AWAITING_CERTIFICATE_NAME
+            return NameNeeded(name)
         if not user.name_confirmed or not issue:
-            return NameToConfirm(holder_name(user))
-        certificate = await self._issue(context, user, final)
+            return NameToConfirm(name)
+        certificate = await self._issue(context, user, name, final)
         return CertificateReady(CertificateFacts.of(certificate, zone=zone), newly_issued=True)
 
     async def for_learner(self, user_id: int) -> CompletionStep | Refused:
@@ -111,7 +133,8 @@ class CertificateService:
         certificate = await self._uow.certificates.by_code(code)
         return await certificate_facts(self._uow, certificate) if certificate is not None else None
 
-    async def _issue(self, context: LearnerContext, user: User, final: FinalTestStatus | None) -> Certificate:
+    async def _issue(self, context: LearnerContext, user: User, name: str,
+                     final: FinalTestStatus | None) -> Certificate:
         now = self._clock.now()
         context.enrolment.completed_at = context.enrolment.completed_at or now
         certificate = self._uow.certificates.add(
@@ -120,7 +143,7 @@ class CertificateService:
                 enrolment_id=context.enrolment.id,
                 user_id=user.id,
                 course_id=context.enrolment.course_id,
-                holder_name=holder_name(user),
+                holder_name=name,
                 average_score=await self._average_percent(context),
                 final_test_percent=final.best_percent if final else None,
                 lecture_count=len(context.lectures),

@@ -9,19 +9,20 @@ from bot.config import SUPPORTED_LOCALES
 from bot.db.models import User
 from bot.db.uow import UnitOfWork
 from bot.services.clock import Clock
+from bot.services.names import NameProblem, NameRefused, clean_name
 from bot.services.views import ProfileView
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$")
-NAME_MIN, NAME_MAX = 2, 128
 SEEN_PRECISION = timedelta(minutes=1)
 
 
 class ProfileError(ValueError):
-    """The value cannot be stored; `.field` says which."""
+    """The value cannot be stored; `.field` says which, and for a name `.problem` says why."""
 
-    def __init__(self, field: str) -> None:
+    def __init__(self, field: str, problem: NameProblem | None = None) -> None:
         super().__init__(field)
         self.field = field
+        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -44,12 +45,11 @@ def locale_from_telegram(language_code: str | None, default: str) -> str:
 
 
 def normalize_name(raw: str) -> str:
-    name = " ".join(raw.split())
-    if not NAME_MIN <= len(name) <= NAME_MAX or not any(char.isalpha() for char in name):
-        raise ProfileError("name")
-    if any(char in name for char in "<>@/\\") or any(char.isdigit() for char in name):
-        raise ProfileError("name")
-    return name
+    """The same rule as the certificate's (bot/services/names.py), as a profile error."""
+    try:
+        return clean_name(raw)
+    except NameRefused as refused:
+        raise ProfileError("name", refused.problem) from refused
 
 
 def normalize_email(raw: str) -> str:

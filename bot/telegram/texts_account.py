@@ -5,6 +5,7 @@ from html import escape
 
 from aiogram.utils.i18n import gettext as _
 
+from bot.services.names import NAME_MAX, NAME_MIN, NameProblem
 from bot.services.views import PassportView, ProfileView, pick
 
 
@@ -88,9 +89,36 @@ def profile_text(view: ProfileView) -> str:
     ])
 
 
-def profile_error_text(field: str) -> str:
+def name_problem_text(problem: NameProblem | None) -> str:
+    """Why a name cannot be printed, and what to send instead."""
+    if problem is NameProblem.INVISIBLE:
+        return _("The name contains invisible or control characters (such as zero-width spaces or text direction "
+                 "marks). Type your full name in plain letters, or press Cancel.")
+    if problem is NameProblem.LENGTH:
+        return _("A name must be {min} to {max} characters long. Send your full name, or press Cancel.").format(
+            min=NAME_MIN, max=NAME_MAX)
+    if problem is NameProblem.UNPRINTABLE:
+        return _("The certificate cannot print some letters of this name: it prints Latin, Cyrillic (Kazakh "
+                 "included), Greek, Arabic and Hebrew letters. Send your name in letters the certificate can "
+                 "print, for example in Latin or Cyrillic, or press Cancel.")
+    # The symbols travel as a value: the message is Telegram HTML, where a bare "<" breaks it.
+    return _("That does not look like a name. Send your full name in letters (no digits, emoji or symbols such as "
+             "{symbols}; spaces, hyphens, apostrophes and dots are fine), or press Cancel.").format(
+        symbols=escape("< > @"))
+
+
+def certificate_name_request(problem: NameProblem) -> str:
+    """At the certificate step, when the Telegram name cannot be printed: a name is asked for instead."""
+    return "\n\n".join([
+        _("📜 Everything is passed! The name I have for you (from Telegram or your profile) cannot be printed on "
+          "the certificate, so please send your full name as it should appear on it."),
+        name_problem_text(problem),
+    ])
+
+
+def profile_error_text(field: str, problem: NameProblem | None = None) -> str:
     if field == "name":
-        return _("That does not look like a name. Send your full name in letters (2 to 128 characters), or press Cancel.")
+        return name_problem_text(problem)
     if field == "email":
         return _("That does not look like an email address (for example, name@example.com). Try again, or press Cancel.")
     return _("That does not look like a phone number. Use the button below to share it.")

@@ -13,8 +13,10 @@ from bot.services.certificate_views import (
     CompletionStep,
     FinalTestDue,
     LecturesLeft,
+    NameNeeded,
     NameToConfirm,
 )
+from bot.services.certificates import certificate_url
 from bot.services.final_test_rules import FinalTestStatus, final_pass_score
 from bot.services.views import AttemptResult, pick
 from bot.telegram.texts import format_moment, score_sentence
@@ -32,10 +34,15 @@ def certificate_message(facts: CertificateFacts, url: str, locale: str, reissued
     return f"{head}\n\n{body}"
 
 
-def revoked_message(facts: CertificateFacts, locale: str) -> str:
+def revoked_message(facts: CertificateFacts, locale: str, reason: str | None = None) -> str:
+    """The holder's own news of a revocation: when and, if the coordinator gave one, why."""
+    date = certificate_date(facts.revoked_at or facts.issued_at, locale, facts.zone)
+    if reason:
+        return _("⛔ Your certificate <code>{code}</code> was revoked on {date}.\nReason: {reason}\n\nIf you think "
+                 "this is a mistake, please contact the course coordinators.").format(
+            code=escape(facts.code), date=date, reason=escape(reason))
     return _("⛔ Your certificate <code>{code}</code> was revoked on {date}. If you think this is a mistake, "
-             "please contact the course coordinators.").format(
-        code=escape(facts.code), date=certificate_date(facts.revoked_at or facts.issued_at, locale, facts.zone))
+             "please contact the course coordinators.").format(code=escape(facts.code), date=date)
 
 
 def document_caption(facts: CertificateFacts, locale: str) -> str:
@@ -95,7 +102,7 @@ def progress_certificate_line(step: CompletionStep | None, locale: str) -> str |
         if step.status.exhausted:
             return "🎓 " + final_test_state(step.status, locale)[0]
         return "🎓 " + _("For the certificate, only the final test is left. Send /certificate to take it.")
-    if isinstance(step, NameToConfirm):
+    if isinstance(step, (NameToConfirm, NameNeeded)):
         return "🎓 " + _("Everything is passed! Send /certificate to confirm your name and receive the certificate.")
     return None
 
@@ -114,7 +121,8 @@ def final_result_text(result: AttemptResult, locale: str) -> str:
     return "\n".join(lines)
 
 
-def verification_text(facts: CertificateFacts | None, locale: str, issuer: str) -> str:
+def verification_text(facts: CertificateFacts | None, locale: str, issuer: str,
+                      public_base_url: str | None = None) -> str:
     """The answer to t.me/<bot>?start=verify_<code>: the same facts as the web page."""
     labels = certificate_labels(_)
     if facts is None:
@@ -125,6 +133,10 @@ def verification_text(facts: CertificateFacts | None, locale: str, issuer: str) 
         note = labels.revoked_note.format(date=certificate_date(facts.revoked_at or facts.issued_at, locale,
                                                                 facts.zone))
         status = f"⛔ <b>{labels.revoked}</b> — {escape(note)}"
+        if facts.replaced_by is not None:
+            link = (escape(certificate_url(public_base_url, facts.replaced_by)) if public_base_url
+                    else f"<code>{escape(facts.replaced_by)}</code>")
+            status += "\n" + escape(labels.replaced_note).format(link=link)
     lines = [f"🔎 <b>{escape(labels.title)}</b>", status, ""]
     lines += [f"{escape(line.label)}: <b>{escape(line.value)}</b>" for line in fact_lines(facts, labels, locale, issuer)]
     return "\n".join(lines)
@@ -135,7 +147,7 @@ def ready_or_missing(step: CompletionStep, locale: str) -> str | None:
     if isinstance(step, LecturesLeft):
         return missing_text(step)
     if isinstance(step, CertificateReady) and not step.facts.is_valid:
-        return revoked_message(step.facts, locale)
+        return revoked_message(step.facts, locale, step.revoke_reason)
     return None
 
 

@@ -34,17 +34,24 @@ def _languages(lang: str) -> str:
 def certificate_page(facts: CertificateFacts, labels: CertificateLabels, lang: str, issuer: str) -> str:
     rows = []
     for line in fact_lines(facts, labels, lang, issuer):
-        css = ' class="code"' if line.label == labels.code else ""
-        rows.append(f"    <dt>{escape(line.label)}</dt><dd{css}>{escape(line.value)}</dd>")
+        # A code may break anywhere; a name keeps its own direction (Arabic, Hebrew) and is never hyphenated.
+        attributes = {labels.code: ' class="code"', labels.name: ' class="name" dir="auto"'}.get(line.label, "")
+        rows.append(f'    <div class="fact"><dt>{escape(line.label)}</dt><dd{attributes}>{escape(line.value)}</dd></div>')
     if facts.is_valid:
         state, status, note = "valid", labels.valid, labels.valid_note
     else:
         assert facts.revoked_at is not None
         state, status = "revoked", labels.revoked
         note = labels.revoked_note.format(date=certificate_date(facts.revoked_at, lang, facts.zone))
+    replaced = ""
+    if facts.replaced_by is not None:
+        # Relative, so the link stays on whatever address this page was reached by; the language goes along.
+        link = (f'<a href="{escape(facts.replaced_by)}?lang={escape(lang)}" class="code">'
+                f'{escape(facts.replaced_by)}</a>')
+        replaced = f'  <p class="replaced" id="replaced">{escape(labels.replaced_note).format(link=link)}</p>\n'
     body = _template("certificate.html").substitute(
         state=state, issuer=escape(issuer), heading=escape(labels.title), status=escape(status),
-        note=escape(note), facts="\n".join(rows), languages=_languages(lang),
+        note=escape(note), replaced=replaced, facts="\n".join(rows), languages=_languages(lang),
     )
     return _page(lang, f"{status} · {labels.title} · {facts.holder_name}", body)
 

@@ -19,7 +19,7 @@ from bot.telegram.certificate_messages import send_certificate
 from bot.telegram.media import MediaResolver
 from bot.telegram.presenter import Presenter
 from bot.telegram.roles import is_coordinator
-from bot.telegram.texts_certificate import admin_refusal_text
+from bot.telegram.texts_certificate import admin_refusal_text, revoked_message
 
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ async def _not_a_person(message: Message, presenter: Presenter) -> None:
 
 
 async def revoke(message: Message, command: CommandObject, services: Services, presenter: Presenter,
-                 bot: Bot, settings: Settings, user: User | None = None) -> None:
+                 bot: Bot, settings: Settings, i18n: I18n, user: User | None = None) -> None:
     if user is None:
         await _not_a_person(message, presenter)
         return
@@ -58,7 +58,17 @@ async def revoke(message: Message, command: CommandObject, services: Services, p
         return
     await services.uow.commit()
     await presenter.text(_("⛔ Certificate <code>{code}</code> ({name}) is revoked. Its page now says so.").format(
-        code=escape(revoked.code), name=escape(revoked.holder_name)))
+        code=escape(revoked.facts.code), name=escape(revoked.facts.holder_name)))
+    learner = Presenter(bot, revoked.user_id, revoked.locale, MediaResolver(services.uow, services.clock),
+                        presenter.public_base_url, presenter.issuer)
+    try:
+        with i18n.use_locale(revoked.locale):  # the learner's language, not the coordinator's
+            await learner.text(revoked_message(revoked.facts, revoked.locale, revoked.reason))
+    except TelegramAPIError as error:
+        log.warning("revoked certificate %s: could not tell learner %s: %s", revoked.facts.code, revoked.user_id,
+                    error.message)
+        await presenter.text(_("I could not tell the learner about it ({error}). They see it with /certificate.")
+                             .format(error=escape(error.message)))
 
 
 async def reissue(message: Message, command: CommandObject, services: Services, presenter: Presenter,

@@ -7,6 +7,7 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
 from bot.db.models import User
+from bot.services.certificates import AWAITING_CERTIFICATE_NAME
 from bot.services.registry import Services
 from bot.services.users import ProfileError
 from bot.services.views import Refusal, Refused
@@ -16,8 +17,7 @@ from bot.telegram.certificate_messages import send_completion
 from bot.telegram.presenter import Presenter
 from bot.telegram.texts_account import profile_error_text
 
-# users.awaiting_input while the learner types the name for the certificate.
-AWAITING_NAME = "certificate_name"
+AWAITING_NAME = AWAITING_CERTIFICATE_NAME  # users.awaiting_input while the learner types the certificate's name
 
 
 def _message(query: CallbackQuery) -> Message | None:
@@ -88,7 +88,7 @@ async def name_typed(message: Message, user: User, services: Services, presenter
     try:
         name = await services.users.update_profile(user.id, "name", message.text)
     except ProfileError as error:
-        await presenter.text(profile_error_text(error.field), keyboards.cancel_keyboard())
+        await presenter.text(profile_error_text(error.field, error.problem), keyboards.cancel_keyboard())
         return
     await services.uow.commit()
     await presenter.text(texts_certificate.name_question(name), keyboards_certificate.name_confirm_keyboard())
@@ -97,7 +97,8 @@ async def name_typed(message: Message, user: User, services: Services, presenter
 async def show_verification(code: str, services: Services, presenter: Presenter) -> None:
     """t.me/<bot>?start=verify_<code>: the same facts as the public page."""
     facts = await services.certificates.verify(code)
-    await presenter.text(texts_certificate.verification_text(facts, presenter.locale, presenter.issuer))
+    await presenter.text(texts_certificate.verification_text(facts, presenter.locale, presenter.issuer,
+                                                             presenter.public_base_url))
 
 
 def build_router() -> Router:

@@ -54,7 +54,7 @@ async def contact_shared(message: Message, user: User, services: Services, prese
     try:
         await services.users.update_profile(user.id, "phone", message.contact.phone_number)
     except ProfileError as error:
-        await presenter.text(profile_error_text(error.field), keyboards.contact_request_keyboard())
+        await presenter.text(profile_error_text(error.field, error.problem), keyboards.contact_request_keyboard())
         return
     await services.uow.commit()
     await presenter.text(_("Phone number saved."), ReplyKeyboardRemove())
@@ -80,7 +80,7 @@ async def profile_input(message: Message, user: User, services: Services, presen
     try:
         await services.users.update_profile(user.id, field, message.text)
     except ProfileError as error:
-        await presenter.text(profile_error_text(error.field), keyboards.cancel_keyboard())
+        await presenter.text(profile_error_text(error.field, error.problem), keyboards.cancel_keyboard())
         return
     await services.uow.commit()
     await presenter.text(_("Saved."))

@@ -185,7 +185,8 @@ async def test_revoke_and_reissue(uow_factory: UnitOfWorkFactory, clock: ManualC
         AdminRefusal(AdminProblem.NO_REASON)
     clock.advance(days=2)
     revoked = await learner.run(lambda s: s.certificate_admin.revoke(code, "copied answers", by=admin))
-    assert not isinstance(revoked, AdminRefusal) and revoked.revoked_at == clock.now()
+    assert not isinstance(revoked, AdminRefusal) and revoked.facts.revoked_at == clock.now()
+    assert (revoked.reason, revoked.user_id, revoked.locale) == ("copied answers", 606, "kk")
     twice = await learner.run(lambda s: s.certificate_admin.revoke(code, "again", by=admin))
     assert isinstance(twice, AdminRefusal) and twice.problem is AdminProblem.ALREADY_REVOKED
     # A revoked certificate is not silently replaced: the learner is told it is revoked.
@@ -202,6 +203,7 @@ async def test_revoke_and_reissue(uow_factory: UnitOfWorkFactory, clock: ManualC
     old = await learner.run(lambda s: s.certificates.verify(code))
     new = await learner.run(lambda s: s.certificates.verify(reissued.facts.code))
     assert old is not None and not old.is_valid and new is not None and new.is_valid
+    assert old.replaced_by == reissued.facts.code and new.replaced_by is None
     assert await learner.run(lambda s: s.certificates.verify("no-such-code-0000000000")) is None
     mine = await learner.run(lambda s: s.certificates.for_learner(606))
     assert isinstance(mine, CertificateReady) and mine.facts.code == reissued.facts.code

@@ -24,6 +24,11 @@ class CertificateRepository:
     async def by_code(self, code: str) -> Certificate | None:
         return await self._session.scalar(select(Certificate).where(Certificate.code == code))
 
+    async def replacement_of(self, certificate_id: int) -> Certificate | None:
+        """The certificate that re-issued this one, if any."""
+        statement = select(Certificate).where(Certificate.reissue_of_id == certificate_id).order_by(Certificate.id)
+        return await self._session.scalar(statement.limit(1))
+
     def add(self, certificate: Certificate) -> Certificate:
         self._session.add(certificate)
         return certificate
