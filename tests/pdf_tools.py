@@ -39,3 +39,18 @@ def decode_qr(png: Path) -> list[str]:
     found = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(png)],
                            capture_output=True, text=True, timeout=60)
     return [line for line in found.stdout.splitlines() if line]
+
+
+def embedded_glyph_names(pdf: bytes) -> set[str]:
+    """The glyph names of every font subset embedded in the first page (e.g. "uniFEDF", an Arabic
+    initial form that only text shaping picks)."""
+    from fontTools.ttLib import TTFont
+
+    names: set[str] = set()
+    fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
+    for font in fonts.values():
+        for descendant in font.get_object().get("/DescendantFonts", []):
+            program = descendant.get_object()["/FontDescriptor"].get("/FontFile2")
+            if program is not None:
+                names.update(TTFont(io.BytesIO(program.get_object().get_data())).getGlyphOrder())
+    return names
