@@ -80,3 +80,56 @@ async def test_the_page_in_a_real_browser(lang: str, browser: Browser,  # noqa: 
         await page.screenshot(path=str(ARTIFACTS / f"certificate-page-{lang}-missing.png"), full_page=True)
     finally:
         await context.close()
+
+
+PHONE = {"width": 390, "height": 844}
+# For every fact: the label's box and the value's box. For every word outside the code (which
+# may break anywhere): how many line boxes it is drawn on. A word is a run of letters between
+# spaces and hyphens, so "Әл-Фараби" may wrap after its hyphen but not inside "Фараби".
+LAYOUT = """() => {
+  const facts = [...document.querySelectorAll('dl dt')].map(dt => {
+    const label = dt.getBoundingClientRect();
+    const value = dt.nextElementSibling.getBoundingClientRect();
+    return {label: dt.textContent, labelBottom: label.bottom, valueTop: value.top,
+            labelLeft: label.left, valueLeft: value.left};
+  });
+  const cut = [];
+  const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('.code')) continue;
+    for (const match of node.textContent.matchAll(/[^\\s\\-‐]+/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (lines.size > 1) cut.push(match[0]);
+    }
+  }
+  return {facts, cut, scrollWidth: document.documentElement.scrollWidth};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+async def test_on_a_390px_phone_labels_stand_above_values_and_no_word_is_cut(
+        lang: str, browser: Browser, site: tuple[str, str, str]) -> None:  # noqa: F811
+    """issue 9 item 22: the page on a 390 px wide phone: each label above its value, no word broken mid-word."""
+    url, valid, revoked = site
+    context = await browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = await context.new_page()
+    try:
+        for state, code in (("valid", valid), ("revoked", revoked)):
+            await page.goto(f"{url}/c/{code}?lang={lang}")
+            layout = await page.evaluate(LAYOUT)
+            assert len(layout["facts"]) >= 7
+            for fact in layout["facts"]:
+                assert fact["labelBottom"] <= fact["valueTop"], fact  # above, not beside
+                assert abs(fact["labelLeft"] - fact["valueLeft"]) < 1, fact
+            assert layout["cut"] == [], layout["cut"]
+            assert layout["scrollWidth"] <= PHONE["width"]  # nothing sticks out sideways
+            ARTIFACTS.mkdir(exist_ok=True)
+            await page.screenshot(path=str(ARTIFACTS / f"certificate-page-{lang}-{state}-390px.png"), full_page=True)
+        # The detector itself: the same page with words allowed to break anywhere shows cut words.
+        await page.add_style_tag(content="main { word-break: break-all; }")
+        assert (await page.evaluate(LAYOUT))["cut"] != []
+    finally:
+        await context.close()
