@@ -9,7 +9,7 @@ from bot.config import SUPPORTED_LOCALES
 from bot.db.models import User
 from bot.db.uow import UnitOfWork
 from bot.services.clock import Clock
-from bot.services.names import NameProblem, NameRefused, clean_name
+from bot.services.names import NameProblem, NameRefused, checked_name, clean_name
 from bot.services.views import ProfileView
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$")
@@ -107,8 +107,11 @@ class UserService:
     async def profile(self, user_id: int) -> ProfileView:
         user = await self._uow.users.get(user_id)
         assert user is not None
-        telegram_name = " ".join(part for part in (user.first_name, user.last_name) if part)
-        return ProfileView(user.full_name, telegram_name, user.phone, user.email)
+        # The Telegram name stands in only if the name rule would print it: a card never shows
+        # markup, direction overrides or blank "names" as the learner's name.
+        telegram_name = checked_name(" ".join(part for part in (user.first_name, user.last_name) if part))
+        return ProfileView(user.full_name, telegram_name if isinstance(telegram_name, str) else "", user.phone,
+                           user.email)
 
     async def await_input(self, user_id: int, field: str | None) -> None:
         user = await self._uow.users.get(user_id)
