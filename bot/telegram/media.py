@@ -95,11 +95,14 @@ class MediaResolver:
             return str(source["url"])
         key = source.get("stored")
         if key:
+            # The key is the bytes' digest: a file_id uploaded from them needs no local file.
+            cached = await self._uow.media.file_id(_store_fingerprint(str(key)))
+            if cached:
+                return cached
             if self._store is None:
                 raise MediaUnavailable(f"no media store to read {key} from")
             path, checked = self._store.checked(str(key))
-            cached = await self._uow.media.file_id(_store_fingerprint(str(key)))
-            return cached or NoFollowInputFile(path, checked, _display_name(source, path.name))
+            return NoFollowInputFile(path, checked, _display_name(source, path.name))
         path, checked = self._legacy(source, source_dir)
         cached = await self._uow.media.file_id(fingerprint(path))
         return cached or NoFollowInputFile(path, checked)
