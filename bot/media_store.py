@@ -85,12 +85,23 @@ class MediaStore:
                 temporary.flush()
                 os.fsync(temporary.fileno())
             key = digest.hexdigest() + _suffix(Path(path))
-            os.replace(temporary.name, self.root / key)  # same bytes under the same name: harmless
+            if self._holds(key, os.stat(temporary.name).st_size):
+                # Already stored: keep that file (a learner's upload may be reading it right now).
+                Path(temporary.name).unlink()
+                return key
+            os.replace(temporary.name, self.root / key)
         except BaseException:
             Path(temporary.name).unlink(missing_ok=True)
             raise
         self._sync_folder()
         return key
+
+    def _holds(self, key: str, size: int) -> bool:
+        try:
+            info = os.lstat(self.root / key)
+        except OSError:
+            return False
+        return stat.S_ISREG(info.st_mode) and info.st_size == size
 
     def _sync_folder(self) -> None:
         try:

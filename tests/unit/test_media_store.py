@@ -101,6 +101,9 @@ def test_the_store_refuses_what_is_not_a_regular_file_of_its_own(tmp_path: Path)
     key = store.put(source, source.parent)
     assert key == f"{hashlib.sha256(b'lecture notes').hexdigest()}.txt"
     assert store.checked(key)[0].read_bytes() == b"lecture notes"
+    inode = (store.root / key).stat().st_ino
+    assert store.put(source, source.parent) == key  # loaded again: the stored file is kept as it is
+    assert (store.root / key).stat().st_ino == inode
     assert not [path for path in store.root.iterdir() if path.name.startswith(".incoming-")]
 
     with pytest.raises(MediaUnavailable):
