@@ -92,6 +92,9 @@ def _syntax_error(exc: yaml.YAMLError, text: str) -> YamlSyntaxError:
 
 def load_yaml(text: str | bytes) -> YamlDocument:
     """Parse one YAML document; raise `YamlSyntaxError` with the line on bad syntax."""
+    raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    if len(raw) > MAX_YAML_BYTES:
+        raise _too_big(raw)
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
@@ -123,15 +126,16 @@ def load_yaml_file(path: Path) -> YamlDocument:
     """Parse a file of at most `MAX_YAML_BYTES`; a bigger one is refused unread past the limit."""
     with open(path, "rb") as stream:
         data = stream.read(MAX_YAML_BYTES + 1)
-    if len(data) > MAX_YAML_BYTES:
-        line = data.count(b"\n", 0, MAX_YAML_BYTES) + 1
-        raise YamlSyntaxError(
-            line,
-            f"the file is larger than {MAX_YAML_BYTES // (1024 * 1024)} MB, the limit for one course file "
-            "(it passes the limit on this line); split the lecture into several, or attach long "
-            "material as a file chunk",
-        )
     return load_yaml(data)
+
+
+def _too_big(data: bytes) -> YamlSyntaxError:
+    return YamlSyntaxError(
+        data.count(b"\n", 0, MAX_YAML_BYTES) + 1,
+        f"the file is larger than {MAX_YAML_BYTES // (1024 * 1024)} MB, the limit for one course file "
+        "(it passes the limit on this line); split the lecture into several, or attach long "
+        "material as a file chunk",
+    )
 
 
 class _DepthLimitedLoader(yaml.SafeLoader):
