@@ -131,21 +131,32 @@ class CourseImporter:
         return body
 
     def _media_body(self, source: MediaSource, dumped: dict[str, Any], course: CourseSpec) -> dict[str, Any]:
-        """A local file as `{file: <path as written, relative to the course>, stored: <key>}`."""
-        if source.file is None or self._media is None:
+        """Each local file as `{file: <path as written, relative to the course>, stored: <key>}`:
+        the main file in place, any other file of the source (a language's own copy) under its
+        field's name."""
+        paths = {name: value for name in type(source).model_fields
+                 if isinstance(value := getattr(source, name), Path)}
+        if not paths or self._media is None:
             return dumped
-        try:
-            written = source.file.relative_to(self._source_dir(course)).as_posix()
-        except ValueError:
-            written = source.file.name
-        return {"file": written, "stored": self._stored[source.file]}
+        body = dict(dumped)
+        for name, path in paths.items():
+            try:
+                written = path.relative_to(self._source_dir(course)).as_posix()
+            except ValueError:
+                written = path.name
+            entry = {"file": written, "stored": self._stored[path]}
+            if name == "file":
+                body.update(entry)
+            else:
+                body[name] = entry
+        return body
 
     async def _store_media(self, spec: CourseSpec) -> None:
         """Copy every local media file of the course into the store (off the event loop)."""
         if self._media is None:
             return
         folder = self._source_dir(spec)
-        files = sorted({source.file for source in _media_sources(spec) if source.file is not None})
+        files = sorted(set(_media_files(spec)))
         problems: list[CourseError] = []
         for file in files:
             # A course built in Python has no folder: its files are taken where they are.
@@ -169,7 +180,7 @@ class CourseImporter:
             sources = [source for chunk in await self._uow.courses.chunks(lecture.id)
                        for name in ("video", "file") if isinstance(source := chunk.body.get(name), dict)]
             sources += [source for source in (lecture.lab or {}).get("files", []) if isinstance(source, dict)]
-            if any(source.get("file") and not source.get("stored") for source in sources):
+            if any(_unstored(source) for source in sources):
                 return True
         return False
 
@@ -211,7 +222,8 @@ class CourseImporter:
         return source if source.is_dir() else source.parent
 
 
-def _media_sources(spec: CourseSpec) -> list[MediaSource]:
+def _media_files(spec: CourseSpec) -> list[Path]:
+    """Every local file the course's media sources name (a source may name several)."""
     sources: list[MediaSource] = []
     for lecture in spec.lectures:
         for chunk in lecture.chunks:
@@ -219,4 +231,13 @@ def _media_sources(spec: CourseSpec) -> list[MediaSource]:
                         if isinstance(source := getattr(chunk, name, None), MediaSource)]
         if lecture.lab is not None:
             sources += list(lecture.lab.files)
-    return sources
+    return [value for source in sources for name in type(source).model_fields
+            if isinstance(value := getattr(source, name), Path)]
+
+
+def _unstored(source: dict[str, Any]) -> bool:
+    """A file named by its path only (a version from before the store), here or in a copy."""
+    if source.get("file") and not source.get("stored"):
+        return True
+    return any(isinstance(value, str) and Path(value).is_absolute() or isinstance(value, dict) and _unstored(value)
+               for name, value in source.items() if name not in ("file", "stored", "url", "file_id"))

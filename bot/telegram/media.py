@@ -78,6 +78,12 @@ def _display_name(source: dict[str, Any], fallback: str) -> str:
     return name or fallback
 
 
+def _chosen_copy(source: dict[str, Any]) -> dict[str, Any]:
+    """A language's own copy picked out as `{file: <its stored entry>}`: that entry itself."""
+    chosen = source.get("file")
+    return chosen if isinstance(chosen, dict) else source
+
+
 class MediaResolver:
     def __init__(self, uow: UnitOfWork, clock: Clock, store: MediaStore | None = None) -> None:
         self._uow = uow
@@ -89,6 +95,7 @@ class MediaResolver:
 
         Raises `MediaUnavailable` when a local file cannot be sent safely.
         """
+        source = _chosen_copy(source)
         if source.get("file_id"):
             return str(source["file_id"])
         if source.get("url"):
@@ -123,6 +130,7 @@ class MediaResolver:
             os.close(descriptor)
 
     async def remember(self, source: dict[str, Any], source_dir: str, sent: Message) -> None:
+        source = _chosen_copy(source)
         media = sent.video or sent.document or sent.animation or sent.audio
         file_id = media.file_id if media else (sent.photo[-1].file_id if sent.photo else None)
         if not file_id:

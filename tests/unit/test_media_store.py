@@ -13,6 +13,7 @@ from bot.db.uow import UnitOfWorkFactory
 from bot.media_store import MediaRefused, MediaStore, MediaUnavailable
 from bot.services.clock import ManualClock
 from bot.services.course_import import CourseImporter, ImportResult
+from bot.telegram.media import MediaResolver, NoFollowInputFile
 from content import SAMPLE_COURSE_DIR, CourseValidationError, load_course
 
 
@@ -116,3 +117,25 @@ def test_the_store_refuses_what_is_not_a_regular_file_of_its_own(tmp_path: Path)
         store.checked("1" * 64 + ".mp4")
     with pytest.raises(MediaRefused, match="outside the course folder"):
         store.put(Path("/etc/passwd"), source.parent)
+
+
+async def test_a_stored_file_is_resolved_by_key_with_its_own_name_also_as_a_language_copy(
+        uow_factory: UnitOfWorkFactory, clock: ManualClock, tmp_path: Path) -> None:
+    """issue 9 item 4: what the presenter is handed for a stored file (directly, or as a language's
+    copy picked by `media_for_locale`, `{file: {file, stored}}`) is that store file under the name
+    the author gave it; a key whose file is gone is MediaUnavailable."""
+    store = MediaStore(tmp_path / "media")
+    source = tmp_path / "course" / "media" / "kk" / "lab1.py"
+    source.parent.mkdir(parents=True)
+    source.write_bytes(b"print('salem')")
+    key = store.put(source, tmp_path / "course")
+    entry = {"file": "media/kk/lab1.py", "stored": key}
+    async with uow_factory() as uow:
+        resolver = MediaResolver(uow, clock, store)
+        for given in (entry, {"file": entry}):
+            upload = await resolver.resolve(given, "")
+            assert isinstance(upload, NoFollowInputFile)
+            assert (upload.filename, Path(upload.path).read_bytes()) == ("lab1.py", b"print('salem')")
+        (store.root / key).unlink()
+        with pytest.raises(MediaUnavailable):
+            await resolver.resolve(entry, "")
