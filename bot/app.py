@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.db.migrate import upgrade_to_head
 from bot.db.session import create_engine, create_session_factory
 from bot.db.uow import UnitOfWorkFactory
+from bot.media_store import MediaStore
 from bot.services.clock import Clock, SystemClock
 from bot.services.course_import import CourseImporter, ImportResult
 from bot.telegram.commands import register_profile
@@ -29,7 +30,7 @@ from bot.telegram.commit_before_send import CommitBeforeSend
 from bot.telegram.response_types import KeepResponseTypes
 from bot.telegram.throttle import SendThrottle
 from bot.web import WebServer, create_web_app
-from content import SAMPLE_COURSE_DIR, discover_courses, load_course
+from content import SAMPLE_COURSE_DIR, CourseValidationError, discover_courses, load_course
 from handlers import build_root_router
 from scheduler.housekeeping import Housekeeper
 from scheduler.setup import build_scheduler
@@ -79,22 +80,35 @@ class Talimger:
         self.sweeper = self._build_sweeper()
 
     async def load_sample_course_if_empty(self) -> ImportResult | None:
+        """On an empty database, the first course in CONTENT_DIR that loads (a broken one is
+        logged with its errors and skipped), else the sample course."""
         assert self.uow_factory is not None
         async with self.uow_factory() as uow:
             if await uow.courses.count() > 0:
                 return None
         found = discover_courses(self.settings.content_dir) if Path(self.settings.content_dir).is_dir() else []
-        source = found[0] if found else SAMPLE_COURSE_DIR
-        result = await self.publish_course(source)
-        log.info("the database held no course: loaded %s (version %s) from %s", result.slug,
-                 result.version_number, source)
-        return result
+        for source in [*found, SAMPLE_COURSE_DIR]:
+            try:
+                result = await self.publish_course(source)
+            except CourseValidationError as error:
+                log.error("course %s not loaded: %s", source, error)
+                continue
+            log.info("the database held no course: loaded %s (version %s) from %s", result.slug,
+                     result.version_number, source)
+            return result
+        return None
+
+    @property
+    def media_store(self) -> MediaStore:
+        """Course media copied at load; what learners receive is read only from here."""
+        return MediaStore(self.settings.data_dir / "media")
 
     async def publish_course(self, path: Path) -> ImportResult:
+        """Validate and publish; raises `CourseValidationError` listing every problem."""
         assert self.uow_factory is not None
         spec = load_course(path)
         async with self.uow_factory() as uow:
-            result = await CourseImporter(uow, self.clock).publish(spec)
+            result = await CourseImporter(uow, self.clock, self.media_store).publish(spec)
             await uow.commit()
         return result
 
@@ -135,7 +149,8 @@ class Talimger:
         dispatcher = Dispatcher(public_base_url=self.settings.public_base_url, settings=self.settings)
         dispatcher.update.outer_middleware(
             UnitOfWorkMiddleware(self.uow_factory, self.clock, self.rng, self.settings.default_locale,
-                                 self.settings.public_base_url, self.settings.issuer_name)
+                                 self.settings.public_base_url, self.settings.issuer_name,
+                                 media_store=self.media_store)
         )
         UserLocaleMiddleware(self.i18n, self.settings.default_locale).setup(dispatcher)
         dispatcher.include_router(build_root_router())

@@ -180,6 +180,11 @@ class MediaSource(_Model):
         path = (root / relative).resolve()
         if not path.is_relative_to(root):  # a symlink pointing out of the course
             raise ValueError(f"{value!r} points outside the course folder")
+        # The bot copies the file itself at load; a symlink could be swapped to point anywhere.
+        for depth in range(1, len(relative.parts) + 1):
+            link = PurePosixPath(*relative.parts[:depth])
+            if (root / link).is_symlink():
+                raise ValueError(f"{link.as_posix()!r} is a symbolic link; put the file itself in the course folder")
         if not path.exists():
             raise ValueError(f"file not found: {value} (paths are relative to the course folder)")
         if not path.is_file():

@@ -5,6 +5,12 @@ Python data ourselves, recording for every path (a tuple of mapping keys and lis
 the 1-based line it starts on: a mapping entry's line is the line of its key, a list
 item's line is the line of the item.  Duplicate keys, which `safe_load` silently lets the
 last one win, are reported instead.
+
+Two limits keep a hostile or mistaken file from costing minutes, gigabytes or a crash:
+a file is at most `MAX_YAML_BYTES` (checked before it is parsed), and mappings and lists
+nest at most `MAX_YAML_DEPTH` deep (checked while composing: PyYAML's composer recurses
+once per level, so `[[[[…` would otherwise end in a RecursionError).  Both are reported
+as syntax errors with a line.
 """
 
 from __future__ import annotations
@@ -16,6 +22,9 @@ from typing import Any
 import yaml
 
 Path_ = tuple[str | int, ...]
+
+MAX_YAML_BYTES = 2 * 1024 * 1024  # one course or lecture file; the sample's longest is 28 KB
+MAX_YAML_DEPTH = 50  # nested mappings and lists; a course file needs about 10
 
 
 class YamlSyntaxError(Exception):
@@ -83,6 +92,9 @@ def _syntax_error(exc: yaml.YAMLError, text: str) -> YamlSyntaxError:
 
 def load_yaml(text: str | bytes) -> YamlDocument:
     """Parse one YAML document; raise `YamlSyntaxError` with the line on bad syntax."""
+    raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    if len(raw) > MAX_YAML_BYTES:
+        raise _too_big(raw)
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
@@ -90,7 +102,7 @@ def load_yaml(text: str | bytes) -> YamlDocument:
             line = text.count(b"\n", 0, exc.start) + 1
             raise YamlSyntaxError(line, "the file is not UTF-8 text; save it with UTF-8 encoding") from None
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _DepthLimitedLoader(text)
     except yaml.YAMLError as exc:
         raise _syntax_error(exc, text) from None
     try:
@@ -111,7 +123,44 @@ def load_yaml(text: str | bytes) -> YamlDocument:
 
 
 def load_yaml_file(path: Path) -> YamlDocument:
-    return load_yaml(Path(path).read_bytes())
+    """Parse a file of at most `MAX_YAML_BYTES`; a bigger one is refused unread past the limit."""
+    with open(path, "rb") as stream:
+        data = stream.read(MAX_YAML_BYTES + 1)
+    return load_yaml(data)
+
+
+def _too_big(data: bytes) -> YamlSyntaxError:
+    return YamlSyntaxError(
+        data.count(b"\n", 0, MAX_YAML_BYTES) + 1,
+        f"the file is larger than {MAX_YAML_BYTES // (1024 * 1024)} MB, the limit for one course file "
+        "(it passes the limit on this line); split the lecture into several, or attach long "
+        "material as a file chunk",
+    )
+
+
+class _DepthLimitedLoader(yaml.SafeLoader):
+    """Refuses nesting deeper than MAX_YAML_DEPTH before the composer's recursion gets there."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
+            if self._depth >= MAX_YAML_DEPTH:
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None,
+                    f"lists and mappings nest more than {MAX_YAML_DEPTH} levels deep here; "
+                    "a course file needs far fewer (is a bracket left open?)",
+                    event.start_mark,
+                )
+            self._depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+        return super().compose_node(parent, index)
 
 
 _MAX_DEPTH = 64  # guards against recursive aliases (&a [*a])

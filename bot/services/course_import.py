@@ -1,13 +1,23 @@
-"""Storing a validated course file as a new version of a course."""
+"""Storing a validated course file as a new version of a course.
+
+Local media files are copied into the bot's media store first (see `bot.media_store`), and
+the version's rows name each by its store key: what learners receive no longer depends on
+the folder the course was loaded from.
+"""
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bot.db.models import Chunk, Course, CourseVersion, Lecture, Question
 from bot.db.uow import UnitOfWork
+from bot.media_store import MediaRefused, MediaStore
 from bot.services.clock import Clock
+from content.errors import CourseError, CourseValidationError
 from content.schema import Course as CourseSpec
+from content.schema_base import MediaSource
 
 
 @dataclass(frozen=True)
@@ -23,13 +33,23 @@ def _text(value: Any) -> dict[str, str] | None:
 
 
 class CourseImporter:
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+    """`media` is where local media files are copied; without one (tests that never send a
+    file) a version keeps the absolute paths of the folder it was loaded from."""
+
+    def __init__(self, uow: UnitOfWork, clock: Clock, media: MediaStore | None = None) -> None:
         self._uow = uow
         self._clock = clock
+        self._media = media
+        self._stored: dict[Path, str] = {}  # media file → its store key, for this publish
 
     async def publish(self, spec: CourseSpec) -> ImportResult:
-        """Store the course as its newest version; an unchanged course makes no new version."""
+        """Store the course as its newest version; an unchanged course makes no new version.
+
+        Raises `CourseValidationError` when a media file cannot be taken into the store (it
+        became a symlink or vanished since validation).
+        """
         now = self._clock.now()
+        await self._store_media(spec)
         course = await self._uow.courses.by_slug(spec.slug)
         if course is None:
             course = Course(slug=spec.slug, is_published=True, created_at=now)
@@ -37,7 +57,8 @@ class CourseImporter:
             await self._uow.courses.flush()
         elif course.current_version_id is not None:
             current = await self._uow.courses.version(course.current_version_id)
-            if current is not None and current.content_hash == spec.content_hash:
+            if (current is not None and current.content_hash == spec.content_hash
+                    and not await self._has_unstored_media(current.id)):
                 return ImportResult(course.id, course.slug, current.number, is_new_version=False)
 
         number = await self._uow.courses.latest_version_number(course.id) + 1
@@ -78,7 +99,7 @@ class CourseImporter:
             title=_text(spec.title),
             quiz_size=course.quiz_size(spec),
             pass_score=course.pass_score(spec),
-            lab=spec.lab.model_dump(mode="json", exclude_none=True) if spec.lab else None,
+            lab=self._lab_body(spec.lab, course) if spec.lab else None,
         )
         self._uow.courses.add(lecture)
         await self._uow.courses.flush()
@@ -86,6 +107,10 @@ class CourseImporter:
         for chunk_position, chunk in enumerate(spec.chunks):
             chunk_positions[chunk.key] = chunk_position
             body = chunk.model_dump(mode="json", exclude={"key", "title", "type"}, exclude_none=True)
+            for name in ("video", "file"):
+                source = getattr(chunk, name, None)
+                if isinstance(source, MediaSource) and name in body:
+                    body[name] = self._media_body(source, body[name], course)
             self._uow.courses.add(Chunk(lecture_id=lecture.id, key=chunk.key, position=chunk_position,
                                         kind=chunk.type, title=_text(chunk.title), body=body))
         for question in spec.questions:
@@ -98,6 +123,66 @@ class CourseImporter:
                 correct_index=next(index for index, option in enumerate(question.options) if option.correct),
                 explanation=_text(question.explanation),
             ))
+
+    def _lab_body(self, lab: Any, course: CourseSpec) -> dict[str, Any]:
+        body = lab.model_dump(mode="json", exclude_none=True)
+        body["files"] = [self._media_body(source, dumped, course)
+                         for source, dumped in zip(lab.files, body.get("files", []))]
+        return body
+
+    def _media_body(self, source: MediaSource, dumped: dict[str, Any], course: CourseSpec) -> dict[str, Any]:
+        """Each local file as `{file: <path as written, relative to the course>, stored: <key>}`:
+        the main file in place, any other file of the source (a language's own copy) under its
+        field's name."""
+        paths = {name: value for name in type(source).model_fields
+                 if isinstance(value := getattr(source, name), Path)}
+        if not paths or self._media is None:
+            return dumped
+        body = dict(dumped)
+        for name, path in paths.items():
+            try:
+                written = path.relative_to(self._source_dir(course)).as_posix()
+            except ValueError:
+                written = path.name
+            entry = {"file": written, "stored": self._stored[path]}
+            if name == "file":
+                body.update(entry)
+            else:
+                body[name] = entry
+        return body
+
+    async def _store_media(self, spec: CourseSpec) -> None:
+        """Copy every local media file of the course into the store (off the event loop)."""
+        if self._media is None:
+            return
+        folder = self._source_dir(spec)
+        files = sorted(set(_media_files(spec)))
+        problems: list[CourseError] = []
+        for file in files:
+            # A course built in Python has no folder: its files are taken where they are.
+            root = Path(folder) if folder else file.parent
+            try:
+                self._stored[file] = await asyncio.to_thread(self._media.put, file, root)
+            except MediaRefused as refused:
+                problems.append(CourseError(refused.path, None, refused.reason))
+            except OSError as error:
+                problems.append(CourseError(file, None, f"cannot be copied into the media store "
+                                                        f"({error.strerror or error})"))
+        if problems:
+            raise CourseValidationError(problems)
+
+    async def _has_unstored_media(self, version_id: int) -> bool:
+        """A version loaded before the media store (absolute paths): loading the same course
+        again makes a new version whose media is in the store."""
+        if self._media is None:
+            return False
+        for lecture in await self._uow.courses.lectures(version_id):
+            sources = [source for chunk in await self._uow.courses.chunks(lecture.id)
+                       for name in ("video", "file") if isinstance(source := chunk.body.get(name), dict)]
+            sources += [source for source in (lecture.lab or {}).get("files", []) if isinstance(source, dict)]
+            if any(_unstored(source) for source in sources):
+                return True
+        return False
 
     @staticmethod
     def _schedule(spec: CourseSpec) -> dict[str, Any]:
@@ -135,3 +220,24 @@ class CourseImporter:
         if source is None:
             return ""
         return source if source.is_dir() else source.parent
+
+
+def _media_files(spec: CourseSpec) -> list[Path]:
+    """Every local file the course's media sources name (a source may name several)."""
+    sources: list[MediaSource] = []
+    for lecture in spec.lectures:
+        for chunk in lecture.chunks:
+            sources += [source for name in ("video", "file")
+                        if isinstance(source := getattr(chunk, name, None), MediaSource)]
+        if lecture.lab is not None:
+            sources += list(lecture.lab.files)
+    return [value for source in sources for name in type(source).model_fields
+            if isinstance(value := getattr(source, name), Path)]
+
+
+def _unstored(source: dict[str, Any]) -> bool:
+    """A file named by its path only (a version from before the store), here or in a copy."""
+    if source.get("file") and not source.get("stored"):
+        return True
+    return any(isinstance(value, str) and Path(value).is_absolute() or isinstance(value, dict) and _unstored(value)
+               for name, value in source.items() if name not in ("file", "stored", "url", "file_id"))

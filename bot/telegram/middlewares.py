@@ -12,6 +12,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n.middleware import I18nMiddleware
 
 from bot.db.uow import UnitOfWorkFactory
+from bot.media_store import MediaStore
 from bot.services.clock import Clock
 from bot.services.registry import Services
 from bot.services.users import TelegramIdentity
@@ -31,13 +32,15 @@ class UnitOfWorkMiddleware(BaseMiddleware):
     """
 
     def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, rng: random.Random,
-                 default_locale: str, public_base_url: str, issuer: str = "Talimger") -> None:
+                 default_locale: str, public_base_url: str, issuer: str = "Talimger",
+                 media_store: MediaStore | None = None) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self._rng = rng
         self._default_locale = default_locale
         self._public_base_url = public_base_url
         self._issuer = issuer
+        self._media_store = media_store
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
@@ -60,7 +63,8 @@ class UnitOfWorkMiddleware(BaseMiddleware):
             chat: Chat | None = data.get("event_chat")
             if chat is not None:
                 data["presenter"] = Presenter(data["bot"], chat.id, data.get("locale", self._default_locale),
-                                              MediaResolver(uow, self._clock), self._public_base_url, self._issuer)
+                                              MediaResolver(uow, self._clock, self._media_store),
+                                              self._public_base_url, self._issuer)
             token = current_uow.set(uow)
             try:
                 result = await handler(event, data)

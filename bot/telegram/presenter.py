@@ -10,7 +10,7 @@ from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message
 from bot.services.views import AnswerOutcome, AttemptResult, ChunkView, LabView, QuestionView, visible_text
 from bot.telegram import keyboards, texts, texts_certificate
 from bot.telegram.certificate_messages import send_completion
-from bot.telegram.media import MediaResolver
+from bot.telegram.media import MediaResolver, MediaUnavailable
 
 log = logging.getLogger(__name__)
 # Telegram's limit is 4096 characters after entity parsing; markup is counted here too,
@@ -71,7 +71,12 @@ class Presenter:
         text = texts.chunk_text(chunk, self.locale)
         if chunk.kind in ("video", "file"):
             source = chunk.body["video"] if chunk.kind == "video" else chunk.body["file"]
-            media = await self._media.resolve(source, chunk.source_dir)
+            try:
+                media = await self._media.resolve(source, chunk.source_dir)
+            except MediaUnavailable as missing:
+                # Failing here again at every press would trap the learner: the words go on.
+                log.error("chat %s, chunk %s: %s; sent without its file", self.chat_id, chunk.chunk_id, missing)
+                return await self.long_text(text, markup)
             send = self.bot.send_video if chunk.kind == "video" else self.bot.send_document
             # Headers and titles come on top of the author's caption; past Telegram's
             # 1024 characters the words follow the media as their own message.
@@ -109,7 +114,11 @@ class Presenter:
     async def lab(self, lab: LabView) -> None:
         await self.text(texts.lab_text(lab, self.locale))
         for source in lab.files:
-            media = await self._media.resolve(source, lab.source_dir)
+            try:
+                media = await self._media.resolve(source, lab.source_dir)
+            except MediaUnavailable as missing:
+                log.error("chat %s, lab of %s: %s; not sent", self.chat_id, lab.title, missing)
+                continue
             sent = await self.bot.send_document(self.chat_id, media)
             if isinstance(media, FSInputFile):
                 await self._media.remember(source, lab.source_dir, sent)

@@ -53,12 +53,15 @@ def bot_database_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-async def start_bot(sandbox: Sandbox, bot_database_url: str, clock: ManualClock) -> AsyncIterator[AppFactory]:
-    """Start a bot on the sandbox; several calls on one test share its database (a restart)."""
+async def start_bot(sandbox: Sandbox, bot_database_url: str, clock: ManualClock,
+                    tmp_path: Path) -> AsyncIterator[AppFactory]:
+    """Start a bot on the sandbox; several calls on one test share its database (a restart)
+    and its data folder (the media store)."""
     running: list[Talimger] = []
 
     async def start(limits: SendLimits = UNPACED, seed: int = 7, **overrides: object) -> Talimger:
         settings = make_settings(bot_database_url)
+        settings.data_dir = tmp_path / "data"
         for name, value in overrides.items():
             setattr(settings, name, value)
         app = Talimger(settings, token=sandbox.token, api_url=sandbox.url, clock=clock,

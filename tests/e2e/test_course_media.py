@@ -1,0 +1,166 @@
+"""Course media reaches learners from the bot's own store, never from the folder it was loaded from."""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import shutil
+from pathlib import Path
+
+from bot.app import Talimger
+from bot.db.migrate import upgrade_to_head
+from bot.db.session import create_engine, create_session_factory
+from bot.db.uow import UnitOfWorkFactory
+from bot.services.clock import ManualClock
+from bot.services.course_import import CourseImporter
+from content import SAMPLE_COURSE_DIR, load_course
+from sandbox.client import ChatUser, SandboxClient
+from sandbox.client_models import SandboxMessage
+from tests.conftest import MINI_COURSE
+from tests.e2e.conftest import AppFactory
+from tests.e2e.driver import CourseKey, LearnerDriver
+
+PASSWD = Path("/etc/passwd")
+VIDEO = "media/week1.mp4"
+LAB = "media/lab1_calc.py"
+
+
+def _copy_sample(tmp_path: Path) -> Path:
+    """A copy of the sample course alone in its own CONTENT_DIR."""
+    course = tmp_path / "courses" / "python-basics"
+    shutil.copytree(SAMPLE_COURSE_DIR, course)
+    return course
+
+
+def _swap_for_passwd(course: Path, *names: str) -> None:
+    for name in names:
+        (course / name).unlink()
+        (course / name).symlink_to(PASSWD)
+
+
+async def _read_to_the_video(user: ChatUser, course_key: CourseKey) -> tuple[LearnerDriver, SandboxMessage]:
+    """Start, then press Next until the message with lecture 1's video; returns it."""
+    learner = LearnerDriver(user, course_key, "en")
+    message = await learner.start()
+    while message.media is None:
+        assert "Next ▶" in message.button_texts, f"lecture 1 ended without its video: {message.text!r}"
+        await user.press(message, "Next ▶")
+        previous = message.message_id
+        message = await user.wait_for(lambda m: m.message_id > previous and (
+            m.media is not None or "Next ▶" in m.button_texts))
+    return learner, message
+
+
+async def _uploaded_bytes(client: SandboxClient, user: ChatUser) -> list[bytes]:
+    return [await client.download(m.media.file_id) for m in await user.transcript()
+            if m.from_bot and m.media is not None and m.media.download_url]
+
+
+async def test_the_video_reaches_a_learner_after_the_course_folder_is_moved_away(
+        start_bot: AppFactory, client: SandboxClient, course_key: CourseKey, tmp_path: Path) -> None:
+    """issue 9 item 4: media is copied at load, so moving the course folder loses nothing."""
+    course = _copy_sample(tmp_path)
+    video = (course / VIDEO).read_bytes()
+    await start_bot(content_dir=course.parent)
+    shutil.move(course, tmp_path / "elsewhere")
+    shutil.rmtree(tmp_path / "elsewhere")
+
+    user = await client.new_user("Mover", language_code="en")
+    _, message = await _read_to_the_video(user, course_key)
+
+    assert message.media is not None and message.media.kind == "video"
+    assert await client.download(message.media.file_id) == video
+    assert message.media.file_name == "week1.mp4"
+    assert "Next ▶" in message.button_texts
+
+
+async def test_a_media_file_swapped_for_a_symlink_after_load_never_uploads_its_target(
+        start_bot: AppFactory, client: SandboxClient, course_key: CourseKey, tmp_path: Path) -> None:
+    """issue 9 item 4: after load, media/week1.mp4 and the lab file become symlinks to /etc/passwd;
+    the learner gets the files as they were loaded, and nothing of /etc/passwd is uploaded."""
+    course = _copy_sample(tmp_path)
+    video, lab = (course / VIDEO).read_bytes(), (course / LAB).read_bytes()
+    await start_bot(content_dir=course.parent)
+    _swap_for_passwd(course, VIDEO, LAB)
+
+    user = await client.new_user("Reader", language_code="en")
+    learner, message = await _read_to_the_video(user, course_key)
+    assert message.media is not None and await client.download(message.media.file_id) == video
+    last = await learner.read_lecture(message)
+    await learner.take_quiz(last, correct=5)
+    document = await user.wait_for(lambda m: m.media is not None and m.media.file_name == "lab1_calc.py")
+    assert document.media is not None and await client.download(document.media.file_id) == lab
+
+    uploads = await _uploaded_bytes(client, user)
+    assert uploads and not any(PASSWD.read_bytes() in data for data in uploads)
+
+
+async def test_a_stored_file_gone_missing_lets_the_learner_go_on_without_it(
+        start_bot: AppFactory, client: SandboxClient, course_key: CourseKey, tmp_path: Path) -> None:
+    """issue 9 item 4: a file missing from the media store at send time is logged and the learner
+    reads on; the same press never fails over and over."""
+    course = _copy_sample(tmp_path)
+    app = await start_bot(content_dir=course.parent)
+    store = app.media_store.root
+    assert (store / f"{hashlib.sha256((course / VIDEO).read_bytes()).hexdigest()}.mp4").is_file()
+    for stored in store.iterdir():
+        stored.unlink()
+    video_title = load_course(course).lectures[0].chunk("video").title.en
+
+    user = await client.new_user("Unlucky", language_code="en")
+    learner = LearnerDriver(user, course_key, "en")
+    message = await learner.start()
+    last = await learner.read_lecture(message)  # Next through the video chunk to the quiz button
+    assert "📝 Take the quiz" in last.button_texts
+    transcript = await user.transcript()
+    assert not [m for m in transcript if m.from_bot and m.media is not None]
+    assert any(video_title in m.text for m in transcript if m.from_bot)
+
+
+async def test_a_course_loaded_before_the_media_store_sends_only_regular_files_of_its_folder(
+        start_bot: AppFactory, client: SandboxClient, course_key: CourseKey, tmp_path: Path,
+        bot_database_url: str, clock: ManualClock) -> None:
+    """issue 9 item 4: a version already in the database with absolute paths keeps working while
+    its file is a regular file in its course folder; a symlink swapped in there is never followed."""
+    course = _copy_sample(tmp_path)
+    video = (course / VIDEO).read_bytes()
+    engine = create_engine(bot_database_url)
+    await upgrade_to_head(engine)
+    async with UnitOfWorkFactory(create_session_factory(engine))() as uow:
+        await CourseImporter(uow, clock).publish(load_course(course))  # no store: as before the store
+        await uow.commit()
+    await engine.dispose()
+    await start_bot(content_dir=tmp_path / "empty")
+
+    first = await client.new_user("Early", language_code="en")
+    _, message = await _read_to_the_video(first, course_key)
+    assert message.media is not None and await client.download(message.media.file_id) == video
+
+    _swap_for_passwd(course, VIDEO)
+    second = await client.new_user("Later", language_code="en")
+    learner = LearnerDriver(second, course_key, "en")
+    last = await learner.read_lecture(await learner.start())
+    assert "📝 Take the quiz" in last.button_texts
+    assert not await _uploaded_bytes(client, second)
+
+
+async def test_a_broken_course_in_content_dir_does_not_stop_the_valid_one_from_loading(
+        start_bot: AppFactory, client: SandboxClient, tmp_path: Path) -> None:
+    """issue 9 item 11: CONTENT_DIR holds a course nested 700 levels deep, one over the size cap and
+    one with an error, sorted before a valid course: the bot starts and learners get the valid one."""
+    courses = tmp_path / "courses"
+    for name, text in (("a-deep", "[" * 700), ("b-huge", "slug: huge\nx: '" + "y" * (3 * 1024 * 1024) + "'\n"),
+                       ("c-invalid", "slug: invalid\nweeks: []\n")):
+        (courses / name).mkdir(parents=True)
+        (courses / name / "course.yaml").write_text(text, encoding="utf-8")
+    shutil.copy(MINI_COURSE, courses / "d-mini.yaml")
+
+    app: Talimger = await asyncio.wait_for(start_bot(content_dir=courses), timeout=60)
+    assert app.uow_factory is not None
+    async with app.uow_factory() as uow:  # the mini course, not the sample course as a fallback
+        assert [course.slug for course in await uow.courses.published()] == ["mini"]
+    user = await client.new_user("Starter", language_code="en")
+    await user.send("/start")
+    picker = await user.wait_for(lambda m: "Choose your language" in m.text)
+    await user.press(picker, next(text for text in picker.button_texts if "English" in text))
+    chunk = await user.wait_for(lambda m: "Next ▶" in m.button_texts)
+    assert "Intro text of lecture 1" in chunk.text
