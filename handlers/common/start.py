@@ -60,12 +60,12 @@ async def language_chosen(query: CallbackQuery, callback_data: LanguageCb, user:
     with i18n.use_locale(callback_data.code):
         await query.answer(_("Language: English"))
         await services.uow.commit()
+        await set_chat_menu(bot, user.id)  # the chat's "/" menu follows the chosen language too
         await presenter.drop_buttons(query.message if isinstance(query.message, Message) else None)
         if first_choice or not await services.enrolment.is_enrolled(user.id):
             await offer_or_enrol(user, services, presenter)
         else:
             await presenter.text(_("Done. I will speak English from now on. Send /lesson to continue."))
-        await set_chat_menu(bot, user.id)  # the chat's / menu follows the chosen language too
 
 
 async def offer_or_enrol(user: User, services: Services, presenter: Presenter) -> None:

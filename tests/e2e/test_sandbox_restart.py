@@ -2,40 +2,13 @@
 remembers its chats, users, files and update ids, so the learner goes on where they stopped."""
 from __future__ import annotations
 
-import asyncio
-import os
-import re
-import signal
-import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
-from sandbox.client import SandboxClient, SandboxMessage
+from sandbox.client import SandboxMessage
 from tests.e2e.driver import WORDS, CourseKey, LearnerDriver
+from tests.e2e.talimger_run import talimger_run
 
 WAIT = 30.0  # a bot in a subprocess on a busy machine
-
-
-@asynccontextmanager
-async def talimger_run(folder: Path) -> AsyncIterator[SandboxClient]:
-    """`talimger run` (no BOT_TOKEN) with its data in `folder`/data; stopped as Ctrl-C stops it."""
-    env = {key: value for key, value in os.environ.items() if key not in {"BOT_TOKEN", "DATABASE_URL", "ADMIN_CHAT_ID"}}
-    env.update(DATA_DIR=str(folder / "data"), LOG_LEVEL="WARNING", WEB_PORT="0")
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--port", "0", cwd=folder, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    try:
-        assert process.stdout is not None
-        line = (await asyncio.wait_for(process.stdout.readline(), timeout=60)).decode()
-        match = re.fullmatch(r"Open (http://127\.0\.0\.1:\d+)/ in your browser\n", line)
-        assert match, line
-        async with SandboxClient(match.group(1)) as client:
-            yield client
-    finally:
-        process.send_signal(signal.SIGINT)
-        await asyncio.wait_for(process.wait(), timeout=30)
-    assert process.returncode == 0
 
 
 def is_chunk(message: SandboxMessage) -> bool:
