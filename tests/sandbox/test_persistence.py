@@ -3,11 +3,15 @@ files, button presses, the bot's menus and the update counter are kept."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import signal
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import aiohttp
 import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -18,6 +22,7 @@ from sandbox.client import SandboxClient
 from sandbox.persistence import UNCLEAN_UPDATE_ID_GAP, StateStore
 from sandbox.state import SandboxState
 from tests.sandbox.conftest import close_bot
+from tests.sandbox.test_standalone import ROOT, free_port
 
 VIDEO = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 8
 
@@ -92,3 +97,31 @@ def test_a_file_that_is_not_a_sandbox_state_is_refused_with_its_name(tmp_path: P
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(ValueError, match="sandbox.json is not a sandbox state file"):
         Sandbox(state_path=path)
+
+
+async def test_python_m_sandbox_with_a_state_file_keeps_its_users_across_a_restart(tmp_path: Path) -> None:
+    """issue 9 item 13, standalone: `python -m sandbox --state FILE`, stopped with Ctrl-C and started again."""
+    state = tmp_path / "sandbox.json"
+    ids = []
+    for name in ("Aru", "Dana"):
+        port = free_port()
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "sandbox", "--port", str(port), "--state", str(state), cwd=ROOT,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        try:
+            async with SandboxClient(f"http://127.0.0.1:{port}") as client:
+                for _ in range(200):
+                    try:
+                        users = await client.users()
+                        break
+                    except aiohttp.ClientConnectionError:
+                        await asyncio.sleep(0.05)
+                else:
+                    raise AssertionError("the standalone sandbox did not come up")
+                assert [user["id"] for user in users] == ids
+                ids.append((await client.new_user(name)).id)
+        finally:
+            process.send_signal(signal.SIGINT)
+            await asyncio.wait_for(process.wait(), timeout=10)
+    assert ids == [100_001, 100_002]
+    assert json.loads(state.read_text(encoding="utf-8"))["clean_shutdown"] is True
