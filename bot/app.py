@@ -162,7 +162,7 @@ class Talimger:
             await self.prepare()
         assert self.bot is not None and self.dispatcher is not None and self.i18n is not None
         await self.bot.delete_webhook(drop_pending_updates=False)
-        await register_profile(self.bot, self.i18n, self.settings.default_locale)
+        await register_profile(self.bot, self.i18n, self.settings.default_locale, self.settings.admin_chat_id)
         await self.start_web()
         self._polling = asyncio.create_task(
             self.dispatcher.start_polling(self.bot, handle_signals=False, close_bot_session=False,

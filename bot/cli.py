@@ -96,8 +96,11 @@ async def _run(settings: Settings, host: str, port: int) -> int:
         from sandbox import Sandbox
         from sandbox.web import WebChatConfig
 
-        sandbox = await Sandbox(host=host, port=port,
+        # The sandbox keeps its chats beside the database, as Telegram keeps them across restarts;
+        # its admin group (the browser's Instructor and Coordinator) is the bot's admin chat.
+        sandbox = await Sandbox(host=host, port=port, state_path=settings.data_dir / "sandbox.json",
                                 web_config=WebChatConfig(admin_chat_id=settings.admin_chat_id)).start()
+        settings = settings.model_copy(update={"admin_chat_id": sandbox.ensure_admin_chat().id})
         app = Talimger(settings, token=sandbox.token, api_url=sandbox.url)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

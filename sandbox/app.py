@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -11,9 +12,11 @@ from aiohttp import web
 from sandbox import botapi, controlapi, userapi
 from sandbox.botapi import STATE_KEY
 from sandbox.clock import SandboxClock
+from sandbox.models import Chat
+from sandbox.persistence import StateStore
 from sandbox.state import DEFAULT_TOKEN, SandboxState
 from sandbox.web import routes as web_chat
-from sandbox.web.routes import WebChatConfig
+from sandbox.web.routes import WebChatConfig, ensure_admin_chat
 from sandbox.webhook import webhook_ctx
 
 if TYPE_CHECKING:  # aiogram takes seconds to import; the server itself does not need it
@@ -32,15 +35,32 @@ async def _index(request: web.Request) -> web.Response:
     )
 
 
+@web.middleware
+async def _note_changes(request: web.Request, handler: web_chat.Handler) -> web.StreamResponse:
+    """Every Bot API call and every user action may change what a saving sandbox keeps
+    (reads — transcripts, the event stream, files, the page — do not)."""
+    try:
+        return await handler(request)
+    finally:
+        if request.method != "GET" or request.path.startswith("/bot"):
+            request.app[STATE_KEY].changed()
+
+
 def create_app(
-    state: SandboxState | None = None, *, web_config: WebChatConfig | None = None
+    state: SandboxState | None = None,
+    *,
+    web_config: WebChatConfig | None = None,
+    store: StateStore | None = None,
 ) -> web.Application:
-    """The sandbox as an aiohttp application (Bot API + user API + controls + browser chat)."""
+    """The sandbox as an aiohttp application (Bot API + user API + controls + browser chat).
+
+    With a ``store`` (already attached to ``state``), the state is saved once more, cleanly,
+    when the app shuts down."""
     state = state or SandboxState()
     app = web.Application(
         # Room for 50 MB uploads plus multipart overhead; bigger bodies get 413.
         client_max_size=state.settings.max_upload_bytes + 2 * 1024 * 1024,
-        middlewares=[userapi.user_errors],
+        middlewares=[_note_changes, userapi.user_errors],
     )
     app[STATE_KEY] = state
     botapi.add_routes(app)
@@ -54,6 +74,12 @@ def create_app(
         state.shutdown()
 
     app.on_shutdown.append(on_shutdown)
+    if store is not None:
+
+        async def on_cleanup(_: web.Application) -> None:
+            store.close(state)
+
+        app.on_cleanup.append(on_cleanup)
     return app
 
 
@@ -62,6 +88,10 @@ class Sandbox:
 
     ``async with Sandbox() as sandbox:`` then point aiogram at
     ``TelegramAPIServer.from_base(sandbox.url)`` (or ``sandbox.api_server``) with ``sandbox.token``.
+
+    ``state_path``: keep users, chats, messages, files and the update counter in that file (and
+    the files' bytes in a folder beside it), so a sandbox started again on it goes on where it
+    stopped, as Telegram would (see ``sandbox.persistence``). Without it everything is in memory.
     """
 
     def __init__(
@@ -73,9 +103,13 @@ class Sandbox:
         token: str = DEFAULT_TOKEN,
         clock: SandboxClock | None = None,
         web_config: WebChatConfig | None = None,
+        state_path: Path | str | None = None,
     ) -> None:
         self.state = state or SandboxState(token=token, clock=clock)
         self.web_config = web_config or WebChatConfig()
+        self.store = StateStore(state_path) if state_path is not None else None
+        if self.store is not None:
+            self.store.attach(self.state)
         self.host = host
         self.port = port
         self._runner: web.AppRunner | None = None
@@ -108,7 +142,7 @@ class Sandbox:
         # handler_cancellation: a long poll whose client hung up stops at once, so a restarted
         # bot is not refused with 409 by its own dead predecessor.
         runner = web.AppRunner(
-            create_app(self.state, web_config=self.web_config),
+            create_app(self.state, web_config=self.web_config, store=self.store),
             handler_cancellation=True,
             shutdown_timeout=1.0,
             access_log=None,
@@ -123,6 +157,11 @@ class Sandbox:
         self.port = sock.getsockname()[1]
         self._runner = runner
         return self
+
+    def ensure_admin_chat(self) -> Chat:
+        """The admin group with the browser page's staff in it, created the first time
+        (``web_config.admin_chat_id`` if set, else the one this state already has)."""
+        return ensure_admin_chat(self.state, self.web_config)
 
     async def stop(self) -> None:
         if self._runner is None:

@@ -385,3 +385,10 @@ class ChatUser:
             if message.from_bot and message.removes_keyboard:
                 return None
         return None
+
+    async def command_menu(self) -> dict[str, Any]:
+        """The ``/`` menu this user sees in this chat: ``{"scope", "language_code", "commands"}``
+        (resolved by Telegram's scope precedence and the user's language)."""
+        return await self.client.request(
+            "GET", self._path("commands"), params={"from_id": str(self.id)}
+        )

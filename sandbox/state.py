@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
 import secrets
 from collections import deque
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from sandbox.clock import SandboxClock
@@ -97,9 +97,24 @@ class SandboxState:
         self.rate = RateLimiter()
         self.closing = False  # set on shutdown so long polls return at once
         self._chat_notifiers: dict[int, Notifier] = {}
-        self._ids = itertools.count(1)
-        self._next_user_id = 100_001
-        self._next_group_id = -1_000_001
+        # Counters kept as plain numbers so a saved sandbox resumes them (sandbox.persistence).
+        self.next_number = 1  # file numbers and callback query ids
+        self.next_user_id = 100_001
+        self.next_group_id = -1_000_001
+        # The group the browser page and `talimger run` treat as the bot's admin chat.
+        self.admin_chat_id: int | None = None
+        # Called after every change worth saving (set by a ``StateStore``; None keeps it in memory).
+        self.on_change: Callable[[], None] | None = None
+
+    def changed(self) -> None:
+        """Something worth keeping changed (a saving sandbox writes it to disk soon)."""
+        if self.on_change is not None:
+            self.on_change()
+
+    def take_number(self) -> int:
+        number = self.next_number
+        self.next_number += 1
+        return number
 
     # --- time ------------------------------------------------------------------------------
     def now(self) -> float:
@@ -109,15 +124,16 @@ class SandboxState:
     def add_user(self, first_name: str, user_id: int | None = None, **extra: Any) -> SandboxUser:
         """Create a user and their private chat (chat id == user id)."""
         if user_id is None:
-            while self._next_user_id in self.users:
-                self._next_user_id += 1
-            user_id = self._next_user_id
-            self._next_user_id += 1
+            while self.next_user_id in self.users:
+                self.next_user_id += 1
+            user_id = self.next_user_id
+            self.next_user_id += 1
         if user_id <= 0 or user_id in self.users:
             raise ValueError(f"user id {user_id} is taken or invalid")
         user = SandboxUser(id=user_id, first_name=first_name, **extra)
         self.users[user_id] = user
         self.chats[user_id] = Chat(id=user_id, type="private", user_id=user_id)
+        self.changed()
         return user
 
     def add_group(
@@ -131,9 +147,9 @@ class SandboxState:
     ) -> Chat:
         """Create a group chat (negative id) with the given members."""
         if group_id is None:
-            while self._next_group_id in self.chats:
-                self._next_group_id -= 1
-            group_id = self._next_group_id
+            while self.next_group_id in self.chats:
+                self.next_group_id -= 1
+            group_id = self.next_group_id
         if group_id >= 0 or group_id in self.chats:
             raise ValueError(f"group id {group_id} is taken or not negative")
         unknown = [m for m in member_ids + (admin_ids or []) if m not in self.users]
@@ -147,6 +163,7 @@ class SandboxState:
             admin_ids=list(admin_ids or []),
         )
         self.chats[group_id] = chat
+        self.changed()
         return chat
 
     def get_chat(self, chat_id: Any) -> Chat:
@@ -183,6 +200,7 @@ class SandboxState:
         if message is not None:
             message.version = chat.version
         self.chat_notifier(chat.id).notify()
+        self.changed()
 
     def chat_notifier(self, chat_id: int) -> Notifier:
         return self._chat_notifiers.setdefault(chat_id, Notifier())
@@ -190,7 +208,7 @@ class SandboxState:
     # --- files -----------------------------------------------------------------------------
     def add_file(self, kind: str, file_id: str | None = None, **fields: Any) -> StoredFile:
         """Register a file under a fresh (or the given, for placeholders) file_id."""
-        number = next(self._ids)
+        number = self.take_number()
         if file_id is None:
             file_id = f"SBX{kind[:1].upper()}{number}_{secrets.token_urlsafe(12)}"
         stored = StoredFile(
@@ -200,6 +218,7 @@ class SandboxState:
             **fields,
         )
         self.files[file_id] = stored
+        self.changed()
         return stored
 
     def file_by_path(self, path: str) -> StoredFile | None:
@@ -210,11 +229,13 @@ class SandboxState:
     # --- callback queries and updates ------------------------------------------------------
     def new_callback_id(self) -> str:
         # Telegram's ids are long decimal strings.
-        return f"{self.bot.id}{next(self._ids):06d}{secrets.randbelow(10**6):06d}"
+        return f"{self.bot.id}{self.take_number():06d}{secrets.randbelow(10**6):06d}"
 
     def enqueue(self, kind: str, payload: dict[str, Any]) -> int:
         """Queue an update for the bot; returns its update_id."""
-        return self.updates.add(kind, payload, self.now()).update_id
+        update_id = self.updates.add(kind, payload, self.now()).update_id
+        self.changed()
+        return update_id
 
     # --- faults and the call log -----------------------------------------------------------
     def add_fault(self, fault: Fault) -> None:

@@ -17,6 +17,7 @@ from sandbox.botapi import STATE_KEY
 from sandbox.entities import bot_command_entities
 from sandbox.errors import ApiError
 from sandbox.media import store_upload
+from sandbox.menus import menu_for
 from sandbox.models import CallbackRecord, Chat, Media
 from sandbox.params import Upload
 from sandbox.serialize import chat_to_api, message_to_api, message_to_transcript
@@ -301,6 +302,17 @@ async def transcript(request: web.Request) -> web.Response:
     )
 
 
+async def command_menu(request: web.Request) -> web.Response:
+    """The ``/`` menu a user sees in the chat (``?from_id=``; a private chat's owner by default)."""
+    state = request.app[STATE_KEY]
+    chat = chat_of(state, request)
+    from_id = sender_in(state, chat, request.query.get("from_id"))
+    menu = menu_for(state, chat, from_id)
+    return web.json_response(
+        {"scope": menu.scope, "language_code": menu.language_code, "commands": menu.commands}
+    )
+
+
 def add_routes(app: web.Application) -> None:
     r = app.router
     r.add_post("/sandbox/api/users", create_user)
@@ -313,3 +325,4 @@ def add_routes(app: web.Application) -> None:
     r.add_post("/sandbox/api/chats/{chat_id}/press", press_button)
     r.add_post("/sandbox/api/chats/{chat_id}/block", block)
     r.add_get("/sandbox/api/chats/{chat_id}/transcript", transcript)
+    r.add_get("/sandbox/api/chats/{chat_id}/commands", command_menu)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -12,7 +13,7 @@ from bot.services.certificate_labels import CertificateLabels, certificate_label
 from bot.services.certificates import CertificateService
 from bot.services.clock import Clock, SystemClock
 from bot.web.language import page_language
-from bot.web.pages import certificate_page, message_page
+from bot.web.pages import certificate_page, home_labels, home_page, message_page
 from bot.web.rate_limit import RateLimiter
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ def create_web_app(uow_factory: UnitOfWorkFactory, translate: Translate, issuer:
     app = web.Application(middlewares=[_guard])
     app[CONTEXT] = WebContext(uow_factory, translate, issuer, default_locale, RateLimiter(requests_per_minute),
                               clock or SystemClock())
+    app.router.add_get("/", home)
     app.router.add_get("/c/{code}", certificate)
     app.router.add_get("/health", health)
     app.router.add_get("/favicon.ico", no_icon)  # browsers ask for it; a 404 would be noise in logs
@@ -72,6 +74,20 @@ async def certificate(request: web.Request) -> web.Response:
         # The same answer for every unknown code: nothing tells how close a guess came.
         return _html(message_page(labels.not_found_title, labels.not_found_text, lang, context.issuer), status=404)
     return _html(certificate_page(facts, labels, lang, context.issuer))
+
+
+async def home(request: web.Request) -> web.StreamResponse:
+    """The issuer and a "check a certificate" box; its GET form comes back here with ?code=."""
+    context = request.app[CONTEXT]
+    lang = page_language(request.query.get("lang"), request.headers.get("Accept-Language"), context.default_locale)
+    # A pasted link (…/c/<code>?lang=ru) is taken as its code.
+    code = request.query.get("code", "").strip().split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+    if code:
+        raise web.HTTPSeeOther(f"/c/{quote(code, safe='')}?lang={lang}")
+    labels = home_labels(lambda message: context.translate(message, lang))
+    # The one page with a form: it may submit to this site (and nowhere else).
+    policy = SECURITY_HEADERS["Content-Security-Policy"].replace("form-action 'none'", "form-action 'self'")
+    return _html(home_page(labels, lang, context.issuer), **{"Content-Security-Policy": policy})
 
 
 async def health(request: web.Request) -> web.Response:

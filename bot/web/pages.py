@@ -1,6 +1,7 @@
 """HTML of the public pages: small string.Template files, every value escaped."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from html import escape
 from pathlib import Path
@@ -60,3 +61,20 @@ def message_page(heading: str, note: str, lang: str, issuer: str) -> str:
     body = _template("message.html").substitute(issuer=escape(issuer), heading=escape(heading), note=escape(note),
                                                 languages=_languages(lang))
     return _page(lang, heading, body)
+
+
+def home_labels(_: Callable[[str], str]) -> dict[str, str]:
+    """The words of the root page (the caller's translate function as `_`, so pybabel finds them)."""
+    return {
+        "heading": _("Check a certificate"),
+        "note": _("Type the code printed on a certificate, or paste its link, to see whether it is valid."),
+        "label": _("Certificate code"),
+        "button": _("Check"),
+    }
+
+
+def home_page(labels: dict[str, str], lang: str, issuer: str) -> str:
+    """The web app's root: the issuer and a "check a certificate" box (GET / ?code=… → /c/<code>)."""
+    body = _template("home.html").substitute(issuer=escape(issuer), lang=escape(lang), languages=_languages(lang),
+                                             **{key: escape(value) for key, value in labels.items()})
+    return _page(lang, f"{labels['heading']} · {issuer}", body)

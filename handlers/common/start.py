@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from html import escape
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
@@ -19,6 +19,7 @@ from handlers.learner.certificate import show_verification
 from handlers.learner.flow import deliver_step
 from bot.telegram import keyboards, texts
 from bot.telegram.callbacks import EnrolCb, LanguageCb
+from bot.telegram.commands import set_chat_menu
 from bot.telegram.presenter import Presenter
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ async def choose_language(message: Message, presenter: Presenter, locale: str) -
 
 
 async def language_chosen(query: CallbackQuery, callback_data: LanguageCb, user: User, services: Services,
-                          presenter: Presenter, i18n: I18n) -> None:
+                          presenter: Presenter, i18n: I18n, bot: Bot) -> None:
     first_choice = user.locale is None
     if not await services.users.set_locale(user.id, callback_data.code):
         await query.answer(texts.refusal_text(Refused(Refusal.STALE), presenter.locale))
@@ -59,6 +60,7 @@ async def language_chosen(query: CallbackQuery, callback_data: LanguageCb, user:
     with i18n.use_locale(callback_data.code):
         await query.answer(_("Language: English"))
         await services.uow.commit()
+        await set_chat_menu(bot, user.id)  # the chat's "/" menu follows the chosen language too
         await presenter.drop_buttons(query.message if isinstance(query.message, Message) else None)
         if first_choice or not await services.enrolment.is_enrolled(user.id):
             await offer_or_enrol(user, services, presenter)

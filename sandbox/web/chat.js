@@ -624,31 +624,13 @@
     if (/^\/\w*$/.test(value)) { S.menuFromTyping = true; showMenu(value.slice(1)).catch(fail); } else if (S.menuFromTyping) hideMenu();
   });
 
-  function commandsFor(bot, cur) {
-    const all = bot.commands || {};
-    const scopes = cur.kind === "private"
-      ? [`chat:${cur.chatId}`, "all_private_chats", "default"]
-      : [
-        `chat_member:${cur.chatId}:${cur.fromId}`,
-        ...(cur.isAdmin ? [`chat_administrators:${cur.chatId}`] : []),
-        `chat:${cur.chatId}`,
-        ...(cur.isAdmin ? ["all_chat_administrators"] : []),
-        "all_group_chats", "default",
-      ];
-    for (const scope of scopes) {
-      const byLanguage = all[scope];
-      if (!byLanguage) continue;
-      if (cur.lang && byLanguage[cur.lang] && byLanguage[cur.lang].length) return byLanguage[cur.lang];
-      if (byLanguage[""] && byLanguage[""].length) return byLanguage[""];
-    }
-    return [];
-  }
-
   async function showMenu(prefix) {
     if (!S.current) return;
-    const bot = await api("GET", `${API}/bot`);
+    // The sandbox picks the menu as Telegram does (scope precedence, then the user's language).
+    const cur = S.current;
+    const found = await api("GET", `${API}/chats/${cur.chatId}/commands?from_id=${encodeURIComponent(cur.fromId)}`);
     const menu = $("command-menu");
-    const commands = commandsFor(bot, S.current).filter((c) => c.command.startsWith(prefix || ""));
+    const commands = found.commands.filter((c) => c.command.startsWith(prefix || ""));
     menu.replaceChildren();
     if (!commands.length) {
       if (prefix) { menu.hidden = true; return; }

@@ -22,6 +22,8 @@ from pathlib import Path
 from aiohttp import web
 
 from sandbox.botapi import STATE_KEY
+from sandbox.models import Chat
+from sandbox.state import SandboxState
 from sandbox.userapi import UserApiError, chat_of
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -105,7 +107,7 @@ def _staff_json(config: WebChatConfig) -> list[dict[str, object]]:
 
 async def web_config(request: web.Request) -> web.Response:
     state, config = request.app[STATE_KEY], request.app[WEB_CONFIG_KEY]
-    admin_id = config.admin_chat_id
+    admin_id = config.admin_chat_id if config.admin_chat_id is not None else state.admin_chat_id
     return web.json_response(
         {
             "bot": state.bot.get_me(),
@@ -119,29 +121,41 @@ async def web_config(request: web.Request) -> web.Response:
     )
 
 
-async def admin_chat(request: web.Request) -> web.Response:
-    """Make sure the staff users and the admin group exist (idempotent); return the group."""
-    state, config = request.app[STATE_KEY], request.app[WEB_CONFIG_KEY]
+def ensure_admin_chat(state: SandboxState, config: WebChatConfig) -> Chat:
+    """The staff users and the admin group, created once and then found again (idempotent).
+
+    Which group: ``config.admin_chat_id`` if set (the bot's ``ADMIN_CHAT_ID``), else the one the
+    state remembers (a saved sandbox keeps it), else a new one. The staff are its administrators,
+    so ``getChatMember`` answers "creator" / "administrator" for them, as Telegram would."""
     ids = [member.id for member in config.staff]
     for member in config.staff:
         if member.id not in state.users:
             state.add_user(member.first_name, member.id, language_code=member.language_code)
-    chat = state.chats.get(config.admin_chat_id) if config.admin_chat_id is not None else None
+    chat_id = config.admin_chat_id if config.admin_chat_id is not None else state.admin_chat_id
+    chat = state.chats.get(chat_id) if chat_id is not None else None
     if chat is None:
         chat = state.add_group(
             config.admin_chat_title,
             ids,
-            config.admin_chat_id,
+            chat_id,
             admin_ids=ids,
             chat_type=config.admin_chat_type,
         )
-        config.admin_chat_id = chat.id
     elif chat.type == "private":
         raise UserApiError(f"chat {chat.id} is a private chat, not a group")
     else:
         for member_id in ids:
             if member_id not in chat.member_ids + chat.admin_ids:
                 chat.member_ids.append(member_id)
+                state.changed()
+    config.admin_chat_id = state.admin_chat_id = chat.id
+    return chat
+
+
+async def admin_chat(request: web.Request) -> web.Response:
+    """Make sure the staff users and the admin group exist (idempotent); return the group."""
+    state, config = request.app[STATE_KEY], request.app[WEB_CONFIG_KEY]
+    chat = ensure_admin_chat(state, config)
     return web.json_response(
         {
             "chat_id": chat.id,

@@ -1,0 +1,36 @@
+"""`talimger run` as a person starts it (no BOT_TOKEN: the sandbox), in a subprocess, and the
+SandboxClient of the sandbox it prints."""
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from sandbox.client import SandboxClient
+
+
+@asynccontextmanager
+async def talimger_run(folder: Path, **env: str) -> AsyncIterator[SandboxClient]:
+    """Run in `folder` with the data in `folder`/data; stopped as Ctrl-C stops it, which must exit 0."""
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in {"BOT_TOKEN", "DATABASE_URL", "ADMIN_CHAT_ID", "OWNER_IDS"}}
+    environment.update(DATA_DIR=str(folder / "data"), LOG_LEVEL="WARNING", WEB_PORT="0", **env)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--port", "0", cwd=folder, env=environment,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        assert process.stdout is not None
+        line = (await asyncio.wait_for(process.stdout.readline(), timeout=60)).decode()
+        match = re.fullmatch(r"Open (http://127\.0\.0\.1:\d+)/ in your browser\n", line)
+        assert match, line
+        async with SandboxClient(match.group(1)) as client:
+            yield client
+    finally:
+        process.send_signal(signal.SIGINT)
+        await asyncio.wait_for(process.wait(), timeout=30)
+    assert process.returncode == 0

@@ -1,0 +1,67 @@
+"""With no token, `talimger run` gives the browser's Instructor and Coordinator a working admin
+chat: the bot knows its id, they are staff, /help and the "/" menu list the staff commands."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sandbox.client import SandboxClient
+from tests.e2e.talimger_run import talimger_run
+
+WAIT = 30.0
+INSTRUCTOR, COORDINATOR = 900_001, 900_002
+STAFF_MENU = {
+    "en": {"revoke": "Revoke a certificate: CODE REASON", "reissue": "Re-issue a certificate under a new code: CODE",
+           "help": "Commands of the admin chat"},
+    "ru": {"revoke": "Отозвать сертификат: КОД ПРИЧИНА", "reissue": "Переоформить сертификат под новым кодом: КОД",
+           "help": "Команды админ-чата"},
+    "kk": {"revoke": "Сертификатты кері қайтару: КОД СЕБЕП", "reissue": "Сертификатты жаңа кодпен қайта беру: КОД",
+           "help": "Әкімші чатының командалары"},
+}
+
+
+async def bot_api(client: SandboxClient, method: str, **params: Any) -> Any:
+    """A Bot API call as the bot makes it (the sandbox's one token)."""
+    token = (await client.bot_info())["token"]
+    answer = await client.request("POST", f"/bot{token}/{method}", json=params)
+    assert answer["ok"], answer
+    return answer["result"]
+
+
+async def test_the_admin_chat_works_out_of_the_box_with_staff_help_and_menu(tmp_path: Path) -> None:
+    """issue 9 item 14: before, with no token the bot had no admin chat: /help said nothing there,
+    the staff were nobody, and the admin chat's menu showed the learner commands."""
+    async with talimger_run(tmp_path) as client:
+        config = await client.request("GET", "/sandbox/web/config")
+        group = config["admin_chat"]["chat_id"]
+        assert config["admin_chat"]["exists"] and group < 0
+        for member in (INSTRUCTOR, COORDINATOR):
+            assert (await bot_api(client, "getChatMember", chat_id=group, user_id=member))["status"] in (
+                "creator", "administrator")
+
+        instructor = client.user(INSTRUCTOR, chat_id=group)
+        await instructor.send("/help")
+        answer = await instructor.wait_for(lambda m: "Commands of the admin chat" in m.text, timeout=WAIT)
+        assert "/revoke CODE REASON" in answer.text and "/reissue CODE" in answer.text
+        assert "/lesson" not in answer.text
+
+        # The staff are recognised: an unknown code is refused as unknown, not as "coordinators only".
+        coordinator = client.user(COORDINATOR, chat_id=group)
+        await coordinator.send("/revoke NoSuchCode0000000000000 a test")
+        refusal = await coordinator.wait_for(lambda m: "NoSuchCode" in m.text, timeout=WAIT)
+        assert refusal.text.startswith("There is no certificate with the code")
+
+        scope = {"type": "chat", "chat_id": group}
+        for language, menu in STAFF_MENU.items():
+            listed = await bot_api(client, "getMyCommands", scope=scope, language_code=language)
+            assert {item["command"]: item["description"] for item in listed} == menu
+        shown = await instructor.command_menu()
+        assert shown["scope"] == f"chat:{group}" and [c["command"] for c in shown["commands"]] == [
+            "revoke", "reissue", "help"]
+
+    # Started again on the same folder: the same group is still the admin chat.
+    async with talimger_run(tmp_path) as client:
+        assert (await client.request("GET", "/sandbox/web/config"))["admin_chat"]["chat_id"] == group
+        instructor = client.user(INSTRUCTOR, chat_id=group)
+        await instructor.send("/help")
+        await instructor.wait_for(lambda m: "Commands of the admin chat" in m.text, timeout=WAIT)
