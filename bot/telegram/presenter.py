@@ -122,38 +122,37 @@ class Presenter:
             await self.result(outcome.result)
 
     async def result(self, result: AttemptResult) -> None:
-        """The score, the lab work it opens, then the next step: whatever the learner can press
-        next is always the last message, so nothing arrives after the next lecture begins."""
+        """The lab work the pass opens, then the score with the next step's buttons: what the
+        learner presses next is always the last message, so nothing of this lecture arrives
+        after the next one has begun."""
+        if result.lab is not None:
+            await self.lab(result.lab, result.lecture_id)
         if result.is_final:
             # The completion step below carries the retake button, if any is left.
             text, markup = texts_certificate.final_result_text(result, self.locale), None
         else:
             text, markup = texts.result_text(result, self.locale), keyboards.result_keyboard(result, self.locale)
-        place = CoursePlace(RESULT, self.locale, result.lecture_id, pick(result.lecture_title, self.locale))
         try:
-            await self.text(text, None if result.lab is not None else markup)
+            await self.text(text, markup)
         except TelegramBadRequest as error:
-            await self.refused(place, error, None if result.lab is not None else markup)
-        if result.lab is not None:
-            await self.lab(result.lab, markup, result.lecture_id)
+            await self.refused(CoursePlace(RESULT, self.locale, result.lecture_id,
+                                           pick(result.lecture_title, self.locale)), error, markup)
         if result.completion is not None:
             await send_completion(self, result.completion)
 
-    async def lab(self, lab: LabView, markup: InlineKeyboardMarkup | None = None,
-                  lecture_id: int | None = None) -> None:
-        """The lab work's text, then its files; `markup` (the next step) under the last of them."""
+    async def lab(self, lab: LabView, lecture_id: int | None = None) -> None:
+        """The lab work's text, then its files; a refused one is a notice, and the rest still come."""
         place = CoursePlace(LAB, self.locale, lecture_id, pick(lab.lecture_title, self.locale))
         try:
-            await self._texts(course_messages.lab_messages(lab, self.locale), None if lab.files else markup)
+            await self._texts(course_messages.lab_messages(lab, self.locale), None)
         except TelegramBadRequest as error:
-            await self.refused(place, error, None if lab.files else markup)
-        for index, source in enumerate(lab.files):
-            last = index == len(lab.files) - 1
+            await self.refused(place, error, None)
+        for source in lab.files:
             try:
                 media = await self._media.resolve(source, lab.source_dir)
-                sent = await self.bot.send_document(self.chat_id, media, reply_markup=markup if last else None)
+                sent = await self.bot.send_document(self.chat_id, media)
             except TelegramBadRequest as error:
-                await self.refused(place, error, markup if last else None)
+                await self.refused(place, error, None)
                 continue
             if isinstance(media, FSInputFile):
                 await self._media.remember(source, lab.source_dir, sent)
