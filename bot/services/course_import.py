@@ -22,6 +22,11 @@ def _text(value: Any) -> dict[str, str] | None:
     return None if value is None else value.model_dump(mode="json")
 
 
+def chunk_body(chunk: Any) -> dict[str, Any]:
+    """A chunk's kind-specific fields as stored (and as the presenter reads them)."""
+    return chunk.model_dump(mode="json", exclude={"key", "title", "type"}, exclude_none=True)
+
+
 class CourseImporter:
     def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
         self._uow = uow
@@ -85,7 +90,7 @@ class CourseImporter:
         chunk_positions: dict[str, int] = {}
         for chunk_position, chunk in enumerate(spec.chunks):
             chunk_positions[chunk.key] = chunk_position
-            body = chunk.model_dump(mode="json", exclude={"key", "title", "type"}, exclude_none=True)
+            body = chunk_body(chunk)
             self._uow.courses.add(Chunk(lecture_id=lecture.id, key=chunk.key, position=chunk_position,
                                         kind=chunk.type, title=_text(chunk.title), body=body))
         for question in spec.questions:
