@@ -51,7 +51,7 @@ async def test_a_refused_chunk_becomes_a_notice_the_learner_goes_on_from_and_one
     again = await second.user.wait_for(lambda m: NOTICE in m.text)
     assert again.button_texts == ["Next ▶"]
     await second.user.wait_quiet()
-    alerts = [m for m in await admin_chat.transcript() if m.from_bot and ALERT in m.text]
+    alerts = [m for m in await admin_chat.wait_quiet(period=0.5) if m.from_bot and ALERT in m.text]
     assert len(alerts) == 1
     sorry = [m for m in await learner.user.transcript() + await second.user.transcript()
              if "something went wrong" in m.text]
