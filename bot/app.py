@@ -24,6 +24,7 @@ from bot.media_store import MediaStore
 from bot.services.clock import Clock, SystemClock
 from bot.services.course_import import CourseImporter, ImportResult
 from bot.telegram.commands import register_profile
+from bot.telegram.course_alerts import CourseAlerts
 from bot.telegram.i18n import create_i18n
 from bot.telegram.middlewares import UnitOfWorkMiddleware, UserLocaleMiddleware
 from bot.telegram.commit_before_send import CommitBeforeSend
@@ -150,6 +151,7 @@ class Talimger:
         dispatcher.update.outer_middleware(
             UnitOfWorkMiddleware(self.uow_factory, self.clock, self.rng, self.settings.default_locale,
                                  self.settings.public_base_url, self.settings.issuer_name,
+                                 CourseAlerts(self.settings.admin_chat_id, self.i18n, self.settings.default_locale),
                                  media_store=self.media_store)
         )
         UserLocaleMiddleware(self.i18n, self.settings.default_locale).setup(dispatcher)

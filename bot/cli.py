@@ -56,9 +56,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _course_command(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.telegram.course_check import RenderedCourseCheck
+    from bot.telegram.i18n import create_i18n
     from content import validate_course
 
-    errors = validate_course(args.path)
+    # The format's checks, then every message rendered as the bot sends it (see course_check).
+    errors = validate_course(args.path, RenderedCourseCheck(create_i18n(settings.default_locale)))
     if errors:
         for error in errors:
             print(error, file=sys.stderr)

@@ -11,6 +11,9 @@ API "HTML style" section, narrowed to what courses need):
 * a literal `<`, `>` or `&` must be written `&lt;` / `&gt;` / `&amp;` (the Bot API asks
   for all three); named entities are limited to &lt; &gt; &amp; &quot; (numeric ones like
   &#8212; are fine).
+
+These rules are stricter than Telegram's own parser, one field at a time. The messages the bot
+composes from them are read the way Telegram reads them in `content/telegram_split.py`.
 """
 
 from __future__ import annotations

@@ -6,11 +6,17 @@ upload in one round trip instead of one error at a time:
 1. assembly (`content.assembly`): YAML syntax, duplicate keys, lecture files vs weeks;
 2. the schema (`content.schema`) over the assembled tree, its pydantic errors restated
    (`content.pydantic_errors`) and mapped back to a file and line through the source map;
-3. the cross-field rules (`content.rules`) over the same raw tree.
+3. the cross-field rules (`content.rules`) over the same raw tree;
+4. when all of that passed and the caller gives one, a check of the course as rendered: the
+   bot passes its own (`bot/telegram/course_check.py`), which renders every message exactly as
+   it will be sent and asks what Telegram would answer. This package stands alone and knows
+   nothing of the bot's wording, so that check comes in from outside; its findings are `Issue`s
+   (a path into the course data and a reason), mapped to `file:line` here like every other.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +29,10 @@ from content.paths import DataPath
 from content.pydantic_errors import explain
 from content.schema import Course, Lecture
 from content.source_map import SourceMap
+
+
+# Findings about the course as the bot will send it (see pass 4 above).
+RenderedCheck = Callable[[Course], list[rules.Issue]]
 
 
 def _where(location_path: str, reason: str) -> str:
@@ -68,7 +78,7 @@ def _order(errors: list[CourseError], assembled: Assembled) -> list[CourseError]
     )
 
 
-def check_course(path: str | Path) -> tuple[Course | None, list[CourseError]]:
+def check_course(path: str | Path, rendered: RenderedCheck | None = None) -> tuple[Course | None, list[CourseError]]:
     """Load and validate; the course is returned only when there is no error at all."""
     assembled = assemble(path)
     errors = list(assembled.errors)
@@ -92,9 +102,13 @@ def check_course(path: str | Path) -> tuple[Course | None, list[CourseError]]:
     if errors or course is None:
         return None, _order(errors, assembled)
     course._source = assembled.root
+    if rendered is not None:
+        errors = issues_to_errors(rendered(course), assembled.sources)
+        if errors:
+            return None, _order(errors, assembled)
     return course, []
 
 
-def validate_course(path: str | Path) -> list[CourseError]:
+def validate_course(path: str | Path, rendered: RenderedCheck | None = None) -> list[CourseError]:
     """Every problem of the course at `path` (a folder or a one-file .yaml); [] if valid."""
-    return check_course(path)[1]
+    return check_course(path, rendered)[1]

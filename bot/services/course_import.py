@@ -32,6 +32,11 @@ def _text(value: Any) -> dict[str, str] | None:
     return None if value is None else value.model_dump(mode="json")
 
 
+def chunk_body(chunk: Any) -> dict[str, Any]:
+    """A chunk's kind-specific fields as stored (and as the presenter reads them)."""
+    return chunk.model_dump(mode="json", exclude={"key", "title", "type"}, exclude_none=True)
+
+
 class CourseImporter:
     """`media` is where local media files are copied; without one (tests that never send a
     file) a version keeps the absolute paths of the folder it was loaded from."""
@@ -106,7 +111,7 @@ class CourseImporter:
         chunk_positions: dict[str, int] = {}
         for chunk_position, chunk in enumerate(spec.chunks):
             chunk_positions[chunk.key] = chunk_position
-            body = chunk.model_dump(mode="json", exclude={"key", "title", "type"}, exclude_none=True)
+            body = chunk_body(chunk)
             for name in ("video", "file"):
                 source = getattr(chunk, name, None)
                 if isinstance(source, MediaSource) and name in body:

@@ -130,5 +130,5 @@ def _view(attempt: QuizAttempt, item: AttemptItem, question: Question, context: 
     return QuestionView(
         attempt_id=attempt.id, position=item.position, size=attempt.size, lecture_title=context.version.title,
         text=question.text, options=[question.options[index]["text"] for index in item.option_order],
-        is_final=True,
+        is_final=True, lecture_id=question.lecture_id, question_key=question.key,
     )

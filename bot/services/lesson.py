@@ -138,6 +138,9 @@ class LessonService:
             body=chunk.body,
             source_dir=context.version.source_dir,
             rereading=rereading,
+            course_id=context.version.course_id,
+            course_title=context.version.title,
+            chunk_key=chunk.key,
         )
 
     async def _progress_row(self, context: LearnerContext, lecture: Lecture) -> LectureProgress:

@@ -240,4 +240,6 @@ class QuizService:
             text=question.text,
             options=[question.options[index]["text"] for index in item.option_order],
             is_final=attempt.kind == FINAL_KIND,
+            lecture_id=question.lecture_id,
+            question_key=question.key,
         )

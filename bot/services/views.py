@@ -74,6 +74,10 @@ class ChunkView:
     source_dir: str
     # Re-reading a passed lecture or a reviewed chunk: "Next" does not move the cursor.
     rereading: bool = False
+    # Where it comes from, for the log and the admin chat when Telegram refuses it.
+    course_id: int | None = None
+    course_title: Localized = field(default_factory=dict)
+    chunk_key: str = ""
 
     @property
     def is_last(self) -> bool:
@@ -89,6 +93,9 @@ class QuestionView:
     text: Localized
     options: list[Localized]  # in the order shown to this learner
     is_final: bool = False  # a final test question (lecture_title is then the course title)
+    # Where it comes from, for the log and the admin chat when Telegram refuses it.
+    lecture_id: int | None = None
+    question_key: str = ""
 
 
 @dataclass(frozen=True)

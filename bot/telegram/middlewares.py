@@ -17,6 +17,7 @@ from bot.services.clock import Clock
 from bot.services.registry import Services
 from bot.services.users import TelegramIdentity
 from bot.telegram.commit_before_send import current_uow
+from bot.telegram.course_alerts import CourseAlerts
 from bot.telegram.media import MediaResolver
 from bot.telegram.presenter import Presenter
 
@@ -33,13 +34,14 @@ class UnitOfWorkMiddleware(BaseMiddleware):
 
     def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, rng: random.Random,
                  default_locale: str, public_base_url: str, issuer: str = "Talimger",
-                 media_store: MediaStore | None = None) -> None:
+                 alerts: CourseAlerts | None = None, media_store: MediaStore | None = None) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self._rng = rng
         self._default_locale = default_locale
         self._public_base_url = public_base_url
         self._issuer = issuer
+        self._alerts = alerts  # one per bot: it remembers which refused course messages were reported
         self._media_store = media_store
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
@@ -64,7 +66,7 @@ class UnitOfWorkMiddleware(BaseMiddleware):
             if chat is not None:
                 data["presenter"] = Presenter(data["bot"], chat.id, data.get("locale", self._default_locale),
                                               MediaResolver(uow, self._clock, self._media_store),
-                                              self._public_base_url, self._issuer)
+                                              self._public_base_url, self._issuer, self._alerts)
             token = current_uow.set(uow)
             try:
                 result = await handler(event, data)

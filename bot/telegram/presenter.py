@@ -6,120 +6,162 @@ import logging
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
 
-from bot.services.views import AnswerOutcome, AttemptResult, ChunkView, LabView, QuestionView, visible_text
-from bot.telegram import keyboards, texts, texts_certificate
+from bot.services.views import AnswerOutcome, AttemptResult, ChunkView, LabView, QuestionView, pick
+from bot.telegram import course_messages, keyboards, texts, texts_certificate
 from bot.telegram.certificate_messages import send_completion
+from bot.telegram.course_alerts import CHUNK, LAB, QUESTION, RESULT, CourseAlerts, CoursePlace
 from bot.telegram.media import MediaResolver, MediaUnavailable
 
 log = logging.getLogger(__name__)
-# Telegram's limit is 4096 characters after entity parsing; markup is counted here too,
-# so parts stay safely inside it.
-MESSAGE_BUDGET = 3800
-CAPTION_LIMIT = 1024
-
-
-def split_lines(text: str, budget: int) -> list[str]:
-    """Cut a text into parts of at most `budget` characters at line ends, keeping tags whole:
-    every line of our texts closes the tags it opens."""
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > budget:  # one line longer than a message: cut it at a space
-            cut = line.rfind(" ", 0, budget)
-            cut = cut if cut > 0 else budget
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:cut])
-            line = line[cut:].lstrip()
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > budget and current:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    parts.append(current)
-    return [part for part in parts if part.strip()] or [text[:budget]]
 
 
 class Presenter:
-    """Renders service views into one chat, in one locale."""
+    """Renders service views into one chat, in one locale.
+
+    A course message Telegram refuses (a 400, whatever the cause) does not stop the learner:
+    they get a one-line notice with the button to go on, the refusal is logged with its place,
+    and the admin chat hears about it once (`CourseAlerts`).
+    """
 
     def __init__(self, bot: Bot, chat_id: int, locale: str, media: MediaResolver, public_base_url: str,
-                 issuer: str = "Talimger") -> None:
+                 issuer: str = "Talimger", alerts: CourseAlerts | None = None) -> None:
         self.bot = bot
         self.chat_id = chat_id
         self.locale = locale
         self._media = media
         self.public_base_url = public_base_url
         self.issuer = issuer  # printed on certificates
+        self._alerts = alerts
 
     async def text(self, text: str, markup: object | None = None) -> Message:
         return await self.bot.send_message(self.chat_id, text, reply_markup=markup)  # type: ignore[arg-type]
 
     async def long_text(self, text: str, markup: object | None = None) -> Message:
         """A text that may outgrow one message (a long passport or attempts table), sent in
-        parts cut at line ends; the buttons go under the last part."""
-        parts = split_lines(text, MESSAGE_BUDGET)
+        parts cut in its visible text, never inside markup; the buttons go under the last part."""
+        return await self._texts(course_messages.message_parts(text), markup)
+
+    async def _texts(self, parts: list[str], markup: object | None) -> Message:
         for part in parts[:-1]:
             await self.text(part)
         return await self.text(parts[-1], markup)
 
-    async def chunk(self, chunk: ChunkView) -> Message:
+    async def refused(self, place: CoursePlace, error: TelegramBadRequest,
+                      markup: InlineKeyboardMarkup | None) -> Message | None:
+        """Telegram refused a course message: log it, tell the learner in one line (with the
+        button that goes on), alert the admin chat once. Never raises a 400 of its own."""
+        log.error("chat %s: Telegram refused the course message of %s: %s", self.chat_id, place.for_log(),
+                  error.message)
+        notice = None
+        try:
+            notice = await self.text(_("⚠️ This part of the course could not be shown. The course team has been "
+                                       "told; you can go on."), markup)
+        except TelegramBadRequest as again:
+            log.error("chat %s: the notice about %s was refused too: %s", self.chat_id, place.for_log(),
+                      again.message)
+        if self._alerts is not None:
+            await self._alerts.report(self.bot, place, error.message)
+        return notice
+
+    def _chunk_place(self, chunk: ChunkView) -> CoursePlace:
+        return CoursePlace(CHUNK, self.locale, chunk.lecture_id, pick(chunk.lecture_title, self.locale),
+                           chunk.lecture_number, chunk.chunk_key, chunk.position + 1, chunk.total,
+                           chunk.course_id, pick(chunk.course_title, self.locale))
+
+    def _question_place(self, question: QuestionView) -> CoursePlace:
+        return CoursePlace(QUESTION, self.locale, question.lecture_id, pick(question.lecture_title, self.locale),
+                           item=question.question_key, number=question.position + 1, total=question.size)
+
+    async def chunk(self, chunk: ChunkView) -> Message | None:
         markup = keyboards.chunk_keyboard(chunk, self.locale)
-        text = texts.chunk_text(chunk, self.locale)
-        if chunk.kind in ("video", "file"):
+        messages = course_messages.chunk_messages(chunk, self.locale)
+        try:
+            if messages.caption is None:
+                return await self._texts(messages.texts, markup)
             source = chunk.body["video"] if chunk.kind == "video" else chunk.body["file"]
             try:
                 media = await self._media.resolve(source, chunk.source_dir)
             except MediaUnavailable as missing:
                 # Failing here again at every press would trap the learner: the words go on.
                 log.error("chat %s, chunk %s: %s; sent without its file", self.chat_id, chunk.chunk_id, missing)
-                return await self.long_text(text, markup)
+                return await self.long_text(texts.chunk_text(chunk, self.locale), markup)
             send = self.bot.send_video if chunk.kind == "video" else self.bot.send_document
-            # Headers and titles come on top of the author's caption; past Telegram's
-            # 1024 characters the words follow the media as their own message.
-            fits = len(visible_text(text)) <= CAPTION_LIMIT
-            sent = await send(self.chat_id, media, caption=text if fits else texts.chunk_header(chunk, self.locale),
-                              reply_markup=markup if fits else None)
+            sent = await send(self.chat_id, media, caption=messages.caption,
+                              reply_markup=None if messages.texts else markup)
             if isinstance(media, FSInputFile):
                 await self._media.remember(source, chunk.source_dir, sent)
-            return sent if fits else await self.long_text(text, markup)
-        return await self.long_text(text, markup)
+            return await self._texts(messages.texts, markup) if messages.texts else sent
+        except TelegramBadRequest as error:
+            # Only "Next" (or "Take the quiz"): a link button may be what Telegram refused.
+            return await self.refused(self._chunk_place(chunk), error,
+                                      InlineKeyboardMarkup(inline_keyboard=[keyboards.next_row(chunk)]))
 
-    async def question(self, question: QuestionView) -> Message:
-        return await self.text(texts.question_text(question, self.locale), keyboards.answer_keyboard(question))
+    async def self_check(self, message: Message, chunk: ChunkView, text: str,
+                         markup: InlineKeyboardMarkup | None) -> None:
+        """Show a self-check's verdict in place of its question; the message keeps "Next"."""
+        try:
+            await self.edit(message, text, markup)
+        except TelegramBadRequest as error:
+            await self.refused(self._chunk_place(chunk), error, None)
+
+    async def question(self, question: QuestionView) -> Message | None:
+        markup = keyboards.answer_keyboard(question)
+        try:
+            return await self.text(texts.question_text(question, self.locale), markup)
+        except TelegramBadRequest as error:
+            # The answer buttons still come, so the quiz can go on.
+            return await self.refused(self._question_place(question), error, markup)
 
     async def answered(self, message: Message | None, outcome: AnswerOutcome) -> None:
         """Show the verdict in place of the question, then what comes next."""
         if message is not None:
-            await self.edit(message, texts.answered_text(outcome.answered, self.locale), None)
+            try:
+                await self.edit(message, texts.answered_text(outcome.answered, self.locale), None)
+            except TelegramBadRequest as error:
+                await self.refused(self._question_place(outcome.answered.question), error, None)
         if outcome.next_question is not None:
             await self.question(outcome.next_question)
         if outcome.result is not None:
             await self.result(outcome.result)
 
     async def result(self, result: AttemptResult) -> None:
+        """The lab work the pass opens, then the score with the next step's buttons: what the
+        learner presses next is always the last message, so nothing of this lecture arrives
+        after the next one has begun."""
+        if result.lab is not None:
+            await self.lab(result.lab, result.lecture_id)
         if result.is_final:
             # The completion step below carries the retake button, if any is left.
-            await self.text(texts_certificate.final_result_text(result, self.locale))
+            text, markup = texts_certificate.final_result_text(result, self.locale), None
         else:
-            await self.text(texts.result_text(result, self.locale), keyboards.result_keyboard(result, self.locale))
-        if result.lab is not None:
-            await self.lab(result.lab)
+            text, markup = texts.result_text(result, self.locale), keyboards.result_keyboard(result, self.locale)
+        try:
+            await self.text(text, markup)
+        except TelegramBadRequest as error:
+            await self.refused(CoursePlace(RESULT, self.locale, result.lecture_id,
+                                           pick(result.lecture_title, self.locale)), error, markup)
         if result.completion is not None:
             await send_completion(self, result.completion)
 
-    async def lab(self, lab: LabView) -> None:
-        await self.text(texts.lab_text(lab, self.locale))
+    async def lab(self, lab: LabView, lecture_id: int | None = None) -> None:
+        """The lab work's text, then its files; a refused one is a notice, and the rest still come."""
+        place = CoursePlace(LAB, self.locale, lecture_id, pick(lab.lecture_title, self.locale))
+        try:
+            await self._texts(course_messages.lab_messages(lab, self.locale), None)
+        except TelegramBadRequest as error:
+            await self.refused(place, error, None)
         for source in lab.files:
             try:
                 media = await self._media.resolve(source, lab.source_dir)
+                sent = await self.bot.send_document(self.chat_id, media)
             except MediaUnavailable as missing:
-                log.error("chat %s, lab of %s: %s; not sent", self.chat_id, lab.title, missing)
+                log.error("chat %s, lab of lecture %s: %s; not sent", self.chat_id, lecture_id, missing)
                 continue
-            sent = await self.bot.send_document(self.chat_id, media)
+            except TelegramBadRequest as error:
+                await self.refused(place, error, None)
+                continue
             if isinstance(media, FSInputFile):
                 await self._media.remember(source, lab.source_dir, sent)
 

@@ -8,7 +8,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.db.models import User
 from bot.services.registry import Services
 from bot.services.views import Refusal, Refused
-from bot.telegram import texts
+from bot.telegram import course_messages, texts
 from bot.telegram.callbacks import NextChunkCb, OpenLectureCb, ReviewCb, SelfCheckCb
 from bot.telegram.presenter import Presenter
 from handlers.learner.flow import deliver_step
@@ -67,7 +67,7 @@ async def self_check(query: CallbackQuery, callback_data: SelfCheckCb, user: Use
         await query.answer(texts.refusal_text(chunk if isinstance(chunk, Refused) else Refused(Refusal.STALE),
                                               presenter.locale))
         return
-    short, feedback = texts.self_check_feedback(chunk, callback_data.o, presenter.locale)
+    short, text = course_messages.self_check_text(chunk, callback_data.o, presenter.locale)
     await query.answer(short)
     message = _message(query)
     if message is None:
@@ -75,8 +75,7 @@ async def self_check(query: CallbackQuery, callback_data: SelfCheckCb, user: Use
     # Keep the learner's "Next" button; only the answer buttons go.
     kept = [row for row in (message.reply_markup.inline_keyboard if message.reply_markup else [])
             if not any((button.callback_data or "").startswith(SelfCheckCb.__prefix__) for button in row)]
-    text = texts.chunk_text(chunk, presenter.locale) + "\n\n" + feedback
-    await presenter.edit(message, text, InlineKeyboardMarkup(inline_keyboard=kept) if kept else None)
+    await presenter.self_check(message, chunk, text, InlineKeyboardMarkup(inline_keyboard=kept) if kept else None)
 
 
 def build_router() -> Router:

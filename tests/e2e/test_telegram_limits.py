@@ -16,14 +16,17 @@ async def test_a_burst_into_one_chat_waits_out_429_and_arrives_in_order(
     for number in range(5):
         question = await learner.user.wait_for(is_question)
         if number == 4:
-            # Passing sends the result, the lab work and its files at once: a burst.
+            # Passing sends the lab work, its file and the result at once: a burst.
             await client.settings(rate_limits_enabled=True)
         await learner.user.press(question, course_key.right_letter(question))
         if number < 4:
             await learner.user.wait_for(lambda m: m.message_id > question.message_id and is_question(m))
-    lab = await learner.user.wait_for(lambda m: "Laboratory work" in m.text, timeout=20)
+    result = await learner.user.wait_for(lambda m: m.text.startswith("Quiz result"), timeout=20)
     refused = [call for call in await client.calls() if call["status"] == 429]
     assert refused, "the sandbox should have pushed back at least once"
     after_quiz = [m for m in await learner.user.transcript() if m.from_bot and m.message_id > question.message_id]
-    assert after_quiz[0].text.startswith("Quiz result") and "5 of 5" in after_quiz[0].text
-    assert lab.message_id > after_quiz[0].message_id
+    # issue 9 item 16: the lab work and its file first, the result with the next step's button last.
+    assert "Laboratory work" in after_quiz[0].text
+    assert after_quiz[1].media is not None and after_quiz[1].media.file_name == "lab1_calc.py"
+    assert after_quiz[-1].message_id == result.message_id and "5 of 5" in result.text
+    assert "▶ Start the next lecture" in result.button_texts
