@@ -138,6 +138,8 @@ class AttemptResult:
     # After the last lecture or the final test: the next step towards the certificate.
     completion: CompletionStep | None = None
     is_final: bool = False  # the final test's result (lecture_title is the course title)
+    # A failed final test: the lectures its missed questions came from (number, title), in course order.
+    missed_lectures: list[tuple[int, Localized]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from bot.telegram.texts_reminders import settings_text
 
 async def settings(message: Message, user: User, services: Services, presenter: Presenter) -> None:
     view = await services.preferences.view(user.id)
-    await presenter.text(settings_text(view, presenter.locale), settings_keyboard(view))
+    await presenter.text(settings_text(view, presenter.locale), settings_keyboard(view, presenter.locale))
 
 
 async def settings_pressed(query: CallbackQuery, callback_data: SettingsCb, user: User, services: Services,
@@ -51,9 +51,9 @@ async def settings_pressed(query: CallbackQuery, callback_data: SettingsCb, user
     if action == "quiet":
         markup = quiet_hours_keyboard(view.quiet_hours)
     elif action == "zone":
-        markup = time_zone_keyboard(view.zone)
+        markup = time_zone_keyboard(view.zone, presenter.locale, view.local_now)
     else:
-        markup = settings_keyboard(view)
+        markup = settings_keyboard(view, presenter.locale)
     if isinstance(query.message, Message):
         await presenter.edit(query.message, settings_text(view, presenter.locale), markup)
 
