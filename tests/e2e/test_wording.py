@@ -19,7 +19,7 @@ ALMATY = {"en": "(Almaty, UTC+5)", "ru": "(Алматы, UTC+5)", "kk": "(Алм
 MOSCOW = {"en": "(Moscow, UTC+3)", "ru": "(Москва, UTC+3)", "kk": "(Мәскеу, UTC+3)"}
 MOSCOW_BUTTON = {"en": "Moscow (UTC+3)", "ru": "Москва (UTC+3)", "kk": "Мәскеу (UTC+3)"}
 ZONE_BUTTON = {"en": "🕐 Time zone", "ru": "🕐 Часовой пояс", "kk": "🕐 Уақыт белдеуі"}
-RETAKE_FROM = {"en": "You can retake the quiz from", "ru": "Пересдать тест можно с", "kk": "Тестті қайта тапсыруға"}
+RETAKE_FROM = {"en": "You can retake the quiz from", "ru": "Пройти тест заново можно с", "kk": "Тестті қайта тапсыруға"}
 
 
 @pytest.mark.parametrize("locale", ["en", "ru", "kk"])
@@ -84,7 +84,7 @@ async def test_a_failed_final_test_names_the_lectures_of_the_missed_questions(
 
 @pytest.mark.parametrize(("locale", "score", "taken", "best", "zone"), [
     ("en", "Score: 2 / 5", "time taken:", "best score: 3 / 5", "Times are in Almaty, UTC+5."),
-    ("ru", "Результат: 2 / 5", "затрачено:", "лучший результат: 3 / 5", "Время указано для зоны Алматы, UTC+5."),
+    ("ru", "Результат: 2 / 5", "затрачено:", "лучший результат: 3 / 5", "Время указано по часовому поясу: Алматы, UTC+5."),
     ("kk", "Нәтиже: 2 / 5", "жұмсалған уақыт:", "үздік нәтиже: 3 / 5", "Уақыт белдеуі: Алматы, UTC+5."),
 ])
 async def test_results_and_progress_label_their_numbers(
