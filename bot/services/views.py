@@ -21,6 +21,13 @@ def pick(text: Localized | None, locale: str, fallback: str = "en") -> str:
     return text.get(locale) or text.get(fallback) or next(iter(text.values()), "")
 
 
+def media_for_locale(source: dict[str, Any], locale: str) -> dict[str, Any]:
+    """A stored media source (a file chunk's, a lab file's) as the learner's language has it:
+    its `kk` / `ru` / `en` copy in place of `file` when the course gives one."""
+    copy = source.get(locale)
+    return {"file": copy} if copy else source
+
+
 _TAG = re.compile(r"<[^>]*>")
 
 

@@ -7,7 +7,15 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message
 
-from bot.services.views import AnswerOutcome, AttemptResult, ChunkView, LabView, QuestionView, visible_text
+from bot.services.views import (
+    AnswerOutcome,
+    AttemptResult,
+    ChunkView,
+    LabView,
+    QuestionView,
+    media_for_locale,
+    visible_text,
+)
 from bot.telegram import keyboards, texts, texts_certificate
 from bot.telegram.certificate_messages import send_completion
 from bot.telegram.media import MediaResolver
@@ -70,7 +78,8 @@ class Presenter:
         markup = keyboards.chunk_keyboard(chunk, self.locale)
         text = texts.chunk_text(chunk, self.locale)
         if chunk.kind in ("video", "file"):
-            source = chunk.body["video"] if chunk.kind == "video" else chunk.body["file"]
+            source = media_for_locale(chunk.body["video"] if chunk.kind == "video" else chunk.body["file"],
+                                      self.locale)
             media = await self._media.resolve(source, chunk.source_dir)
             send = self.bot.send_video if chunk.kind == "video" else self.bot.send_document
             # Headers and titles come on top of the author's caption; past Telegram's
@@ -108,7 +117,7 @@ class Presenter:
 
     async def lab(self, lab: LabView) -> None:
         await self.text(texts.lab_text(lab, self.locale))
-        for source in lab.files:
+        for source in (media_for_locale(each, self.locale) for each in lab.files):
             media = await self._media.resolve(source, lab.source_dir)
             sent = await self.bot.send_document(self.chat_id, media)
             if isinstance(media, FSInputFile):
