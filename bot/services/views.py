@@ -147,6 +147,8 @@ class AttemptResult:
     is_final: bool = False  # the final test's result (lecture_title is the course title)
     # A failed final test: the lectures its missed questions came from (number, title), in course order.
     missed_lectures: list[tuple[int, Localized]] = field(default_factory=list)
+    # The first result showing a time offers to set the learner's own time zone (see PreferencesService).
+    offer_zone: bool = False
 
 
 @dataclass(frozen=True)

@@ -55,5 +55,5 @@ class FinalTestCb(CallbackData, prefix="ft"):
 
 
 class SettingsCb(CallbackData, prefix="st"):
-    a: str  # toggle | quiet | zone (open a picker) | set_quiet | set_zone | back
+    a: str  # toggle | quiet | zone (open a picker) | pick_zone (the picker as a new message) | set_quiet | set_zone | back
     v: str = ""  # the kind toggled, or the chosen quiet hours / time zone

@@ -15,6 +15,7 @@ from bot.telegram.callbacks import (
     ProfileCb,
     ReviewCb,
     SelfCheckCb,
+    SettingsCb,
     StartQuizCb,
 )
 
@@ -93,6 +94,8 @@ def result_keyboard(result: AttemptResult, locale: str) -> InlineKeyboardMarkup 
             builder.button(text=fit_button(_("📖 Review: {title}").format(title=visible_text(pick(item.title, locale)))),
                            callback_data=ReviewCb(c=item.chunk_id))
         builder.button(text=_("🔁 Retake the quiz"), callback_data=StartQuizCb(l=result.lecture_id))
+    if result.offer_zone:  # the text shows a time: the learner may live elsewhere than the course
+        builder.button(text=_("🕐 Change my time zone"), callback_data=SettingsCb(a="pick_zone"))
     builder.adjust(1)
     markup = builder.as_markup()
     return markup if markup.inline_keyboard else None

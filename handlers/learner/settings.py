@@ -39,6 +39,12 @@ async def settings_pressed(query: CallbackQuery, callback_data: SettingsCb, user
     elif action == "set_zone":
         changed = await preferences.set_time_zone(user.id, value)
         action = "back" if changed else "stale"
+    elif action == "pick_zone":  # offered under a message showing a time: the picker comes as a new message
+        await query.answer()
+        view = await preferences.view(user.id)
+        await presenter.text(settings_text(view, presenter.locale),
+                             time_zone_keyboard(view.zone, presenter.locale, view.local_now))
+        return
     elif action not in {"quiet", "zone", "back"}:
         action = "stale"
     if action == "stale":

@@ -157,3 +157,21 @@ async def test_the_self_check_heading_appears_once(bot_app: Talimger, client: Sa
         previous = message.message_id
         message = await learner.user.wait_for(lambda m: m.message_id > previous and m.buttons != [])
     assert message.text.count(heading) == 1, message.text
+
+
+@pytest.mark.parametrize("locale", ["en", "kk"])
+async def test_the_first_result_showing_a_time_offers_to_change_the_zone_once(
+        bot_app: Talimger, client: SandboxClient, course_key: CourseKey, clock: ManualClock, locale: str) -> None:
+    """issue 9 item 15: the first message with a time carries a button to the zone picker; once per learner."""
+    offer = {"en": "🕐 Change my time zone", "kk": "🕐 Уақыт белдеуін өзгерту"}[locale]
+    learner = LearnerDriver(await client.new_user("Saule", language_code=locale), course_key, locale)
+    failed = await learner.take_quiz(await learner.read_lecture(await learner.start()), correct=1)
+    assert ALMATY[locale] in failed.text and offer in failed.button_texts
+    await learner.user.press(failed, offer)
+    picker = await learner.user.wait_for(lambda m: MOSCOW_BUTTON[locale] in m.button_texts)
+    await learner.user.press(picker, MOSCOW_BUTTON[locale])
+    await learner.user.wait_for(lambda m: m.message_id == picker.message_id
+                                and any(text.startswith(ZONE_BUTTON[locale]) for text in m.button_texts))
+    clock.advance(minutes=11)
+    again = await learner.take_quiz(failed, correct=1, button=learner.words["retake"])
+    assert MOSCOW[locale] in again.text and offer not in again.button_texts

@@ -57,7 +57,7 @@ def every_keyboard(locale: str) -> Iterator[tuple[str, InlineKeyboardMarkup | Re
     passed = AttemptResult(attempt_id=1, lecture_id=1, lecture_title=LONG, score=5, size=5, pass_score=3,
                            passed=True, next_lecture_id=2)
     failed = AttemptResult(attempt_id=1, lecture_id=1, lecture_title=LONG, score=1, size=5, pass_score=3,
-                           passed=False, review=[ReviewItem(1, LONG), ReviewItem(2, {"en": "Short"})])
+                           passed=False, review=[ReviewItem(1, LONG), ReviewItem(2, {"en": "Short"})], offer_zone=True)
     for current in (None, "kk", "ru", "en"):
         yield "language_keyboard", keyboards.language_keyboard(current)
     yield "course_list_keyboard", keyboards.course_list_keyboard([CourseSummary(1, "x", LONG)], locale)
