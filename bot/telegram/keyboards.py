@@ -91,7 +91,8 @@ def result_keyboard(result: AttemptResult, locale: str) -> InlineKeyboardMarkup 
             builder.button(text=_("▶ Start the next lecture"), callback_data=OpenLectureCb(l=result.next_lecture_id))
     else:
         for item in result.review:
-            builder.button(text=fit_button(_("📖 Review: {title}").format(title=visible_text(pick(item.title, locale)))),
+            label = _("📖 Review: {title}").format(title=visible_text(pick(item.title, locale)))
+            builder.button(text=fit_button(label),
                            callback_data=ReviewCb(c=item.chunk_id))
         builder.button(text=_("🔁 Retake the quiz"), callback_data=StartQuizCb(l=result.lecture_id))
     if result.offer_zone:  # the text shows a time: the learner may live elsewhere than the course

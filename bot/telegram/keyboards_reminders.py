@@ -74,7 +74,8 @@ def time_zone_keyboard(current: str, locale: str, now: datetime) -> InlineKeyboa
     builder = InlineKeyboardBuilder()
     for zone in TIME_ZONE_CHOICES:
         label = time_zone_label(zone, locale, now)
-        builder.button(text=f"• {label} •" if zone == current else label, callback_data=SettingsCb(a="set_zone", v=zone))
+        builder.button(text=f"• {label} •" if zone == current else label,
+                       callback_data=SettingsCb(a="set_zone", v=zone))
     builder.button(text=_("As the course sets it"), callback_data=SettingsCb(a="set_zone", v=COURSE_DEFAULT))
     builder.button(text=_("◀ Back"), callback_data=SettingsCb(a="back"))
     builder.adjust(2, 2, 2, 2, 1, 1)
