@@ -13,9 +13,11 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     ValidationInfo,
     field_serializer,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -157,13 +159,19 @@ class OptionText(LocalizedText):
 
 class MediaSource(_Model):
     """Exactly one of: `url` (Telegram fetches it), `file` (a file in the course folder,
-    an absolute Path once loaded), `file_id` (a file already on Telegram's servers)."""
+    an absolute Path once loaded), `file_id` (a file already on Telegram's servers).
+
+    With `file`, optional `kk` / `ru` / `en` give that language's own copy of the file (a lab
+    starter or a handout with comments in the learner's language); others get `file`."""
 
     url: Url | None = None
     file: Path | None = None
     file_id: str | None = Field(default=None, min_length=1, pattern=r"^[A-Za-z0-9_-]+$")
+    kk: Path | None = None
+    ru: Path | None = None
+    en: Path | None = None
 
-    @field_validator("file", mode="before")
+    @field_validator("file", "kk", "ru", "en", mode="before")
     @classmethod
     def _resolve_file(cls, value: Any, info: ValidationInfo) -> Any:
         if value is None or isinstance(value, Path):
@@ -203,9 +211,21 @@ class MediaSource(_Model):
         if len(given) != 1:
             found = f"found {', '.join(given)}" if given else "found none"
             raise ValueError(f"give exactly one of url, file, file_id ({found})")
+        if self.file is None and any(getattr(self, locale) is not None for locale in LOCALES):
+            raise ValueError("kk, ru and en copies go with file: (a file in the course folder)")
         return self
 
-    @field_serializer("file")
+    @model_serializer(mode="wrap")
+    def _drop_absent_copies(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A source without language copies dumps as before, so its course keeps its content hash.
+        data = handler(self)
+        return {key: value for key, value in data.items() if key not in LOCALES or value is not None}
+
+    def for_locale(self, locale: str) -> Path | None:
+        """The file a learner of `locale` gets: their language's copy, else `file`."""
+        return (getattr(self, locale) if locale in LOCALES else None) or self.file
+
+    @field_serializer("file", "kk", "ru", "en")
     def _serialize_file(self, value: Path | None, info) -> str | None:
         # For content hashes: a path relative to the course plus the file's digest, so the
         # hash does not depend on where the course sits and does change with the bytes.

@@ -70,6 +70,8 @@ class User(Base):
     remind_new_week: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     remind_stalled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     remind_retry: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # When a message showing a time first offered to change the time zone (offered once).
+    zone_offered_at: Mapped[datetime | None]
 
 
 class Course(Base):

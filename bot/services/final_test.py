@@ -17,7 +17,7 @@ from bot.services.final_test_rules import FINAL_KIND, FINAL_TEST_KEY, final_pass
 from bot.services.learner_context import LearnerContext, learner_zone, load_context, load_current, touch
 from bot.services.quiz import draw_questions
 from bot.services.unlock import is_passing
-from bot.services.views import AttemptResult, QuestionView, Refusal, Refused
+from bot.services.views import AttemptResult, Localized, QuestionView, Refusal, Refused
 
 
 def draw_across(banks: Sequence[Sequence[Question]], size: int, rng: random.Random) -> list[Question]:
@@ -85,11 +85,21 @@ class FinalTestService:
             status = await final_test_status(self._uow, context, now)
             assert status is not None
             completion, retry_at = FinalTestDue(status), status.retry_at
+        missed = [] if passed else await self._missed_lectures(items, context)
         return AttemptResult(
             attempt_id=attempt.id, lecture_id=0, lecture_title=context.version.title, score=score,
             size=attempt.size, pass_score=attempt.pass_score, passed=passed, retry_at=retry_at,
             zone=await learner_zone(self._uow, context), completion=completion, is_final=True,
+            missed_lectures=missed,
         )
+
+    async def _missed_lectures(self, items: Sequence[AttemptItem],
+                               context: LearnerContext) -> list[tuple[int, Localized]]:
+        """The lectures (number, title) whose questions were answered wrongly, in course order."""
+        questions = await self._uow.courses.questions_by_ids(
+            [item.question_id for item in items if not item.is_correct])
+        missed_ids = {question.lecture_id for question in questions.values()}
+        return [(lecture.position + 1, lecture.title) for lecture in context.lectures if lecture.id in missed_ids]
 
     async def _attempt_version(self, items: Sequence[AttemptItem]) -> int | None:
         """The course version of an attempt's questions (None: no question left to tell)."""

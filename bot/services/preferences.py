@@ -1,6 +1,7 @@
 """/settings: which reminders a learner gets, their quiet hours and time zone."""
 from __future__ import annotations
 
+from dataclasses import replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.db.models import User
@@ -8,6 +9,7 @@ from bot.db.uow import UnitOfWork
 from bot.services.clock import Clock
 from bot.services.quiet_hours import QuietHours
 from bot.services.reminder_views import NoticeKind, SettingsView
+from bot.services.views import AttemptResult
 
 # Offered as buttons; "course" means the course's own setting.
 QUIET_HOURS_CHOICES = ("22:00-08:00", "23:00-07:00", "21:00-09:00", "00:00-06:00", "off")
@@ -62,6 +64,17 @@ class PreferencesService:
         (await self._user(user_id)).timezone = None if choice == COURSE_DEFAULT else choice
         await self._replan(user_id)
         return True
+
+    async def offer_zone_once(self, user_id: int, result: AttemptResult) -> AttemptResult:
+        """A result that shows a time (the retake moment, the next lecture's opening) offers to
+        change the time zone the first time, to a learner still on the course's zone; once."""
+        if result.retry_at is None and result.next_opens_at is None:
+            return result
+        user = await self._user(user_id)
+        if user.timezone is not None or user.zone_offered_at is not None:
+            return result
+        user.zone_offered_at = self._clock.now()
+        return replace(result, offer_zone=True)
 
     async def _replan(self, user_id: int) -> None:
         # Anything may now be due earlier (a kind turned on, a shorter night): the next

@@ -21,6 +21,13 @@ def pick(text: Localized | None, locale: str, fallback: str = "en") -> str:
     return text.get(locale) or text.get(fallback) or next(iter(text.values()), "")
 
 
+def media_for_locale(source: dict[str, Any], locale: str) -> dict[str, Any]:
+    """A stored media source (a file chunk's, a lab file's) as the learner's language has it:
+    its `kk` / `ru` / `en` copy in place of `file` when the course gives one."""
+    copy = source.get(locale)
+    return {"file": copy} if copy else source
+
+
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -145,6 +152,10 @@ class AttemptResult:
     # After the last lecture or the final test: the next step towards the certificate.
     completion: CompletionStep | None = None
     is_final: bool = False  # the final test's result (lecture_title is the course title)
+    # A failed final test: the lectures its missed questions came from (number, title), in course order.
+    missed_lectures: list[tuple[int, Localized]] = field(default_factory=list)
+    # The first result showing a time offers to set the learner's own time zone (see PreferencesService).
+    offer_zone: bool = False
 
 
 @dataclass(frozen=True)

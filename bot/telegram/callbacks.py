@@ -55,5 +55,7 @@ class FinalTestCb(CallbackData, prefix="ft"):
 
 
 class SettingsCb(CallbackData, prefix="st"):
-    a: str  # toggle | quiet | zone (open a picker) | set_quiet | set_zone | back
+    # toggle | quiet | zone (open a picker) | pick_zone (the zone picker as a new message) | set_quiet
+    # | set_zone | back
+    a: str
     v: str = ""  # the kind toggled, or the chosen quiet hours / time zone

@@ -25,9 +25,10 @@ log = logging.getLogger(__name__)
 
 def bot_description() -> str:
     """Shown in an empty chat before the learner presses Start (up to 512 characters)."""
-    return _("Short courses right in this chat: lectures in small parts with videos, a five-question quiz "
-             "after each one, the next lecture opening when you pass, and a certificate anyone can check. "
-             "In Kazakh, Russian and English.")
+    # No counts here: the quiz size and pass mark are each course's settings.
+    return _("Short courses right in this chat: lectures in small parts with videos, a short quiz after each "
+             "one, the next lecture opening when you pass, and a certificate anyone can check. In Kazakh, "
+             "Russian and English.")
 
 
 def bot_short_description() -> str:

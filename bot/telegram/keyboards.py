@@ -15,11 +15,20 @@ from bot.telegram.callbacks import (
     ProfileCb,
     ReviewCb,
     SelfCheckCb,
+    SettingsCb,
     StartQuizCb,
 )
 
 LANGUAGE_NAMES = {"kk": "🇰🇿 Қазақша", "ru": "🇷🇺 Русский", "en": "🇬🇧 English"}
 OPTION_LETTERS = "ABCDEFGH"
+# A phone shows about this many characters of a full-width button; longer labels get cut.
+BUTTON_CHARACTERS = 30
+
+
+def fit_button(label: str) -> str:
+    """A label built from course text (a title), cut to BUTTON_CHARACTERS with an ellipsis."""
+    label = label.strip()
+    return label if len(label) <= BUTTON_CHARACTERS else label[:BUTTON_CHARACTERS - 1].rstrip() + "…"
 
 
 def language_keyboard(current: str | None) -> InlineKeyboardMarkup:
@@ -35,7 +44,8 @@ def course_list_keyboard(courses: list[CourseSummary], locale: str) -> InlineKey
     builder = InlineKeyboardBuilder()
     for course in courses:
         # Button labels are plain text: a title's HTML would show as written.
-        builder.button(text=visible_text(pick(course.title, locale)), callback_data=EnrolCb(course_id=course.course_id))
+        builder.button(text=fit_button(visible_text(pick(course.title, locale))),
+                       callback_data=EnrolCb(course_id=course.course_id))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -81,9 +91,12 @@ def result_keyboard(result: AttemptResult, locale: str) -> InlineKeyboardMarkup 
             builder.button(text=_("▶ Start the next lecture"), callback_data=OpenLectureCb(l=result.next_lecture_id))
     else:
         for item in result.review:
-            builder.button(text=_("📖 Review: {title}").format(title=visible_text(pick(item.title, locale)))[:64],
+            label = _("📖 Review: {title}").format(title=visible_text(pick(item.title, locale)))
+            builder.button(text=fit_button(label),
                            callback_data=ReviewCb(c=item.chunk_id))
         builder.button(text=_("🔁 Retake the quiz"), callback_data=StartQuizCb(l=result.lecture_id))
+    if result.offer_zone:  # the text shows a time: the learner may live elsewhere than the course
+        builder.button(text=_("🕐 Change my time zone"), callback_data=SettingsCb(a="pick_zone"))
     builder.adjust(1)
     markup = builder.as_markup()
     return markup if markup.inline_keyboard else None

@@ -1,6 +1,8 @@
 """Buttons under scheduled messages and in /settings."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -9,6 +11,7 @@ from bot.services.preferences import COURSE_DEFAULT, QUIET_HOURS_CHOICES, TIME_Z
 from bot.services.reminder_views import NoticeKind, NoticeView, SettingsView
 from bot.telegram.callbacks import OpenLectureCb, SettingsCb, StartQuizCb
 from bot.telegram.texts_reminders import on_off, quiet_hours_label
+from bot.telegram.texts_time import utc_offset, zone_city
 
 
 def notice_keyboard(view: NoticeView) -> InlineKeyboardMarkup:
@@ -25,17 +28,19 @@ def notice_keyboard(view: NoticeView) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
-def settings_keyboard(view: SettingsView) -> InlineKeyboardMarkup:
+def settings_keyboard(view: SettingsView, locale: str) -> InlineKeyboardMarkup:
+    # Each label with its state stays within 30 characters in every language (a unit test renders them).
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("🗓 New week opens: {state}").format(state=on_off(view.new_week)),
+    builder.button(text=_("🗓 New week: {state}").format(state=on_off(view.new_week)),
                    callback_data=SettingsCb(a="toggle", v=NoticeKind.NEW_WEEK.value))
-    builder.button(text=_("⏰ When I pause a lecture: {state}").format(state=on_off(view.stalled)),
+    builder.button(text=_("⏰ Unfinished lecture: {state}").format(state=on_off(view.stalled)),
                    callback_data=SettingsCb(a="toggle", v=NoticeKind.STALLED.value))
-    builder.button(text=_("🔁 Review and retry a quiz: {state}").format(state=on_off(view.retry)),
+    builder.button(text=_("🔁 Failed quiz: {state}").format(state=on_off(view.retry)),
                    callback_data=SettingsCb(a="toggle", v=NoticeKind.RETRY.value))
     builder.button(text=_("🌙 Quiet hours: {hours}").format(hours=quiet_hours_label(view.quiet_hours)),
                    callback_data=SettingsCb(a="quiet"))
-    builder.button(text=_("🕐 Time zone: {zone}").format(zone=view.zone), callback_data=SettingsCb(a="zone"))
+    builder.button(text=_("🕐 Time zone: {zone}").format(zone=zone_city(view.zone, locale)),
+                   callback_data=SettingsCb(a="zone"))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -59,10 +64,18 @@ def quiet_hours_keyboard(current: str | None) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def time_zone_keyboard(current: str) -> InlineKeyboardMarkup:
+def time_zone_label(zone: str, locale: str, now: datetime) -> str:
+    """"Almaty (UTC+5)": the city in the learner's language and today's offset."""
+    city = zone_city(zone, locale)
+    return city if city == "UTC" else f"{city} ({utc_offset(now, zone)})"
+
+
+def time_zone_keyboard(current: str, locale: str, now: datetime) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for zone in TIME_ZONE_CHOICES:
-        builder.button(text=f"• {zone} •" if zone == current else zone, callback_data=SettingsCb(a="set_zone", v=zone))
+        label = time_zone_label(zone, locale, now)
+        builder.button(text=f"• {label} •" if zone == current else label,
+                       callback_data=SettingsCb(a="set_zone", v=zone))
     builder.button(text=_("As the course sets it"), callback_data=SettingsCb(a="set_zone", v=COURSE_DEFAULT))
     builder.button(text=_("◀ Back"), callback_data=SettingsCb(a="back"))
     builder.adjust(2, 2, 2, 2, 1, 1)

@@ -8,7 +8,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.services.views import AnswerOutcome, AttemptResult, ChunkView, LabView, QuestionView, pick
+from bot.services.views import AnswerOutcome, AttemptResult, ChunkView, LabView, QuestionView, media_for_locale, pick
 from bot.telegram import course_messages, keyboards, texts, texts_certificate
 from bot.telegram.certificate_messages import send_completion
 from bot.telegram.course_alerts import CHUNK, LAB, QUESTION, RESULT, CourseAlerts, CoursePlace
@@ -80,7 +80,8 @@ class Presenter:
         try:
             if messages.caption is None:
                 return await self._texts(messages.texts, markup)
-            source = chunk.body["video"] if chunk.kind == "video" else chunk.body["file"]
+            source = media_for_locale(chunk.body["video"] if chunk.kind == "video" else chunk.body["file"],
+                                      self.locale)
             try:
                 media = await self._media.resolve(source, chunk.source_dir)
             except MediaUnavailable as missing:
@@ -152,7 +153,7 @@ class Presenter:
             await self._texts(course_messages.lab_messages(lab, self.locale), None)
         except TelegramBadRequest as error:
             await self.refused(place, error, None)
-        for source in lab.files:
+        for source in (media_for_locale(each, self.locale) for each in lab.files):
             try:
                 media = await self._media.resolve(source, lab.source_dir)
                 sent = await self.bot.send_document(self.chat_id, media)

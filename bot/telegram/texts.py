@@ -1,12 +1,9 @@
 """Texts the learner reads, composed from service views in the current gettext locale."""
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
 from html import escape
 
 from aiogram.utils.i18n import gettext as _
-from babel.dates import format_datetime
 
 from bot.services.views import (
     AnsweredView,
@@ -23,6 +20,7 @@ from bot.services.views import (
 )
 from bot.telegram.keyboards import OPTION_LETTERS
 from bot.telegram.texts_reminders import next_lecture_opens_text, not_released_text, opens_on_label
+from bot.telegram.texts_time import format_moment, short_moment, zone_label
 
 STATE_MARKS = {LectureState.PASSED: "✅", LectureState.OPEN: "📖", LectureState.LOCKED: "🔒",
                LectureState.SCHEDULED: "🗓"}
@@ -50,11 +48,6 @@ def refusal_text(refused: Refused, locale: str) -> str:
     return _("This button is out of date. Send /lesson to continue where you stopped.")
 
 
-def format_moment(moment: datetime, locale: str, zone: str = "UTC") -> str:
-    """A date and time in the learner's language, on the course's clock."""
-    return format_datetime(moment, "d MMM yyyy, HH:mm", tzinfo=ZoneInfo(zone), locale=locale)
-
-
 def chunk_header(chunk: ChunkView, locale: str) -> str:
     return _("<b>Lecture {number}. {lecture}</b> · part {part} of {total}").format(
         number=chunk.lecture_number, lecture=pick(chunk.lecture_title, locale),
@@ -78,8 +71,10 @@ def chunk_text(chunk: ChunkView, locale: str) -> str:
     if chunk.kind == "self_check":
         options = "\n".join(f"{OPTION_LETTERS[index]}. {pick(option['text'], locale)}"
                             for index, option in enumerate(body.get("options", [])))
-        prompt = _("Check yourself (not graded):")
-        return f"{header}\n\n{title}\n\n<i>{prompt}</i>\n{pick(body.get('question'), locale)}\n\n{options}"
+        # One heading: the chunk's own title (the course's words), marked as not graded.
+        heading = "<b>{title}</b> · <i>{note}</i>".format(
+            title=pick(chunk.title, locale) or _("Check yourself"), note=_("not graded"))
+        return f"{header}\n\n{heading}\n\n{pick(body.get('question'), locale)}\n\n{options}"
     return f"{header}\n\n{title}"
 
 
@@ -131,13 +126,13 @@ def score_sentence(score: int, size: int) -> str:
 
 
 def grade_sentence(score: int, size: int, pass_score: int) -> str:
-    """The seed course's graded words: the closer to full marks, the warmer."""
+    """The seed course's graded words: the closer to full marks, the warmer; the pass mark passes."""
     if score == size:
         return _("Excellent — a perfect result!")
     if score > pass_score:
         return _("Well done — a strong result.")
     if score == pass_score:
-        return _("You are very close — keep going!")
+        return _("Passed — you reached the pass mark.")
     if score == pass_score - 1:
         return _("Almost there: one more correct answer and you pass.")
     return _("Not enough yet: review the lecture and try again.")
@@ -180,13 +175,14 @@ def progress_text(progress: ProgressView, locale: str, certificate_url: str | No
                   ("🟨" if lecture.state is LectureState.OPEN else "⬜") for lecture in progress.lectures)
     lines = [
         _("<b>Your progress · {course}</b>").format(course=pick(progress.course_title, locale)),
-        f"{bar}  {progress.passed}/{total}",
+        bar,
         _("Passed {passed} of {total} lecture.", "Passed {passed} of {total} lectures.", total).format(
             passed=progress.passed, total=total),
         "",
     ]
     for lecture in progress.lectures:
-        score = f" · {lecture.best_score}/{lecture.size}" if lecture.best_score is not None else ""
+        score = (" · " + _("best score: {score} / {total}").format(score=lecture.best_score, total=lecture.size)
+                 if lecture.best_score is not None else "")
         if lecture.opens_at is not None:
             score += " · " + opens_on_label(lecture.opens_at, locale, progress.zone)
         lines.append(f"{STATE_MARKS[lecture.state]} {lecture.number}. {pick(lecture.title, locale)}{score}")
@@ -201,22 +197,30 @@ def progress_text(progress: ProgressView, locale: str, certificate_url: str | No
 RESULTS_SHOWN = 30
 
 
+def latest_attempts_line(shown: int, total: int) -> str:
+    """Above a cut table: how many attempts are shown, and how many there are."""
+    return _("The latest {shown} attempt (of {total}):", "The latest {shown} attempts (of {total}):", shown).format(
+        shown=shown, total=total)
+
+
 def results_text(rows: list[AttemptRow], locale: str) -> str:
     if not rows:
         return _("You have not finished any quiz yet. Send /lesson to continue.")
     lines = [_("<b>Your quiz attempts</b>")]
     if len(rows) > RESULTS_SHOWN:
-        lines.append(_("The latest {shown} of {total} attempts:").format(shown=RESULTS_SHOWN, total=len(rows)))
+        lines.append(latest_attempts_line(RESULTS_SHOWN, len(rows)))
         rows = rows[-RESULTS_SHOWN:]
+    # Every row is in the learner's zone: named once, at its offset at the latest attempt.
+    lines.append(_("Times are in {zone}.").format(zone=zone_label(rows[-1].zone, locale, rows[-1].finished_at)))
     for row in rows:
         minutes, seconds = divmod(int((row.finished_at - row.started_at).total_seconds()), 60)
         mark = "✅" if row.passed else "❌"
-        moment = format_moment(row.finished_at, locale, row.zone)
         if row.is_final:
-            lines.append(_("{mark} Final test: {score}/{total} · {moment} · {minutes}:{seconds:02d}").format(
-                mark=mark, score=row.score, total=row.size, moment=moment, minutes=minutes, seconds=seconds))
-            continue
-        lines.append(_("{mark} Lecture {number}. {title}: {score}/{total} · {moment} · {minutes}:{seconds:02d}").format(
-            mark=mark, number=row.lecture_number, title=pick(row.lecture_title, locale), score=row.score,
-            total=row.size, moment=moment, minutes=minutes, seconds=seconds))
+            lines.append(_("{mark} Final test").format(mark=mark))
+        else:
+            lines.append(_("{mark} Lecture {number}. {title}").format(
+                mark=mark, number=row.lecture_number, title=pick(row.lecture_title, locale)))
+        lines.append("    " + _("Score: {score} / {total} · {moment} · time taken: {minutes}:{seconds:02d}").format(
+            score=row.score, total=row.size, moment=short_moment(row.finished_at, locale, row.zone),
+            minutes=minutes, seconds=seconds))
     return "\n".join(lines)

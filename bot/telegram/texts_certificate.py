@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from html import escape
 
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.services.certificate_admin import AdminProblem, AdminRefusal
-from bot.services.certificate_labels import certificate_date, certificate_labels, fact_lines
+from bot.services.certificate_labels import certificate_date, certificate_labels, certificate_percent, fact_lines
 from bot.services.certificate_views import (
     CertificateFacts,
     CertificateReady,
@@ -54,13 +55,14 @@ def name_question(name: str) -> str:
              "<b>{name}</b>").format(name=escape(name))
 
 
-def final_test_line(status: FinalTestStatus) -> str:
-    # The percent sign travels in the value: "60% c…" inside a msgid reads as a printf directive.
+def final_test_line(status: FinalTestStatus, locale: str | None = None) -> str:
+    # The percent sign travels in the value ("60% c…" inside a msgid reads as a printf
+    # directive), formatted as the certificate formats it: "60 %" in Russian, "60%" in English.
     return _("The final test: {size} question from the whole course; you pass with {percent} correct answers "
              "({needed} of {size}).",
              "The final test: {size} questions from the whole course; you pass with {percent} correct answers "
              "({needed} of {size}).", status.size).format(
-        size=status.size, percent=f"{status.pass_percent}%",
+        size=status.size, percent=certificate_percent(status.pass_percent, locale or get_i18n().current_locale),
         needed=final_pass_score(status.size, status.pass_percent))
 
 
@@ -83,21 +85,21 @@ def final_test_offer(status: FinalTestStatus, locale: str) -> str:
         head = _("🎯 <b>Every lecture is passed!</b> One step is left before the certificate.")
     else:
         head = _("🎯 <b>The final test is not passed yet.</b>")
-    return "\n\n".join([head, final_test_line(status), *final_test_state(status, locale)])
+    return "\n\n".join([head, final_test_line(status, locale), *final_test_state(status, locale)])
 
 
-def missing_text(step: LecturesLeft) -> str:
+def missing_text(step: LecturesLeft, locale: str | None = None) -> str:
     lines = [_("To receive the certificate, pass {count} more lecture.",
                "To receive the certificate, pass {count} more lectures.", step.left).format(count=step.left)]
     if step.final_test is not None:
-        lines.append(_("After the lectures: {line}").format(line=final_test_line(step.final_test)))
+        lines.append(_("After the lectures: {line}").format(line=final_test_line(step.final_test, locale)))
     return "\n".join(lines)
 
 
 def progress_certificate_line(step: CompletionStep | None, locale: str) -> str | None:
     """/progress: what the certificate still needs, in one or two lines."""
     if isinstance(step, LecturesLeft):
-        return "🎓 " + missing_text(step)
+        return "🎓 " + missing_text(step, locale)
     if isinstance(step, FinalTestDue):
         if step.status.exhausted:
             return "🎓 " + final_test_state(step.status, locale)[0]
@@ -118,6 +120,12 @@ def final_result_text(result: AttemptResult, locale: str) -> str:
     else:
         lines.append(_("❌ Not passed yet: you need {needed} of {total}.").format(
             needed=result.pass_score, total=result.size))
+        if result.missed_lectures:
+            lines.append("")
+            lines.append(_("The questions you missed come from these lectures; review them before the next "
+                           "attempt:"))
+            lines.extend(_("• Lecture {number}. {title}").format(number=number, title=pick(title, locale))
+                         for number, title in result.missed_lectures)
     return "\n".join(lines)
 
 
@@ -145,7 +153,7 @@ def verification_text(facts: CertificateFacts | None, locale: str, issuer: str,
 def ready_or_missing(step: CompletionStep, locale: str) -> str | None:
     """The one-message answer for steps without their own keyboard (used by /certificate)."""
     if isinstance(step, LecturesLeft):
-        return missing_text(step)
+        return missing_text(step, locale)
     if isinstance(step, CertificateReady) and not step.facts.is_valid:
         return revoked_message(step.facts, locale, step.revoke_reason)
     return None

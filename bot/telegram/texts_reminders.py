@@ -2,22 +2,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
-from babel.dates import format_date, format_time
+from babel.dates import format_time
 
 from bot.services.reminder_views import NoticeKind, NoticeView, SettingsView
 from bot.services.views import Localized, pick
-
-
-def local_date(moment: datetime, locale: str, zone: str) -> str:
-    """"March 9, 2026" / "9 марта 2026 г." / "2026 ж. 9 наурыз", on the learner's calendar."""
-    return format_date(moment.astimezone(ZoneInfo(zone)).date(), "long", locale=locale)
-
-
-def local_time(moment: datetime, locale: str, zone: str) -> str:
-    return format_time(moment, "HH:mm", tzinfo=ZoneInfo(zone), locale=locale)
+from bot.telegram.texts_time import local_date, local_time, zone_label
 
 
 def next_lecture_opens_text(title: Localized | None, moment: datetime, locale: str, zone: str) -> str:
@@ -71,7 +62,8 @@ def quiet_hours_label(value: str | None) -> str:
 
 
 def settings_text(view: SettingsView, locale: str) -> str:
-    zone = view.zone + (" " + _("(the course's)") if view.zone_is_course_default else "")
+    zone = zone_label(view.zone, locale, view.local_now) + (
+        " " + _("(the course's)") if view.zone_is_course_default else "")
     return "\n".join([
         _("⚙️ <b>Settings</b>"),
         _("Which messages I may send you, and when I keep quiet. Nothing is sent during quiet hours: "

@@ -37,7 +37,8 @@ async def start(message: Message, command: CommandObject, user: User, services: 
         return
     if payload:
         if len(payload) > 64 or not set(payload) <= SLUG_CHARACTERS or await services.enrolment.find_by_slug(payload) is None:
-            await presenter.text(_("There is no course “{slug}”. Here is what is on offer.").format(slug=escape(payload[:64])))
+            # What follows is the usual /start: the learner's course, or the list, or the only course.
+            await presenter.text(_("The course “{slug}” was not found.").format(slug=escape(payload[:64])))
             payload = ""
         await services.users.remember_course_link(user.id, payload or None)
     if user.locale is None:
@@ -79,7 +80,11 @@ async def offer_or_enrol(user: User, services: Services, presenter: Presenter) -
             return
     current = await services.lessons.resume(user.id)
     waiting = isinstance(current, Refused) and current.reason is Refusal.NOT_RELEASED  # enrolled, week not open
-    if isinstance(current, (ChunkView, CourseFinished)) or waiting:
+    if isinstance(current, CourseFinished):  # nothing to go back to: the step says what is left, if anything
+        await presenter.text(_("Welcome back!"))
+        await deliver_step(user.id, current, services, presenter)
+        return
+    if isinstance(current, ChunkView) or waiting:
         await presenter.text(_("Welcome back! Here is where you stopped."))
         await deliver_step(user.id, current, services, presenter)
         return

@@ -42,6 +42,8 @@ async def profile_action(query: CallbackQuery, callback_data: ProfileCb, user: U
                              keyboards.contact_request_keyboard())
     else:
         await services.users.await_input(user.id, None)
+        # A used Cancel goes away: pressed again later it would cancel nothing.
+        await presenter.drop_buttons(query.message if isinstance(query.message, Message) else None)
         await presenter.text(_("Cancelled. Nothing was changed."), ReplyKeyboardRemove())
 
 

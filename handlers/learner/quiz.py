@@ -1,6 +1,8 @@
 """Taking a quiz: start or resume an attempt, answer questions one at a time."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -32,6 +34,8 @@ async def answer(query: CallbackQuery, callback_data: AnswerCb, user: User, serv
     if isinstance(outcome, Refused):
         await query.answer(texts.refusal_text(outcome, presenter.locale))
         return
+    if outcome.result is not None:
+        outcome = replace(outcome, result=await services.preferences.offer_zone_once(user.id, outcome.result))
     # The answer and any unlock are stored before anything is sent: a failed send
     # must not lose them, and SQLite's write lock should not wait on the network.
     await services.uow.commit()

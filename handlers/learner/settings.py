@@ -23,7 +23,7 @@ from bot.telegram.texts_reminders import settings_text
 
 async def settings(message: Message, user: User, services: Services, presenter: Presenter) -> None:
     view = await services.preferences.view(user.id)
-    await presenter.text(settings_text(view, presenter.locale), settings_keyboard(view))
+    await presenter.text(settings_text(view, presenter.locale), settings_keyboard(view, presenter.locale))
 
 
 async def settings_pressed(query: CallbackQuery, callback_data: SettingsCb, user: User, services: Services,
@@ -39,6 +39,12 @@ async def settings_pressed(query: CallbackQuery, callback_data: SettingsCb, user
     elif action == "set_zone":
         changed = await preferences.set_time_zone(user.id, value)
         action = "back" if changed else "stale"
+    elif action == "pick_zone":  # offered under a message showing a time: the picker comes as a new message
+        await query.answer()
+        view = await preferences.view(user.id)
+        await presenter.text(settings_text(view, presenter.locale),
+                             time_zone_keyboard(view.zone, presenter.locale, view.local_now))
+        return
     elif action not in {"quiet", "zone", "back"}:
         action = "stale"
     if action == "stale":
@@ -51,9 +57,9 @@ async def settings_pressed(query: CallbackQuery, callback_data: SettingsCb, user
     if action == "quiet":
         markup = quiet_hours_keyboard(view.quiet_hours)
     elif action == "zone":
-        markup = time_zone_keyboard(view.zone)
+        markup = time_zone_keyboard(view.zone, presenter.locale, view.local_now)
     else:
-        markup = settings_keyboard(view)
+        markup = settings_keyboard(view, presenter.locale)
     if isinstance(query.message, Message):
         await presenter.edit(query.message, settings_text(view, presenter.locale), markup)
 

@@ -82,7 +82,7 @@ async def test_deep_link_enrols_and_an_unknown_course_is_explained(bot_app: Tali
     assert "Lecture 1." in chunk.text
     stranger = await client.new_user("Lost", language_code="en")
     await stranger.start("no-such-course")
-    notice = await stranger.wait_for(lambda m: "There is no course" in m.text)
+    notice = await stranger.wait_for(lambda m: "was not found" in m.text)
     assert "no-such-course" in notice.text
 
 

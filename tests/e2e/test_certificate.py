@@ -112,8 +112,8 @@ async def test_the_final_test_fails_cools_down_and_then_passes(bot_app: Talimger
     congratulation = await user.wait_for(lambda m: "Congratulations" in m.text)
     assert "Final test" in await page(bot_app, code_in(congratulation), "en")
     await user.send("/results")
-    results = await user.wait_for(lambda m: "Final test: 10/10" in m.text)
-    assert "Final test: 3/10" in results.text
+    results = await user.wait_for(lambda m: "✅ Final test\n    Score: 10 / 10" in m.text)
+    assert "❌ Final test\n    Score: 3 / 10" in results.text
 
 
 async def test_coordinators_revoke_and_reissue_in_the_admin_chat(start_bot: AppFactory, client: SandboxClient,

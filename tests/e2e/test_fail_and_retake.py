@@ -30,7 +30,7 @@ async def test_fail_review_then_retake_and_pass(bot_app: Talimger, client: Sandb
     # /progress still shows lecture 2 locked.
     await user.send("/progress")
     progress = await user.wait_for(lambda m: "Your progress" in m.text)
-    assert "0/4" in progress.text and "🔒 2." in progress.text
+    assert "Passed 0 of 4 lectures." in progress.text and "🔒 2." in progress.text
 
     # The sample course asks for a 10-minute pause between attempts.
     assert "You can retake the quiz from" in failed.text
@@ -39,10 +39,10 @@ async def test_fail_review_then_retake_and_pass(bot_app: Talimger, client: Sandb
     clock.advance(minutes=11)
     passed = await learner.take_quiz(failed, correct=3, button="🔁 Retake the quiz")
     assert "You answered 3 of 5 questions correctly." in passed.text
-    assert "You are very close — keep going!" in passed.text
+    assert "Passed — you reached the pass mark." in passed.text
     assert "▶ Start the next lecture" in passed.button_texts
 
     await user.send("/results")
     results = await user.wait_for(lambda m: "Your quiz attempts" in m.text)
-    assert "❌ Lecture 1." in results.text and "2/5" in results.text
-    assert "✅ Lecture 1." in results.text and "3/5" in results.text
+    assert "❌ Lecture 1." in results.text and "Score: 2 / 5" in results.text
+    assert "✅ Lecture 1." in results.text and "Score: 3 / 5" in results.text

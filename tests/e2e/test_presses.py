@@ -33,7 +33,7 @@ async def test_a_forged_press_on_another_learners_attempt_changes_nothing(
     forged_data = question.all_buttons[0].callback_data
     query = await intruder.user.press(own_chunk, callback_data=forged_data, forge=True)
     answer = await intruder.user.wait_for_answer(query)
-    assert answer["text"] == "Эта кнопка относится к чужому уроку."
+    assert answer["text"] == "Эта кнопка относится к чужой лекции."
     assert await _answered(bot_app) == 0
     assert not (await owner.user.transcript())[-1].edited, "the owner's question must stay untouched"
 

@@ -74,12 +74,12 @@ async def test_settings_turn_reminders_off_and_change_quiet_hours(
     user = learner.user
     await user.send("/settings")
     menu = await user.wait_for(lambda m: "Settings" in m.text)
-    assert menu.button_texts == ["🗓 New week opens: on", "⏰ When I pause a lecture: on",
-                                 "🔁 Review and retry a quiz: on", "🌙 Quiet hours: 22:00–08:00",
-                                 f"🕐 Time zone: {ALMATY}"]
-    assert f"Time zone: {ALMATY} (the course's)" in menu.text
+    assert menu.button_texts == ["🗓 New week: on", "⏰ Unfinished lecture: on",
+                                 "🔁 Failed quiz: on", "🌙 Quiet hours: 22:00–08:00",
+                                 "🕐 Time zone: Almaty"]
+    assert "Time zone: Almaty, UTC+5 (the course's)" in menu.text
 
-    assert "⏰ When I pause a lecture: off" in await press_setting(user, "⏰ When I pause")
+    assert "⏰ Unfinished lecture: off" in await press_setting(user, "⏰ Unfinished lecture")
     assert "23:00–07:00" in await press_setting(user, "🌙 Quiet hours")
     assert "🌙 Quiet hours: 23:00–07:00" in await press_setting(user, "23:00–07:00")
     assert bot_app.uow_factory is not None
@@ -91,7 +91,7 @@ async def test_settings_turn_reminders_off_and_change_quiet_hours(
     # Stalled nudges are off: ten silent days bring nothing.
     assert await sweep_hourly(bot_app, clock, days=10) == []
     # On again: pressing the button was the learner's last act, so three days from it.
-    assert "⏰ When I pause a lecture: on" in await press_setting(user, "⏰ When I pause")
+    assert "⏰ Unfinished lecture: on" in await press_setting(user, "⏰ Unfinished lecture")
     pressed = clock.now()
     assert await sweep_hourly(bot_app, clock, days=4) == [pressed + timedelta(days=3)]
     assert len(await notices(user)) == 1

@@ -46,7 +46,7 @@ async def test_commands_work_while_the_bot_waits_for_a_value(bot_app: Talimger, 
 async def test_a_deep_link_with_markup_is_shown_as_text(bot_app: Talimger, client: SandboxClient) -> None:
     user = await client.new_user("Odd", language_code="en")
     await user.send("/start <b>x")
-    notice = await user.wait_for(lambda m: "There is no course" in m.text)
+    notice = await user.wait_for(lambda m: "was not found" in m.text)
     assert "“<b>x”" in notice.text
 
 

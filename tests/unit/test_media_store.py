@@ -56,9 +56,13 @@ async def test_a_published_version_names_its_media_by_store_key_not_by_path(
     result = await _publish(uow_factory, clock, course, store)
     bodies = await _media_bodies(uow_factory, result.course_id)
     assert {"file": "media/week1.mp4", "stored": f"{_sha(course / 'media/week1.mp4')}.mp4"} in bodies
-    assert {"file": "media/lab1_calc.py", "stored": f"{_sha(course / 'media/lab1_calc.py')}.py"} in bodies
+    lab = next(body for body in bodies if body["file"] == "media/lab1_calc.py")
+    assert lab["stored"] == f"{_sha(course / 'media/lab1_calc.py')}.py"
+    # Each language's own copy of a lab file is stored under its language too.
+    assert lab["kk"] == {"file": "media/kk/lab1_calc.py", "stored": f"{_sha(course / 'media/kk/lab1_calc.py')}.py"}
     assert str(course) not in json.dumps(bodies)
-    for body in bodies:
+    stored = [copy for body in bodies for copy in body.values() if isinstance(copy, dict)]
+    for body in [*bodies, *stored]:
         assert (store.root / body["stored"]).read_bytes() == (course / body["file"]).read_bytes()
 
 

@@ -1,4 +1,4 @@
-# Lab 1 / 1-зертханалық жұмыс / Лабораторная работа 1 — calc.py
+# Lab 1 — calc.py
 # Fill in the gaps marked with ... and run:  python calc.py
 
 name = input("Your name: ")

@@ -1,4 +1,4 @@
-# Lab 2 / 2-зертханалық жұмыс / Лабораторная работа 2 — guess the number
+# Lab 2 — guess the number
 from random import randint
 
 secret = randint(1, 100)   # a random whole number from 1 to 100

@@ -1,4 +1,4 @@
-# Lab 3 / 3-зертханалық жұмыс / Лабораторная работа 3 — save as tools.py
+# Lab 3 — save as tools.py
 
 
 def is_even(n):
