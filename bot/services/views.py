@@ -43,6 +43,7 @@ class Refusal(enum.Enum):
     UNKNOWN_COURSE = "unknown_course"
     NOT_RELEASED = "not_released"  # the lecture's week opens later (`until`)
     NO_ATTEMPTS_LEFT = "no_attempts_left"  # the final test's attempts are used up
+    QUIZ_RUNNING = "quiz_running"  # another press under the same message started (or showed) the quiz
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ class AttemptResult:
     # After the last lecture or the final test: the next step towards the certificate.
     completion: CompletionStep | None = None
     is_final: bool = False  # the final test's result (lecture_title is the course title)
+    enrolment_id: int | None = None  # the course its buttons act on
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ def next_row(chunk: ChunkView) -> list[InlineKeyboardButton]:
     """The button under a chunk: the next chunk, or the quiz after the last one."""
     if chunk.is_last:
         return [InlineKeyboardButton(text=_("📝 Take the quiz"),
-                                     callback_data=StartQuizCb(l=chunk.lecture_id).pack())]
+                                     callback_data=StartQuizCb(l=chunk.lecture_id, e=chunk.enrolment_id).pack())]
     return [InlineKeyboardButton(
         text=_("Next ▶"),
         callback_data=NextChunkCb(e=chunk.enrolment_id, l=chunk.lecture_id, p=chunk.position,
@@ -78,20 +78,20 @@ def result_keyboard(result: AttemptResult, locale: str) -> InlineKeyboardMarkup 
     builder = InlineKeyboardBuilder()
     if result.passed:
         if result.next_lecture_id is not None:
-            builder.button(text=_("▶ Start the next lecture"), callback_data=OpenLectureCb(l=result.next_lecture_id))
+            builder.button(text=_("▶ Start the next lecture"), callback_data=OpenLectureCb(l=result.next_lecture_id, e=result.enrolment_id))
     else:
         for item in result.review:
             builder.button(text=_("📖 Review: {title}").format(title=visible_text(pick(item.title, locale)))[:64],
-                           callback_data=ReviewCb(c=item.chunk_id))
-        builder.button(text=_("🔁 Retake the quiz"), callback_data=StartQuizCb(l=result.lecture_id))
+                           callback_data=ReviewCb(c=item.chunk_id, e=result.enrolment_id))
+        builder.button(text=_("🔁 Retake the quiz"), callback_data=StartQuizCb(l=result.lecture_id, e=result.enrolment_id))
     builder.adjust(1)
     markup = builder.as_markup()
     return markup if markup.inline_keyboard else None
 
 
-def lecture_keyboard(lecture_id: int, label: str) -> InlineKeyboardMarkup:
+def lecture_keyboard(lecture_id: int, label: str, enrolment_id: int | None = None) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[
-        InlineKeyboardButton(text=label, callback_data=OpenLectureCb(l=lecture_id).pack())
+        InlineKeyboardButton(text=label, callback_data=OpenLectureCb(l=lecture_id, e=enrolment_id).pack())
     ]])
 
 

@@ -55,7 +55,7 @@ async def test_the_first_courses_reminder_continue_opens_the_first_course(
     query = await learner.user.press(reminder, "▶ Continue")
     answer = await learner.user.wait_for_answer(query)
     assert answer["text"] in (None, ""), answer
-    resumed = await learner.user.wait_for(lambda m: "part 2 of" in m.text)
+    resumed = await learner.user.wait_for(lambda m: m.message_id > reminder.message_id and "part 2 of" in m.text)
     assert f"Lecture 1. {sample_title}" in resumed.text
 
 
