@@ -13,8 +13,11 @@ from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 from typing_extensions import Self
 
-# A row id (a BIGINT primary key at most); 0 and negatives name nothing.
-RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# Ids are INTEGER columns, int4 on PostgreSQL: a larger number would not just find nothing,
+# the driver would refuse it (an error, not a refusal). 0 and negatives name nothing either.
+# Packed callback data has room for BIGINT ids (tests/unit/test_callback_data.py).
+MAX_ROW_ID = 2**31 - 1
+RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
 # A chunk's place in a lecture, a question's in an attempt (far below the course format's limits).
 Position = Annotated[int, Field(ge=0, le=999)]
 # An answer button: options are shown as the letters A-H.

@@ -13,7 +13,7 @@ from tests.e2e.driver import CourseKey, LearnerDriver, is_question
 OUT_OF_DATE = "This button is out of date. Send /lesson to continue where you stopped."
 HUGE = 2**70  # 1180591620717411303424: past any 64-bit integer
 FORGED = [
-    f"qa:{HUGE}:0:0", f"qa:1:{HUGE}:0", f"qa:1:0:{HUGE}", "qa:-1:0:0",
+    f"qa:{HUGE}:0:0", f"qa:1:{HUGE}:0", f"qa:1:0:{HUGE}", "qa:-1:0:0", f"qa:{2**40}:0:0", f"ol:{2**40}",
     f"qs:{HUGE}", f"qs:1:{HUGE}", f"ol:{HUGE}", f"ol:1:{HUGE}", f"nx:{HUGE}:1:0:0", f"nx:1:1:{HUGE}:0",
     "nx:1:1:0:7", f"rv:{HUGE}", f"sc:{HUGE}:0", f"sc:1:{HUGE}", f"enrol:{HUGE}", "enrol:0",
     "lang:xx", "st:drop:", f"st:set_zone:{'x' * 60}", "pf:admin", "cn:maybe", "qa:1:0", "nothing:at:all",
