@@ -39,9 +39,10 @@ async def certificate(message: Message, user: User, services: Services, presente
 
 
 async def start_final_test(query: CallbackQuery, user: User, services: Services, presenter: Presenter) -> None:
-    question = await services.final_test.start(user.id)
+    question = await services.final_test.start(user.id, query.message.message_id if query.message else None)
     if isinstance(question, Refused):
-        await query.answer(texts.refusal_text(question, presenter.locale), show_alert=True)
+        await query.answer(texts.refusal_text(question, presenter.locale),
+                           show_alert=question.reason is not Refusal.QUIZ_RUNNING)
         return
     await services.uow.commit()
     await query.answer()

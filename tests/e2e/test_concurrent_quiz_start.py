@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from bot.app import Talimger
 from bot.db.models import QuizAttempt
 from sandbox.client import SandboxClient
+from tests.e2e.certificate_steps import seed_lectures_passed
 from tests.e2e.driver import CourseKey, LearnerDriver, is_question
 
 PRESSES = 20
@@ -54,3 +55,25 @@ async def test_take_the_quiz_under_another_message_shows_the_running_question_ag
     assert bot_app.uow_factory is not None
     async with bot_app.uow_factory() as uow:
         assert await uow.session.scalar(select(func.count()).select_from(QuizAttempt)) == 1
+
+
+async def test_ten_concurrent_final_test_presses_start_one_attempt_and_show_its_first_question_once(
+        bot_app: Talimger, client: SandboxClient, course_key: CourseKey) -> None:
+    """issue 9 item 5: the final test's start is claimed the same way."""
+    learner = LearnerDriver(await client.new_user("Finalist", language_code="en"), course_key, "en")
+    await learner.start()
+    await seed_lectures_passed(bot_app, learner.user.id)
+    await learner.user.send("/certificate")
+    offer = await learner.user.wait_for(lambda m: learner.words["final"] in m.button_texts)
+    data = next(button.callback_data for button in offer.all_buttons if button.text == learner.words["final"])
+    queries = await asyncio.gather(*(learner.user.press(offer, callback_data=data, forge=True) for _ in range(10)))
+    for query in queries:
+        await learner.user.wait_for_answer(query)
+    await learner.user.wait_for(is_question)
+    transcript = await learner.user.wait_quiet(period=0.5)
+    assert len([m for m in transcript if m.from_bot and "Question 1 of 10" in m.text]) == 1
+    assert bot_app.uow_factory is not None
+    async with bot_app.uow_factory() as uow:
+        running = await uow.session.scalar(
+            select(func.count()).select_from(QuizAttempt).where(QuizAttempt.finished_at.is_(None)))
+    assert running == 1
