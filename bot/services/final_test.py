@@ -14,7 +14,14 @@ from bot.services.certificate_views import FinalTestDue
 from bot.services.certificates import CertificateService
 from bot.services.clock import Clock
 from bot.services.final_test_rules import FINAL_KIND, FINAL_TEST_KEY, final_pass_score, final_test_status
-from bot.services.learner_context import LearnerContext, learner_zone, load_context, load_current, touch
+from bot.services.learner_context import (
+    LearnerContext,
+    follow_newest_version,
+    learner_zone,
+    load_context,
+    load_current,
+    touch,
+)
 from bot.services.quiz import draw_questions
 from bot.services.unlock import is_passing
 from bot.services.views import AttemptResult, QuestionView, Refusal, Refused
@@ -43,7 +50,8 @@ class FinalTestService:
         Claimed like a lecture quiz's start (see QuizService.start): many presses under one
         message start one attempt and show its question once.
         """
-        context = await load_current(self._uow, user_id, self._clock.now())
+        context = await self._course_due_a_final_test(user_id) or await load_current(
+            self._uow, user_id, self._clock.now())
         if context is None:
             return Refused(Refusal.NOT_ENROLLED)
         status = await final_test_status(self._uow, context, self._clock.now())
@@ -66,6 +74,17 @@ class FinalTestService:
         if not await self._uow.attempts.claim_showing(running.id, button_message_id):
             return Refused(Refusal.QUIZ_RUNNING)
         return await self._next_unanswered(running, context)
+
+    async def _course_due_a_final_test(self, user_id: int) -> LearnerContext | None:
+        """The course whose final test the button is for (the button names none): the most
+        recently active one with every lecture passed and its final test not passed yet."""
+        now = self._clock.now()
+        for enrolment in await self._uow.enrolments.for_user(user_id):
+            context = await follow_newest_version(self._uow, await load_context(self._uow, enrolment, now))
+            status = await final_test_status(self._uow, context, now)
+            if status is not None and not status.passed and context.all_passed():
+                return context
+        return None
 
     async def resume(self, user_id: int) -> QuestionView | None:
         """The final test question waiting for an answer, if an attempt is running."""

@@ -9,6 +9,7 @@ from bot.services.clock import ManualClock
 from sandbox.client import SandboxClient
 from sandbox.client_models import SandboxMessage
 from tests.conftest import MINI_COURSE
+from tests.e2e.certificate_steps import seed_lectures_passed
 from tests.e2e.driver import CourseKey, LearnerDriver, is_question
 from tests.e2e.schedule import notices, sweep_hourly
 
@@ -98,3 +99,24 @@ async def test_a_button_naming_another_learners_enrolment_changes_nothing(
     assert bot_app.uow_factory is not None
     async with bot_app.uow_factory() as uow:
         assert (await uow.session.scalars(select(QuizAttempt))).all() == []
+
+
+async def test_the_first_courses_final_test_button_starts_the_first_courses_final_test(
+        bot_app: Talimger, client: SandboxClient, course_key: CourseKey) -> None:
+    """issue 9 item 3: "Start the final test" (its button names no course) starts the final test of
+    the course that is due one, though the learner touched another course since."""
+    learner = LearnerDriver(await client.new_user("Finalist", language_code="en"), course_key, "en")
+    await bot_app.publish_course(MINI_COURSE)
+    await learner.start(SAMPLE)
+    await seed_lectures_passed(bot_app, learner.user.id)
+    await learner.user.send("/certificate")
+    offer = await learner.user.wait_for(lambda m: learner.words["final"] in m.button_texts)
+    await learner.user.start("mini")
+    await learner.user.wait_for(lambda m: "Mini course" in m.text)
+    await learner.user.wait_quiet()
+
+    query = await learner.user.press(offer, learner.words["final"])
+    assert (await learner.user.wait_for_answer(query))["text"] in (None, "")
+    question = await learner.user.wait_for(is_question)
+    assert question.text.startswith("Final test · Python")
+    assert "Question 1 of 10" in question.text
