@@ -25,18 +25,21 @@ OptionIndex = Annotated[int, Field(ge=0, le=7)]
 Flag = Annotated[int, Field(ge=0, le=1)]
 
 
-def _with_missing_optionals(cls: type[CallbackData], value: str) -> str:
-    """`value` with empty parts for trailing optional fields it lacks.
+class _OptionalTail:
+    """Parses data that lacks trailing optional fields as if they were empty.
 
     Buttons already in chats were packed before a field was added at the end (`e`, the
-    enrolment); they parse as if that field were empty, so they keep working.
+    enrolment); they keep working. Mixed in before CallbackData.
     """
-    parts = value.split(cls.__separator__)
-    fields = list(cls.model_fields.values())
-    missing = len(fields) - (len(parts) - 1)
-    if 0 < missing and all(not field.is_required() for field in fields[-missing:]):
-        return value + cls.__separator__ * missing
-    return value
+
+    @classmethod
+    def unpack(cls, value: str) -> Self:
+        parts = value.split(cls.__separator__)  # type: ignore[attr-defined]
+        fields = list(cls.model_fields.values())  # type: ignore[attr-defined]
+        missing = len(fields) - (len(parts) - 1)
+        if 0 < missing and all(not field.is_required() for field in fields[-missing:]):
+            value += cls.__separator__ * missing  # type: ignore[attr-defined]
+        return super().unpack(value)  # type: ignore[misc,no-any-return]
 
 
 class LanguageCb(CallbackData, prefix="lang"):
@@ -54,13 +57,9 @@ class NextChunkCb(CallbackData, prefix="nx"):
     r: Flag = 0  # 1 when re-reading: the cursor does not move
 
 
-class StartQuizCb(CallbackData, prefix="qs"):
+class StartQuizCb(_OptionalTail, CallbackData, prefix="qs"):
     l: RowId  # noqa: E741
     e: RowId | None = None  # the enrolment; None on buttons sent before it was added
-
-    @classmethod
-    def unpack(cls, value: str) -> Self:
-        return super().unpack(_with_missing_optionals(cls, value))
 
 
 class AnswerCb(CallbackData, prefix="qa"):
@@ -69,22 +68,14 @@ class AnswerCb(CallbackData, prefix="qa"):
     o: OptionIndex  # option index as shown
 
 
-class ReviewCb(CallbackData, prefix="rv"):
+class ReviewCb(_OptionalTail, CallbackData, prefix="rv"):
     c: RowId  # chunk
     e: RowId | None = None  # the enrolment; None on buttons sent before it was added
 
-    @classmethod
-    def unpack(cls, value: str) -> Self:
-        return super().unpack(_with_missing_optionals(cls, value))
 
-
-class OpenLectureCb(CallbackData, prefix="ol"):
+class OpenLectureCb(_OptionalTail, CallbackData, prefix="ol"):
     l: RowId  # noqa: E741
     e: RowId | None = None  # the enrolment; None on buttons sent before it was added
-
-    @classmethod
-    def unpack(cls, value: str) -> Self:
-        return super().unpack(_with_missing_optionals(cls, value))
 
 
 class SelfCheckCb(CallbackData, prefix="sc"):
