@@ -34,7 +34,7 @@ async def deliver(bot: Bot, i18n: I18n, outgoing: Outgoing) -> Delivery:
     """Send and say what happened; never raises for a Telegram or network failure."""
     with i18n.context(), i18n.use_locale(outgoing.locale):
         text = notice_text(outgoing.view, outgoing.locale)
-        markup = notice_keyboard(outgoing.view)
+        markup = notice_keyboard(outgoing.view, outgoing.enrolment_id)
     try:
         # The bot's session carries SendThrottle: ≤ 30/s overall, ≤ 1/s per chat, 429s waited out.
         await bot.send_message(outgoing.user_id, text, reply_markup=markup)

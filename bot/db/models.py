@@ -18,6 +18,7 @@ from sqlalchemy import (
     false,
     true,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -204,7 +205,13 @@ class LectureProgress(Base):
 
 class QuizAttempt(Base):
     __tablename__ = "quiz_attempts"
-    __table_args__ = (Index("ix_attempts_enrolment_lecture", "enrolment_id", "lecture_key"),)
+    __table_args__ = (
+        Index("ix_attempts_enrolment_lecture", "enrolment_id", "lecture_key"),
+        # At most one running attempt per enrolment and lecture (or final test): of many
+        # "Take the quiz" presses at once, one inserts it and the others find it.
+        Index("ux_attempts_one_running", "enrolment_id", "lecture_key", unique=True,
+              sqlite_where=sql_text("finished_at IS NULL"), postgresql_where=sql_text("finished_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"))
@@ -220,6 +227,9 @@ class QuizAttempt(Base):
     finished_at: Mapped[datetime | None]
     score: Mapped[int | None] = mapped_column(Integer)
     passed: Mapped[bool | None] = mapped_column(Boolean)
+    # The message (its id in the learner's chat) whose button last showed this attempt's
+    # question: another press under that message shows nothing more.
+    button_message_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class AttemptItem(Base):

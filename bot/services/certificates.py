@@ -16,7 +16,7 @@ from bot.services.certificate_views import (
 )
 from bot.services.clock import Clock
 from bot.services.final_test_rules import FinalTestStatus, final_test_status
-from bot.services.learner_context import LearnerContext, load_current
+from bot.services.learner_context import LearnerContext, follow_newest_version, load_context, load_current
 from bot.services.names import NameProblem, checked_name
 from bot.services.views import LectureState, Refusal, Refused
 
@@ -116,15 +116,35 @@ class CertificateService:
         return await self.step(context)
 
     async def confirm_name(self, user_id: int) -> CompletionStep | Refused:
-        """The learner pressed "Yes" under their name: remember it, and issue if all is met."""
-        user = await self._uow.users.get(user_id)
-        if user is None:
-            return Refused(Refusal.NOT_ENROLLED)
+        """The learner pressed "Yes" under their name: remember it, and issue if all is met.
+
+        Only at the name check: a "Yes" pressed (or forged) before the last lecture and the
+        final test are passed would skip the check the certificate waits for.
+        """
+        context = await self._awaiting_name(user_id)
+        if context is None:
+            return Refused(Refusal.STALE)
         # One conditional write: of two "Yes" presses at once, only one finds the name
         # unconfirmed and goes on to issue; the other is a press of an old button.
         if not await self._uow.users.confirm_name(user_id):
             return Refused(Refusal.STALE)
-        return await self.for_learner(user_id)
+        return await self.step(context)
+
+    async def name_check_due(self, user_id: int) -> bool:
+        """Whether a course of the learner waits only for the name to print (so the name may change now)."""
+        return await self._awaiting_name(user_id) is not None
+
+    async def _awaiting_name(self, user_id: int) -> LearnerContext | None:
+        """The learner's course (the most recently active) whose certificate waits only for the name check."""
+        user = await self._uow.users.get(user_id)
+        if user is None or user.name_confirmed:
+            return None
+        for enrolment in await self._uow.enrolments.for_user(user_id):
+            context = await follow_newest_version(self._uow, await load_context(self._uow, enrolment,
+                                                                                self._clock.now()))
+            if isinstance(await self.step(context, issue=False), NameToConfirm):
+                return context
+        return None
 
     async def verify(self, code: str) -> CertificateFacts | None:
         """The public facts of a certificate, or None for a code that does not exist."""

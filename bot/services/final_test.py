@@ -14,7 +14,14 @@ from bot.services.certificate_views import FinalTestDue
 from bot.services.certificates import CertificateService
 from bot.services.clock import Clock
 from bot.services.final_test_rules import FINAL_KIND, FINAL_TEST_KEY, final_pass_score, final_test_status
-from bot.services.learner_context import LearnerContext, learner_zone, load_context, load_current, touch
+from bot.services.learner_context import (
+    LearnerContext,
+    follow_newest_version,
+    learner_zone,
+    load_context,
+    load_current,
+    touch,
+)
 from bot.services.quiz import draw_questions
 from bot.services.unlock import is_passing
 from bot.services.views import AttemptResult, Localized, QuestionView, Refusal, Refused
@@ -37,9 +44,14 @@ class FinalTestService:
         self._clock = clock
         self._rng = rng or random.SystemRandom()
 
-    async def start(self, user_id: int) -> QuestionView | Refused:
-        """Begin an attempt (or continue the running one) once every lecture is passed."""
-        context = await load_current(self._uow, user_id, self._clock.now())
+    async def start(self, user_id: int, button_message_id: int | None = None) -> QuestionView | Refused:
+        """Begin an attempt (or show the running one's question again) once every lecture is passed.
+
+        Claimed like a lecture quiz's start (see QuizService.start): many presses under one
+        message start one attempt and show its question once.
+        """
+        context = await self._course_due_a_final_test(user_id) or await load_current(
+            self._uow, user_id, self._clock.now())
         if context is None:
             return Refused(Refusal.NOT_ENROLLED)
         status = await final_test_status(self._uow, context, self._clock.now())
@@ -48,13 +60,31 @@ class FinalTestService:
         if not context.all_passed():
             return Refused(Refusal.LOCKED)
         running = await self._uow.attempts.open_attempt(context.enrolment.id, FINAL_TEST_KEY)
-        if running is not None:
-            return await self._next_unanswered(running, context)
-        if status.exhausted:
-            return Refused(Refusal.NO_ATTEMPTS_LEFT)
-        if status.retry_at is not None:
-            return Refused(Refusal.COOLDOWN, until=status.retry_at, zone=status.zone)
-        return await self._new_attempt(context, status.size, status.pass_percent)
+        if running is None:
+            if status.exhausted:
+                return Refused(Refusal.NO_ATTEMPTS_LEFT)
+            if status.retry_at is not None:
+                return Refused(Refusal.COOLDOWN, until=status.retry_at, zone=status.zone)
+            started = await self._new_attempt(context, status.size, status.pass_percent, button_message_id)
+            if started is not None:
+                return started
+            running = await self._uow.attempts.open_attempt(context.enrolment.id, FINAL_TEST_KEY)
+            if running is None:
+                return Refused(Refusal.STALE)
+        if not await self._uow.attempts.claim_showing(running.id, button_message_id):
+            return Refused(Refusal.QUIZ_RUNNING)
+        return await self._next_unanswered(running, context)
+
+    async def _course_due_a_final_test(self, user_id: int) -> LearnerContext | None:
+        """The course whose final test the button is for (the button names none): the most
+        recently active one with every lecture passed and its final test not passed yet."""
+        now = self._clock.now()
+        for enrolment in await self._uow.enrolments.for_user(user_id):
+            context = await follow_newest_version(self._uow, await load_context(self._uow, enrolment, now))
+            status = await final_test_status(self._uow, context, now)
+            if status is not None and not status.passed and context.all_passed():
+                return context
+        return None
 
     async def resume(self, user_id: int) -> QuestionView | None:
         """The final test question waiting for an answer, if an attempt is running."""
@@ -108,17 +138,20 @@ class FinalTestService:
         lecture = await self._uow.courses.lecture(question.lecture_id) if question is not None else None
         return lecture.version_id if lecture is not None else None
 
-    async def _new_attempt(self, context: LearnerContext, size: int, pass_percent: int) -> QuestionView:
+    async def _new_attempt(self, context: LearnerContext, size: int, pass_percent: int,
+                           button_message_id: int | None) -> QuestionView | None:
+        """The first question of a new attempt; None if another press started one first."""
         banks = [await self._uow.courses.questions(lecture.id) for lecture in context.lectures]
         picked = draw_across(banks, size, self._rng)
         drawn = draw_questions(picked, len(picked), self._rng)
         now = self._clock.now()
-        attempt = QuizAttempt(
-            enrolment_id=context.enrolment.id, lecture_id=None, lecture_key=FINAL_TEST_KEY, kind=FINAL_KIND,
-            size=len(drawn), pass_score=final_pass_score(len(drawn), pass_percent), started_at=now,
+        attempt = await self._uow.attempts.start(
+            context.enrolment.id, FINAL_TEST_KEY, lecture_id=None, kind=FINAL_KIND, size=len(drawn),
+            pass_score=final_pass_score(len(drawn), pass_percent), started_at=now,
+            button_message_id=button_message_id,
         )
-        self._uow.attempts.add(attempt)
-        await self._uow.attempts.flush()
+        if attempt is None:
+            return None
         items = [
             AttemptItem(attempt_id=attempt.id, position=index, question_id=question.id, option_order=order)
             for index, (question, order) in enumerate(drawn)

@@ -144,12 +144,34 @@ async def refusal_for(uow: UnitOfWork, context: LearnerContext, lecture: Lecture
     return None
 
 
-async def reachable_lecture(uow: UnitOfWork, user_id: int, lecture_id: int,
-                            now: datetime) -> tuple[LearnerContext, Lecture] | Refused:
-    """The learner's context and the lecture a button names, if they may open it now."""
-    context = await load_current(uow, user_id, now)
-    if context is None:
-        return Refused(Refusal.NOT_ENROLLED)
+async def context_for_button(uow: UnitOfWork, user_id: int, lecture_id: int, now: datetime,
+                             enrolment_id: int | None = None) -> LearnerContext | Refused:
+    """The context of the course a button about `lecture_id` was sent for.
+
+    Not the course touched last: a learner in two courses presses buttons of both. A button
+    names its enrolment, which must be the presser's; an older button without one means the
+    learner's enrolment in the lecture's course (a learner has at most one per course).
+    """
+    if enrolment_id is not None:
+        enrolment = await uow.enrolments.get(enrolment_id)
+        if enrolment is None or enrolment.user_id != user_id:
+            return Refused(Refusal.NOT_YOURS)
+    else:
+        named = await uow.courses.lecture(lecture_id)
+        version = await uow.courses.version(named.version_id) if named is not None else None
+        enrolment = await uow.enrolments.find(user_id, version.course_id) if version is not None else None
+        if enrolment is None:
+            enrolled = await uow.enrolments.latest_for_user(user_id) is not None
+            return Refused(Refusal.STALE if enrolled else Refusal.NOT_ENROLLED)
+    return await follow_newest_version(uow, await load_context(uow, enrolment, now))
+
+
+async def reachable_lecture(uow: UnitOfWork, user_id: int, lecture_id: int, now: datetime,
+                            enrolment_id: int | None = None) -> tuple[LearnerContext, Lecture] | Refused:
+    """The context of the button's course and the lecture it names, if the learner may open it now."""
+    context = await context_for_button(uow, user_id, lecture_id, now, enrolment_id)
+    if isinstance(context, Refused):
+        return context
     lecture = await lecture_for_button(uow, context, lecture_id)
     if lecture is None:
         return Refused(Refusal.STALE)

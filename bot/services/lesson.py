@@ -8,6 +8,7 @@ from bot.db.uow import UnitOfWork
 from bot.services.clock import Clock
 from bot.services.learner_context import (
     LearnerContext,
+    context_for_button,
     learner_zone,
     lecture_for_button,
     load_context,
@@ -50,9 +51,9 @@ class LessonService:
         progress.chunk_cursor = position
         return await self._view(context, lecture, position)
 
-    async def open_lecture(self, user_id: int, lecture_id: int) -> ChunkView | Refused:
+    async def open_lecture(self, user_id: int, lecture_id: int, enrolment_id: int | None = None) -> ChunkView | Refused:
         """An open lecture resumes at its cursor; a passed one is re-read from the start."""
-        reached = await reachable_lecture(self._uow, user_id, lecture_id, self._clock.now())
+        reached = await reachable_lecture(self._uow, user_id, lecture_id, self._clock.now(), enrolment_id)
         if isinstance(reached, Refused):
             return reached
         context, lecture = reached
@@ -92,15 +93,16 @@ class LessonService:
         touch(context, self._clock.now())
         return self._chunk_view(context, lecture, chunks[target], len(chunks), rereading)
 
-    async def review(self, user_id: int, chunk_id: int) -> ChunkView | Refused:
+    async def review(self, user_id: int, chunk_id: int, enrolment_id: int | None = None) -> ChunkView | Refused:
         """Show one chunk again (the learner follows a "review" pointer after a failed quiz)."""
-        context = await load_current(self._uow, user_id, self._clock.now())
-        if context is None:
-            return Refused(Refusal.NOT_ENROLLED)
         chunk = await self._uow.courses.chunk(chunk_id)
         named = await self._uow.courses.lecture(chunk.lecture_id) if chunk else None
         if chunk is None or named is None:
             return Refused(Refusal.STALE)
+        # The course the chunk's button was sent for, not the one touched last.
+        context = await context_for_button(self._uow, user_id, named.id, self._clock.now(), enrolment_id)
+        if isinstance(context, Refused):
+            return context
         version = await self._uow.courses.version(named.version_id)
         if version is None or version.course_id != context.enrolment.course_id:
             return Refused(Refusal.NOT_YOURS)

@@ -12,6 +12,7 @@ from bot.services.clock import Clock
 from bot.services.final_test_rules import FINAL_KIND
 from bot.services.learner_context import (
     LearnerContext,
+    follow_newest_version,
     learner_zone,
     load_context,
     load_current,
@@ -49,27 +50,50 @@ class QuizService:
         self._clock = clock
         self._rng = rng or random.SystemRandom()
 
-    async def start(self, user_id: int, lecture_id: int) -> QuestionView | Refused:
-        """Begin a new attempt, or continue the one in progress."""
-        reached = await reachable_lecture(self._uow, user_id, lecture_id, self._clock.now())
+    async def start(self, user_id: int, lecture_id: int, enrolment_id: int | None = None,
+                    button_message_id: int | None = None) -> QuestionView | Refused:
+        """Begin a new attempt, or show the running one's question again.
+
+        `enrolment_id` is the course the button was sent for (None on old buttons: the
+        lecture's course); `button_message_id` the message the button is under. Starting
+        is claimed like an answer: many presses at once start one attempt and show its
+        question once; the others are told the quiz is running.
+        """
+        reached = await reachable_lecture(self._uow, user_id, lecture_id, self._clock.now(), enrolment_id)
         if isinstance(reached, Refused):
             return reached
         context, lecture = reached
         running = await self._uow.attempts.open_attempt(context.enrolment.id, lecture.key)
-        if running is not None:
-            return await self._next_unanswered(running, lecture)
-        progress = context.progress.get(lecture.key)
-        chunk_count = len(await self._uow.courses.chunks(lecture.id))
-        if progress is None or progress.chunk_cursor < chunk_count - 1:
-            return Refused(Refusal.LOCKED)
-        retry_at = await self.retry_time(context, lecture)
-        if retry_at is not None and retry_at > self._clock.now():
-            return Refused(Refusal.COOLDOWN, until=retry_at, zone=await learner_zone(self._uow, context))
-        return await self._new_attempt(context, lecture)
+        if running is None:
+            progress = context.progress.get(lecture.key)
+            chunk_count = len(await self._uow.courses.chunks(lecture.id))
+            if progress is None or progress.chunk_cursor < chunk_count - 1:
+                return Refused(Refusal.LOCKED)
+            retry_at = await self.retry_time(context, lecture)
+            if retry_at is not None and retry_at > self._clock.now():
+                return Refused(Refusal.COOLDOWN, until=retry_at, zone=await learner_zone(self._uow, context))
+            started = await self._new_attempt(context, lecture, button_message_id)
+            if started is not None:
+                return started
+            # Another press inserted it in the meantime (a parallel transaction).
+            running = await self._uow.attempts.open_attempt(context.enrolment.id, lecture.key)
+            if running is None:
+                return Refused(Refusal.STALE)
+        if not await self._uow.attempts.claim_showing(running.id, button_message_id):
+            return Refused(Refusal.QUIZ_RUNNING)
+        return await self._next_unanswered(running, lecture)
 
-    async def resume(self, user_id: int) -> QuestionView | None:
-        """The question waiting for an answer in the learner's current lecture, if any."""
-        context = await load_current(self._uow, user_id, self._clock.now())
+    async def resume(self, user_id: int, enrolment_id: int | None = None) -> QuestionView | None:
+        """The question waiting for an answer in the current lecture of the enrolment (default:
+        the course touched last), if any."""
+        if enrolment_id is not None:
+            enrolment = await self._uow.enrolments.get(enrolment_id)
+            if enrolment is None or enrolment.user_id != user_id:
+                return None
+            context = await follow_newest_version(self._uow, await load_context(self._uow, enrolment,
+                                                                                self._clock.now()))
+        else:
+            context = await load_current(self._uow, user_id, self._clock.now())
         lecture = context.current_lecture() if context else None
         if context is None or lecture is None:
             return None
@@ -140,20 +164,22 @@ class QuizService:
             return None
         return last.finished_at + timedelta(minutes=cooldown)
 
-    async def _new_attempt(self, context: LearnerContext, lecture: Lecture) -> QuestionView:
+    async def _new_attempt(self, context: LearnerContext, lecture: Lecture,
+                           button_message_id: int | None) -> QuestionView | None:
+        """The first question of a new attempt; None if another press started one first."""
         bank = await self._uow.courses.questions(lecture.id)
         drawn = draw_questions(bank, lecture.quiz_size, self._rng)
         now = self._clock.now()
-        attempt = QuizAttempt(
-            enrolment_id=context.enrolment.id,
+        attempt = await self._uow.attempts.start(
+            context.enrolment.id, lecture.key,
             lecture_id=lecture.id,
-            lecture_key=lecture.key,
             size=len(drawn),
             pass_score=min(lecture.pass_score, len(drawn)),
             started_at=now,
+            button_message_id=button_message_id,
         )
-        self._uow.attempts.add(attempt)
-        await self._uow.attempts.flush()
+        if attempt is None:
+            return None
         items = [
             AttemptItem(attempt_id=attempt.id, position=index, question_id=question.id, option_order=order)
             for index, (question, order) in enumerate(drawn)
@@ -189,8 +215,9 @@ class QuizService:
             context.progress[lecture.key] = progress
         progress.best_score = max(progress.best_score or 0, score)
         touch(context, now)
-        base = dict(attempt_id=attempt.id, lecture_id=lecture.id, lecture_title=lecture.title, score=score,
-                    size=attempt.size, pass_score=attempt.pass_score, passed=passed,
+        base = dict(attempt_id=attempt.id, enrolment_id=enrolment.id, lecture_id=lecture.id,
+                    lecture_title=lecture.title, score=score, size=attempt.size, pass_score=attempt.pass_score,
+                    passed=passed,
                     zone=await learner_zone(self._uow, context))
         if not passed:
             retry_at = await self.retry_time(context, lecture)

@@ -50,6 +50,7 @@ class Refusal(enum.Enum):
     UNKNOWN_COURSE = "unknown_course"
     NOT_RELEASED = "not_released"  # the lecture's week opens later (`until`)
     NO_ATTEMPTS_LEFT = "no_attempts_left"  # the final test's attempts are used up
+    QUIZ_RUNNING = "quiz_running"  # another press under the same message started (or showed) the quiz
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ class AttemptResult:
     missed_lectures: list[tuple[int, Localized]] = field(default_factory=list)
     # The first result showing a time offers to set the learner's own time zone (see PreferencesService).
     offer_zone: bool = False
+    enrolment_id: int | None = None  # the course its buttons act on
 
 
 @dataclass(frozen=True)

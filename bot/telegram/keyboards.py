@@ -54,7 +54,7 @@ def next_row(chunk: ChunkView) -> list[InlineKeyboardButton]:
     """The button under a chunk: the next chunk, or the quiz after the last one."""
     if chunk.is_last:
         return [InlineKeyboardButton(text=_("📝 Take the quiz"),
-                                     callback_data=StartQuizCb(l=chunk.lecture_id).pack())]
+                                     callback_data=StartQuizCb(l=chunk.lecture_id, e=chunk.enrolment_id).pack())]
     return [InlineKeyboardButton(
         text=_("Next ▶"),
         callback_data=NextChunkCb(e=chunk.enrolment_id, l=chunk.lecture_id, p=chunk.position,
@@ -88,13 +88,14 @@ def result_keyboard(result: AttemptResult, locale: str) -> InlineKeyboardMarkup 
     builder = InlineKeyboardBuilder()
     if result.passed:
         if result.next_lecture_id is not None:
-            builder.button(text=_("▶ Start the next lecture"), callback_data=OpenLectureCb(l=result.next_lecture_id))
+            builder.button(text=_("▶ Start the next lecture"), callback_data=OpenLectureCb(l=result.next_lecture_id, e=result.enrolment_id))
     else:
         for item in result.review:
             label = _("📖 Review: {title}").format(title=visible_text(pick(item.title, locale)))
             builder.button(text=fit_button(label),
-                           callback_data=ReviewCb(c=item.chunk_id))
-        builder.button(text=_("🔁 Retake the quiz"), callback_data=StartQuizCb(l=result.lecture_id))
+                           callback_data=ReviewCb(c=item.chunk_id, e=result.enrolment_id))
+        builder.button(text=_("🔁 Retake the quiz"),
+                       callback_data=StartQuizCb(l=result.lecture_id, e=result.enrolment_id))
     if result.offer_zone:  # the text shows a time: the learner may live elsewhere than the course
         builder.button(text=_("🕐 Change my time zone"), callback_data=SettingsCb(a="pick_zone"))
     builder.adjust(1)
@@ -102,9 +103,9 @@ def result_keyboard(result: AttemptResult, locale: str) -> InlineKeyboardMarkup 
     return markup if markup.inline_keyboard else None
 
 
-def lecture_keyboard(lecture_id: int, label: str) -> InlineKeyboardMarkup:
+def lecture_keyboard(lecture_id: int, label: str, enrolment_id: int | None = None) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[
-        InlineKeyboardButton(text=label, callback_data=OpenLectureCb(l=lecture_id).pack())
+        InlineKeyboardButton(text=label, callback_data=OpenLectureCb(l=lecture_id, e=enrolment_id).pack())
     ]])
 
 

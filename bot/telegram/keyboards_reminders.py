@@ -14,17 +14,18 @@ from bot.telegram.texts_reminders import on_off, quiet_hours_label
 from bot.telegram.texts_time import utc_offset, zone_city
 
 
-def notice_keyboard(view: NoticeView) -> InlineKeyboardMarkup:
-    """One button: straight back to where the learner should go on."""
+def notice_keyboard(view: NoticeView, enrolment_id: int | None = None) -> InlineKeyboardMarkup:
+    """One button: straight back to where the learner should go on, in the course the notice is about."""
+    quiz = StartQuizCb(l=view.lecture_id, e=enrolment_id).pack()
+    lecture = OpenLectureCb(l=view.lecture_id, e=enrolment_id).pack()
     if view.kind is NoticeKind.RETRY:
-        button = InlineKeyboardButton(text=_("🔁 Retake the quiz"), callback_data=StartQuizCb(l=view.lecture_id).pack())
+        button = InlineKeyboardButton(text=_("🔁 Retake the quiz"), callback_data=quiz)
     elif view.at_quiz:
-        button = InlineKeyboardButton(text=_("📝 Take the quiz"), callback_data=StartQuizCb(l=view.lecture_id).pack())
+        button = InlineKeyboardButton(text=_("📝 Take the quiz"), callback_data=quiz)
     elif view.kind is NoticeKind.NEW_WEEK or view.part is None:
-        button = InlineKeyboardButton(text=_("▶ Start the lecture"),
-                                      callback_data=OpenLectureCb(l=view.lecture_id).pack())
+        button = InlineKeyboardButton(text=_("▶ Start the lecture"), callback_data=lecture)
     else:
-        button = InlineKeyboardButton(text=_("▶ Continue"), callback_data=OpenLectureCb(l=view.lecture_id).pack())
+        button = InlineKeyboardButton(text=_("▶ Continue"), callback_data=lecture)
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 

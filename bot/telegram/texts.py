@@ -43,6 +43,8 @@ def refusal_text(refused: Refused, locale: str) -> str:
         return _("There is no such course. Send /start to see the courses on offer.")
     if reason is Refusal.NOT_RELEASED:
         return not_released_text(refused.until, locale, refused.zone)
+    if reason is Refusal.QUIZ_RUNNING:
+        return _("The quiz is already running: answer the question above.")
     if reason is Refusal.NO_ATTEMPTS_LEFT:
         return _("You have used every attempt at the final test. Please contact the course coordinators.")
     return _("This button is out of date. Send /lesson to continue where you stopped.")

@@ -1,11 +1,11 @@
-"""The last resort: log with context, tell the learner, never crash the bot."""
+"""The last resort: log with context, answer the press, tell the learner, never crash the bot."""
 from __future__ import annotations
 
 import logging
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import Chat, ErrorEvent
+from aiogram.types import CallbackQuery, Chat, ErrorEvent
 from aiogram.utils.i18n import gettext as _
 
 log = logging.getLogger(__name__)
@@ -20,10 +20,25 @@ def _chat_of(event: ErrorEvent) -> Chat | None:
     return None
 
 
+async def _answer_press(bot: Bot, query: CallbackQuery, update_id: int) -> None:
+    """Stop the button's spinner, whatever failed (the database, Telegram, our code).
+
+    The handler may have answered before it failed; Telegram then refuses a second answer
+    with a 400, which is expected and only logged.
+    """
+    try:
+        await bot.answer_callback_query(query.id, text=_("Sorry, something went wrong on my side."))
+    except TelegramAPIError as error:
+        log.info("press %s of update %s not answered by the error handler: %s", query.id, update_id, error)
+
+
 async def on_error(event: ErrorEvent, bot: Bot) -> None:
     chat = _chat_of(event)
-    log.error("update %s in chat %s failed: %r", event.update.update_id, chat.id if chat else None,
-              event.exception, exc_info=event.exception)
+    query = event.update.callback_query
+    log.error("update %s in chat %s (user %s) failed: %r", event.update.update_id, chat.id if chat else None,
+              query.from_user.id if query is not None else None, event.exception, exc_info=event.exception)
+    if query is not None:
+        await _answer_press(bot, query, event.update.update_id)
     if chat is None or chat.type != "private":
         return
     try:

@@ -39,9 +39,10 @@ async def certificate(message: Message, user: User, services: Services, presente
 
 
 async def start_final_test(query: CallbackQuery, user: User, services: Services, presenter: Presenter) -> None:
-    question = await services.final_test.start(user.id)
+    question = await services.final_test.start(user.id, query.message.message_id if query.message else None)
     if isinstance(question, Refused):
-        await query.answer(texts.refusal_text(question, presenter.locale), show_alert=True)
+        await query.answer(texts.refusal_text(question, presenter.locale),
+                           show_alert=question.reason is not Refusal.QUIZ_RUNNING)
         return
     await services.uow.commit()
     await query.answer()
@@ -51,7 +52,9 @@ async def start_final_test(query: CallbackQuery, user: User, services: Services,
 
 async def name_answer(query: CallbackQuery, callback_data: CertificateNameCb, user: User, services: Services,
                       presenter: Presenter) -> None:
-    if user.name_confirmed:  # an old button: the name is confirmed, the certificate exists or is on its way
+    # An old button (the name is confirmed, the certificate exists or is on its way), or one
+    # forged before the name check: the name must not change or count as checked.
+    if user.name_confirmed or not await services.certificates.name_check_due(user.id):
         await query.answer(texts.refusal_text(Refused(Refusal.STALE), presenter.locale))
         return
     if callback_data.action == "change":

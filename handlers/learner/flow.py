@@ -15,7 +15,8 @@ async def deliver_step(user_id: int, step: ChunkView | CourseFinished | Refused,
                        presenter: Presenter) -> None:
     """Send the chunk at the cursor, or the quiz question waiting for an answer."""
     if isinstance(step, ChunkView):
-        question = await services.quiz.resume(user_id)
+        # The quiz of the chunk's course: a learner in two courses may be quizzed in the other.
+        question = await services.quiz.resume(user_id, step.enrolment_id)
         await services.uow.commit()
         if question is not None:
             await presenter.question(question)

@@ -39,7 +39,7 @@ async def next_chunk(query: CallbackQuery, callback_data: NextChunkCb, user: Use
 
 async def open_lecture(query: CallbackQuery, callback_data: OpenLectureCb, user: User, services: Services,
                        presenter: Presenter) -> None:
-    step = await services.lessons.open_lecture(user.id, callback_data.l)
+    step = await services.lessons.open_lecture(user.id, callback_data.l, callback_data.e)
     if isinstance(step, Refused):
         await query.answer(texts.refusal_text(step, presenter.locale))
         return
@@ -50,7 +50,7 @@ async def open_lecture(query: CallbackQuery, callback_data: OpenLectureCb, user:
 
 async def review(query: CallbackQuery, callback_data: ReviewCb, user: User, services: Services,
                  presenter: Presenter) -> None:
-    step = await services.lessons.review(user.id, callback_data.c)
+    step = await services.lessons.review(user.id, callback_data.c, callback_data.e)
     if isinstance(step, Refused):
         await query.answer(texts.refusal_text(step, presenter.locale))
         return

@@ -9,7 +9,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.db.models import User
 from bot.services.registry import Services
-from bot.services.views import Refused
+from bot.services.views import Refusal, Refused
 from bot.telegram import texts
 from bot.telegram.callbacks import AnswerCb, StartQuizCb
 from bot.telegram.presenter import Presenter
@@ -18,9 +18,12 @@ from bot.telegram.presenter import Presenter
 
 async def start_quiz(query: CallbackQuery, callback_data: StartQuizCb, user: User, services: Services,
                      presenter: Presenter) -> None:
-    question = await services.quiz.start(user.id, callback_data.l)
+    question = await services.quiz.start(user.id, callback_data.l, callback_data.e,
+                                         query.message.message_id if query.message is not None else None)
     if isinstance(question, Refused):
-        await query.answer(texts.refusal_text(question, presenter.locale), show_alert=True)
+        # A repeated press while the quiz runs is routine: a short note, not an alert to dismiss.
+        await query.answer(texts.refusal_text(question, presenter.locale),
+                           show_alert=question.reason is not Refusal.QUIZ_RUNNING)
         return
     await services.uow.commit()
     await query.answer()

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import AttemptItem, QuizAttempt
+
+_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 class AttemptRepository:
@@ -23,6 +26,42 @@ class AttemptRepository:
             QuizAttempt.finished_at.is_(None),
         )
         return await self._session.scalar(statement)
+
+    async def start(self, enrolment_id: int, lecture_key: str, **values: object) -> QuizAttempt | None:
+        """Insert a running attempt unless the enrolment has one for `lecture_key`; None then.
+
+        One statement against the unique index of running attempts: of many presses at once
+        (on PostgreSQL, in parallel transactions) exactly one inserts, the others get None.
+        """
+        columns = dict(enrolment_id=enrolment_id, lecture_key=lecture_key, **values)
+        dialect = self._session.get_bind().dialect.name
+        if dialect in _INSERTS:
+            statement = _INSERTS[dialect](QuizAttempt).values(**columns).on_conflict_do_nothing(
+                index_elements=[QuizAttempt.enrolment_id, QuizAttempt.lecture_key],
+                index_where=text("finished_at IS NULL"),
+            )
+        else:  # another database: the unique index still refuses a second one (as an error)
+            statement = insert(QuizAttempt).values(**columns)
+        attempt_id = await self._session.scalar(statement.returning(QuizAttempt.id))
+        return await self._session.get(QuizAttempt, attempt_id) if attempt_id is not None else None
+
+    async def claim_showing(self, attempt_id: int, button_message_id: int | None) -> bool:
+        """Whether a press under `button_message_id` may show the running attempt's question.
+
+        Once per message, claimed like an answer: of many presses under one message only
+        the first shows it; a press under another message (a reminder) shows it again.
+        """
+        if button_message_id is None:
+            return True
+        statement = (
+            update(QuizAttempt)
+            .where(QuizAttempt.id == attempt_id, QuizAttempt.finished_at.is_(None),
+                   (QuizAttempt.button_message_id.is_(None))
+                   | (QuizAttempt.button_message_id != button_message_id))
+            .values(button_message_id=button_message_id)
+        )
+        result = await self._session.execute(statement)
+        return bool(result.rowcount)
 
     async def has_open_attempt(self, enrolment_id: int) -> bool:
         """Whether any attempt of the enrolment is running: a lecture quiz or the final test."""

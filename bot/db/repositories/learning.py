@@ -30,6 +30,15 @@ class EnrolmentRepository:
         )
         return await self._session.scalar(statement)
 
+    async def for_user(self, user_id: int) -> Sequence[Enrolment]:
+        """Every course of the learner, the most recently active first."""
+        statement = (
+            select(Enrolment)
+            .where(Enrolment.user_id == user_id)
+            .order_by(Enrolment.last_activity_at.desc(), Enrolment.id.desc())
+        )
+        return (await self._session.scalars(statement)).all()
+
     def add(self, enrolment: Enrolment) -> Enrolment:
         self._session.add(enrolment)
         return enrolment
