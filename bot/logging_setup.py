@@ -10,6 +10,8 @@ import sys
 from collections.abc import Iterable
 from urllib.parse import quote
 
+from bot.web.server import ClientErrorsAreDebug
+
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 MASK = "<BOT_TOKEN>"
 # Libraries that report routine work at INFO: font subsetting for every certificate (dozens of
@@ -82,4 +84,8 @@ def configure_logging(level: str, secrets: Iterable[str | None] = ()) -> Redacto
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(quiet)
     logging.captureWarnings(True)  # warnings go through the same handler, masked too
+    # The sandbox's aiohttp server (the browser chat) logs a malformed request with a traceback too.
+    server_log = logging.getLogger("aiohttp.server")
+    if not any(isinstance(existing, ClientErrorsAreDebug) for existing in server_log.filters):
+        server_log.addFilter(ClientErrorsAreDebug())
     return redact

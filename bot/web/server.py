@@ -24,7 +24,9 @@ class CannotListen(Exception):
         self.port_refused = port_refused  # the port is the problem (in use, or privileged), not the host
 
 
-class _ClientErrorsAreDebug(logging.Filter):
+class ClientErrorsAreDebug(logging.Filter):
+    """Drops aiohttp's error record for a malformed request; a debug line says what was refused."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
         if isinstance(error, HttpProcessingError):
@@ -34,7 +36,7 @@ class _ClientErrorsAreDebug(logging.Filter):
         return True
 
 
-http_log.addFilter(_ClientErrorsAreDebug())
+http_log.addFilter(ClientErrorsAreDebug())
 
 
 def listen_socket(host: str, port: int) -> socket.socket:
