@@ -16,7 +16,7 @@ from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.utils.i18n import I18n
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import ConfigError, Settings, web_app_url
@@ -82,7 +82,10 @@ class Talimger:
         except DatabaseUnusable as error:
             raise ConfigError(f"Bad setting {variable}: {error}") from None
         except (SQLAlchemyError, OSError) as error:
-            raise ConfigError(f"Bad setting {variable}: {database_unusable(self.engine, error)}") from None
+            problem = database_unusable(self.engine, error)
+            if isinstance(error, (ProgrammingError, IntegrityError)) and not problem.read_only:
+                raise  # a migration's own mistake, not a setting
+            raise ConfigError(f"Bad setting {variable}: {problem}") from None
         self.uow_factory = UnitOfWorkFactory(create_session_factory(self.engine),
                                              serialize_writes=self.engine.dialect.name == "sqlite")
         self.i18n = create_i18n(self.settings.default_locale)

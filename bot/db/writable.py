@@ -9,6 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 class DatabaseUnusable(Exception):
     """The database cannot be opened, migrated or written; the message says which and why."""
 
+    def __init__(self, message: str, read_only: bool = False) -> None:
+        super().__init__(message)
+        self.read_only = read_only
+
 
 async def check_writable(engine: AsyncEngine) -> None:
     """A migrated database that is read-only would fail only at the first learner's answer: ask now.
@@ -28,5 +32,5 @@ def database_unusable(engine: AsyncEngine | None, error: BaseException) -> Datab
     cause = getattr(error, "orig", None) or error
     reason = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
     if "readonly" in reason.lower() or "read-only" in reason.lower():
-        return DatabaseUnusable(f"{where} is read-only, and the bot must write to it ({reason})")
+        return DatabaseUnusable(f"{where} is read-only, and the bot must write to it ({reason})", read_only=True)
     return DatabaseUnusable(f"cannot use {where}: {reason}")
