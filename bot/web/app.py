@@ -91,7 +91,7 @@ def server_error_text(_: Callable[[str], str]) -> tuple[str, str]:
 
 @web.middleware
 async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Rate limit per address; no stack trace ever reaches a visitor."""
+    """Rate limit per visitor (behind TRUSTED_PROXIES: the forwarded address); no stack trace reaches one."""
     context = request.app[CONTEXT]
     visitor = client_address(request.remote, request.headers.get("X-Forwarded-For"), context.trusted_proxies)
     if request.path.startswith("/c/") and not context.limiter.allow(visitor):

@@ -18,11 +18,13 @@ from bot.config import ConfigError, load_settings
     ({"telegram_api_url": "http://[::1"}, "Bad setting TELEGRAM_API_URL: TELEGRAM_API_URL must be a URL"),
     ({"telegram_api_url": "http://"}, "Bad setting TELEGRAM_API_URL: TELEGRAM_API_URL must be a URL"),
     ({"telegram_api_url": "http://:8081"}, "Bad setting TELEGRAM_API_URL: TELEGRAM_API_URL must be a URL"),
-    ({"public_base_url": "https://courses.example.edu:x"}, "Bad setting PUBLIC_BASE_URL: PUBLIC_BASE_URL must be a URL"),
+    ({"public_base_url": "https://courses.example.edu:x"},
+     "Bad setting PUBLIC_BASE_URL: PUBLIC_BASE_URL must be a URL"),
     ({"database_url": "mysql+aiomysql://u@db/t"},
      "Bad setting DATABASE_URL: DATABASE_URL uses mysql+aiomysql, which Talimger does not support; "
      "supported: sqlite+aiosqlite, postgresql+asyncpg"),
-    ({"database_url": "postgresql+psycopg2://u@db/t"}, "Bad setting DATABASE_URL: DATABASE_URL uses postgresql+psycopg2"),
+    ({"database_url": "postgresql+psycopg2://u@db/t"},
+     "Bad setting DATABASE_URL: DATABASE_URL uses postgresql+psycopg2"),
     ({"trusted_proxies": "10.0.0.0/8, proxy.local"}, "Bad setting TRUSTED_PROXIES: TRUSTED_PROXIES must be addresses"),
 ])
 def test_bad_values_give_one_clear_line(overrides: dict[str, str], message: str) -> None:

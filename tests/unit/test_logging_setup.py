@@ -81,8 +81,8 @@ def test_a_certificate_pdf_prints_no_font_subsetting_lines_at_info(restore_loggi
     logging.getLogger("talimger").info("before the certificate")
     i18n = create_i18n("en")
     issued = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
-    facts = CertificateFacts(code="ABCD-EFGH", holder_name="Әсем Ғалымқызы", course_title={"kk": "Python", "en": "Python"},
-                             issued_at=issued, average_score=90.0, final_test_percent=80.0, lecture_count=4,
+    facts = CertificateFacts(code="ABCD-EFGH", holder_name="Әсем Ғалымқызы",
+                             course_title={"kk": "Python", "en": "Python"}, issued_at=issued, average_score=90.0, final_test_percent=80.0, lecture_count=4,
                              revoked_at=None)
     labels = certificate_labels(lambda message: i18n.gettext(message, locale="kk"))
     assert render_certificate_pdf(facts, labels, "kk", "https://talimger.test/c/ABCD-EFGH", "Talimger")
