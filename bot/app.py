@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,12 +13,15 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.utils.i18n import I18n
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.exc import IntegrityError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings, web_app_url
 from bot.db.migrate import upgrade_to_head
+from bot.db.writable import DatabaseUnusable, check_writable, database_unusable
 from bot.db.session import create_engine, create_session_factory
 from bot.db.uow import UnitOfWorkFactory
 from bot.media_store import MediaStore
@@ -31,6 +35,7 @@ from bot.telegram.commit_before_send import CommitBeforeSend
 from bot.telegram.response_types import KeepResponseTypes
 from bot.telegram.throttle import SendThrottle
 from bot.web import WebServer, create_web_app
+from bot.web.server import CannotListen, listen_socket
 from content import SAMPLE_COURSE_DIR, CourseValidationError, discover_courses, load_course
 from handlers import build_root_router
 from scheduler.housekeeping import Housekeeper
@@ -67,11 +72,22 @@ class Talimger:
     sweeper: Sweeper | None = None  # reminders and week openings; tests call `sweeper.sweep()`
     scheduler: AsyncIOScheduler | None = None
     _polling: asyncio.Task[None] | None = None
+    _web_socket: socket.socket | None = None
 
     async def prepare(self) -> None:
         """Database schema, catalogs and (on an empty database) the sample course."""
-        self.engine = create_engine(self.settings.effective_database_url)
-        await upgrade_to_head(self.engine)
+        variable = "DATABASE_URL" if self.settings.database_url else "DATA_DIR"
+        try:
+            self.engine = create_engine(self.settings.effective_database_url)
+            await upgrade_to_head(self.engine)
+            await check_writable(self.engine)
+        except DatabaseUnusable as error:
+            raise ConfigError(f"Bad setting {variable}: {error}") from None
+        except (SQLAlchemyError, OSError) as error:
+            problem = database_unusable(self.engine, error)
+            if isinstance(error, (ProgrammingError, IntegrityError)) and not problem.read_only:
+                raise  # a migration's own mistake, not a setting
+            raise ConfigError(f"Bad setting {variable}: {problem}") from None
         self.uow_factory = UnitOfWorkFactory(create_session_factory(self.engine),
                                              serialize_writes=self.engine.dialect.name == "sqlite")
         self.i18n = create_i18n(self.settings.default_locale)
@@ -161,9 +177,10 @@ class Talimger:
     async def start(self) -> None:
         """Prepare, register the menu, and poll in the background."""
         if self.dispatcher is None:
+            self._reserve_web_port()  # a bad WEB_HOST or a busy WEB_PORT stops us before any migration
             await self.prepare()
         assert self.bot is not None and self.dispatcher is not None and self.i18n is not None
-        await self.bot.delete_webhook(drop_pending_updates=False)
+        await self._check_bot_api()
         await register_profile(self.bot, self.i18n, self.settings.default_locale, self.settings.admin_chat_id)
         await self.start_web()
         self._polling = asyncio.create_task(
@@ -172,14 +189,42 @@ class Talimger:
         )
         self._start_scheduler()
 
+    def _reserve_web_port(self) -> None:
+        settings = self.settings
+        try:
+            self._web_socket = listen_socket(settings.web_host, settings.web_port)
+        except CannotListen as error:
+            if error.port_refused:
+                raise ConfigError(f"Bad setting WEB_PORT: cannot listen on port {settings.web_port} of "
+                                  f"{settings.web_host}: {error}; set WEB_PORT to a free one (0 picks any)") from None
+            raise ConfigError(f"Bad setting WEB_HOST: cannot listen on {settings.web_host}:{settings.web_port}: "
+                              f"{error}") from None
+        if settings.public_base_url_is_default and settings.web_port == 0:
+            # Certificate links follow the port actually taken.
+            settings.public_base_url = web_app_url(settings.web_host, self._web_socket.getsockname()[1])
+
+    async def _check_bot_api(self) -> None:
+        """The first call to the Bot API: an unreachable server or a refused token is a setting to fix."""
+        assert self.bot is not None
+        where = self.api_url or "Telegram (api.telegram.org)"
+        try:
+            await self.bot.delete_webhook(drop_pending_updates=False)
+        except TelegramUnauthorizedError:
+            raise ConfigError(f"Bad setting BOT_TOKEN: {where} refused the token; "
+                              f"copy it again from @BotFather") from None
+        except TelegramNetworkError as error:
+            reason = str(error).replace(self.token, "<BOT_TOKEN>")
+            raise ConfigError(f"Bad setting TELEGRAM_API_URL: cannot reach the Bot API at {where}: {reason}") from None
+
     async def start_web(self) -> WebServer:
         """The certificate pages, on WEB_HOST:WEB_PORT (port 0: a free one, see `web.url`)."""
         assert self.uow_factory is not None and self.i18n is not None
         i18n = self.i18n
         app = create_web_app(self.uow_factory, lambda message, locale: i18n.gettext(message, locale=locale),
                              self.settings.issuer_name, self.settings.default_locale,
-                             self.settings.web_requests_per_minute, self.clock)
-        self.web = await WebServer(app, self.settings.web_host, self.settings.web_port).start()
+                             self.settings.web_requests_per_minute, self.clock, self.settings.trusted_proxies)
+        sock, self._web_socket = self._web_socket, None
+        self.web = await WebServer(app, self.settings.web_host, self.settings.web_port, sock).start()
         return self.web
 
     async def wait(self) -> None:
@@ -197,6 +242,9 @@ class Talimger:
         if self.web is not None:
             await self.web.stop()
             self.web = None
+        if self._web_socket is not None:
+            self._web_socket.close()
+            self._web_socket = None
         await self._stop_scheduler()
         if self.bot is not None:
             await self.bot.session.close()

@@ -4,12 +4,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import errno
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.logging_setup import Redactor, configure_logging
 
 log = logging.getLogger("talimger")
 
@@ -42,17 +45,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Exit 0; 1 for a failed course or an unexpected error; 2 for a bad setting (one line, no traceback)."""
     args = build_parser().parse_args(argv)
+    # Until the settings are read, mask the token as the environment gives it.
+    redact = Redactor([os.environ.get("BOT_TOKEN", "").strip()])
     try:
         settings = load_settings()
+        redact = configure_logging(settings.log_level, [settings.token, os.environ.get("BOT_TOKEN", "").strip()])
+        if args.command == "course":
+            return _course_command(args, settings)
+        return asyncio.run(_run(settings, getattr(args, "host", "127.0.0.1"), getattr(args, "port", 8081)))
     except ConfigError as error:
-        print(error, file=sys.stderr)
+        print(redact(str(error)), file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
-    if args.command == "course":
-        return _course_command(args, settings)
-    return asyncio.run(_run(settings, getattr(args, "host", "127.0.0.1"), getattr(args, "port", 8081)))
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        # A bug, not a setting: the traceback helps, and the logging filter masks the token in it.
+        log.critical("talimger stopped on an unexpected error", exc_info=True)
+        return 1
 
 
 def _course_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -101,8 +112,11 @@ async def _run(settings: Settings, host: str, port: int) -> int:
 
         # The sandbox keeps its chats beside the database, as Telegram keeps them across restarts;
         # its admin group (the browser's Instructor and Coordinator) is the bot's admin chat.
-        sandbox = await Sandbox(host=host, port=port, state_path=settings.data_dir / "sandbox.json",
-                                web_config=WebChatConfig(admin_chat_id=settings.admin_chat_id)).start()
+        try:
+            sandbox = await Sandbox(host=host, port=port, state_path=settings.data_dir / "sandbox.json",
+                                    web_config=WebChatConfig(admin_chat_id=settings.admin_chat_id)).start()
+        except OSError as error:
+            raise _sandbox_address_error(host, port, error) from None
         settings = settings.model_copy(update={"admin_chat_id": sandbox.ensure_admin_chat().id})
         app = Talimger(settings, token=sandbox.token, api_url=sandbox.url)
     stop = asyncio.Event()
@@ -126,6 +140,14 @@ async def _run(settings: Settings, host: str, port: int) -> int:
         if sandbox is not None:
             await sandbox.stop()
     return 0
+
+
+def _sandbox_address_error(host: str, port: int, error: OSError) -> ConfigError:
+    reason = error.strerror or str(error)
+    if error.errno in (errno.EADDRINUSE, errno.EACCES):
+        return ConfigError(f"Bad setting --port: cannot listen on port {port} of {host}: {reason}; "
+                           f"pass --port with a free one (0 picks any)")
+    return ConfigError(f"Bad setting --host: cannot listen on {host}:{port}: {reason}")
 
 
 def _browsable(url: str) -> str:

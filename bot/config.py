@@ -1,14 +1,28 @@
 """Settings from the environment and `.env`, validated once at start-up."""
 from __future__ import annotations
 
+import importlib
+import ipaddress
 from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import (Field, PrivateAttr, SecretStr, ValidationError, ValidationInfo, field_validator,
+                      model_validator)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing import Annotated
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 SUPPORTED_LOCALES = ("kk", "ru", "en")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# SQLAlchemy driver name -> (the module it imports, how to install it)
+DATABASE_DRIVERS = {
+    "sqlite+aiosqlite": ("aiosqlite", "pip install talimger"),
+    "postgresql+asyncpg": ("asyncpg", "pip install 'talimger[postgres]'"),
+}
+DATABASE_EXAMPLES = "sqlite+aiosqlite:///data/talimger.db or postgresql+asyncpg://user:password@host/db"
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class ConfigError(Exception):
@@ -24,11 +38,14 @@ class Settings(BaseSettings):
     telegram_api_url: str | None = None
     data_dir: Path = PROJECT_ROOT / "data"
     database_url: str | None = None
-    public_base_url: str = "http://127.0.0.1:8080"
+    # Unset: the bot's own web app, http://WEB_HOST:WEB_PORT (see `_default_public_base_url`).
+    public_base_url: str = ""
     # The bot's own web app (certificate pages); port 0 picks a free one.
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=0, le=65535)
     web_requests_per_minute: int = Field(default=60, ge=1)  # per client address
+    # Proxies whose X-Forwarded-For is believed (CIDRs); from anyone else the header is ignored.
+    trusted_proxies: Annotated[list[IPNetwork], NoDecode] = Field(default_factory=list)
     issuer_name: str = Field(default="Talimger", min_length=1, max_length=200)
     admin_chat_id: int | None = None
     owner_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
@@ -46,6 +63,16 @@ class Settings(BaseSettings):
     sweep_batch_size: int = Field(default=500, ge=1)
     sweep_claim_seconds: float = Field(default=300, gt=0)
     sweep_send_concurrency: int = Field(default=25, ge=1)
+
+    _public_base_url_is_default: bool = PrivateAttr(default=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_means_unset(cls, data: Any) -> Any:
+        """`ADMIN_CHAT_ID=` in a .env file means the variable is not set, not an invalid number."""
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if not (isinstance(value, str) and not value.strip())}
+        return data
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -69,6 +96,23 @@ class Settings(BaseSettings):
                 raise ValueError("OWNER_IDS must be Telegram user ids separated by commas") from None
         return value
 
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_networks(cls, value: object) -> object:
+        parts = [part.strip() for part in value.replace(";", ",").split(",")] if isinstance(value, str) else value
+        if not isinstance(parts, list):
+            return value
+        networks = []
+        for part in parts:
+            if isinstance(part, str) and not part:
+                continue
+            try:
+                networks.append(ipaddress.ip_network(part, strict=False) if isinstance(part, str) else part)
+            except ValueError:
+                raise ValueError(f"TRUSTED_PROXIES must be addresses or networks separated by commas, "
+                                 f"such as 10.0.0.0/8, 127.0.0.1; {part!r} is neither") from None
+        return networks
+
     @field_validator("default_locale")
     @classmethod
     def _known_locale(cls, value: str) -> str:
@@ -76,17 +120,35 @@ class Settings(BaseSettings):
             raise ValueError(f"DEFAULT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}")
         return value
 
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+        return level
+
     @field_validator("telegram_api_url", "public_base_url")
     @classmethod
     def _http_url(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value in (None, ""):
-            if info.field_name == "public_base_url":
-                # Certificate links are built from it: an empty one would print broken links.
-                raise ValueError("PUBLIC_BASE_URL must be set to where certificates are verified, "
-                                 "e.g. https://courses.example.edu")
-            return None
-        if not value.startswith(("http://", "https://")):
-            raise ValueError(f"{(info.field_name or '').upper()} must start with http:// or https://")
+            return value
+        name = (info.field_name or "").upper()
+        sample = "https://api.telegram.org" if name == "TELEGRAM_API_URL" else "https://courses.example.edu"
+        example = f"{name} must be a URL such as {sample}"
+        try:
+            parts = urlsplit(value)
+            port = parts.port  # raises on a port that is not a number or out of range
+        except ValueError as error:
+            raise ValueError(f"{example} ({error})") from None
+        if parts.scheme not in ("http", "https"):
+            raise ValueError(f"{name} must start with http:// or https://")
+        if not parts.hostname:
+            raise ValueError(f"{example} (it names no host)")
+        if port == 0:
+            raise ValueError(f"{example} (port 0 is not a port one can connect to)")
+        if parts.query or parts.fragment:
+            raise ValueError(f"{example} (without ? or #)")
         return value.rstrip("/")
 
     @field_validator("database_url")
@@ -95,12 +157,38 @@ class Settings(BaseSettings):
         if value in (None, ""):
             return None
         if "://" not in value:
-            raise ValueError("DATABASE_URL must be a SQLAlchemy URL such as sqlite+aiosqlite:///data/talimger.db")
+            raise ValueError(f"DATABASE_URL must be a SQLAlchemy URL such as {DATABASE_EXAMPLES}")
         if value.startswith("sqlite://"):
-            return "sqlite+aiosqlite://" + value.removeprefix("sqlite://")
-        if value.startswith(("postgresql://", "postgres://")):
-            return "postgresql+asyncpg://" + value.split("://", 1)[1]
+            value = "sqlite+aiosqlite://" + value.removeprefix("sqlite://")
+        elif value.startswith(("postgresql://", "postgres://")):
+            value = "postgresql+asyncpg://" + value.split("://", 1)[1]
+        try:
+            driver = make_url(value).drivername
+        except ArgumentError:
+            raise ValueError(f"DATABASE_URL must be a SQLAlchemy URL such as {DATABASE_EXAMPLES}") from None
+        if driver not in DATABASE_DRIVERS:
+            raise ValueError(f"DATABASE_URL uses {driver}, which Talimger does not support; "
+                             f"supported: {', '.join(DATABASE_DRIVERS)} (e.g. {DATABASE_EXAMPLES})")
+        module, install = DATABASE_DRIVERS[driver]
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            raise ValueError(f"DATABASE_URL uses {driver}, but its driver {module} is not installed: "
+                             f"{install}") from None
         return value
+
+    @model_validator(mode="after")
+    def _default_public_base_url(self) -> Settings:
+        """Certificate links point at the bot's own web app unless told otherwise."""
+        if not self.public_base_url:
+            self.public_base_url = web_app_url(self.web_host, self.web_port)
+            self._public_base_url_is_default = True
+        return self
+
+    @property
+    def public_base_url_is_default(self) -> bool:
+        """True when PUBLIC_BASE_URL was not set and follows WEB_HOST and WEB_PORT."""
+        return self._public_base_url_is_default
 
     @property
     def effective_database_url(self) -> str:
@@ -112,6 +200,15 @@ class Settings(BaseSettings):
     @property
     def token(self) -> str | None:
         return self.bot_token.get_secret_value() if self.bot_token else None
+
+
+def web_app_url(host: str, port: int) -> str:
+    """The address a browser uses for a server listening on host:port (a wildcard host: this machine)."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def load_settings(**overrides: object) -> Settings:

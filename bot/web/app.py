@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from aiohttp import web
@@ -12,6 +12,7 @@ from bot.db.uow import UnitOfWorkFactory
 from bot.services.certificate_labels import CertificateLabels, certificate_labels
 from bot.services.certificates import CertificateService
 from bot.services.clock import Clock, SystemClock
+from bot.web.client_address import IPNetwork, client_address
 from bot.web.language import page_language
 from bot.web.pages import certificate_page, home_labels, home_page, message_page
 from bot.web.rate_limit import RateLimiter
@@ -37,16 +38,18 @@ class WebContext:
     default_locale: str
     limiter: RateLimiter
     clock: Clock
+    trusted_proxies: Sequence[IPNetwork] = field(default=())
 
 
 CONTEXT = web.AppKey("talimger", WebContext)
 
 
 def create_web_app(uow_factory: UnitOfWorkFactory, translate: Translate, issuer: str, default_locale: str,
-                   requests_per_minute: int, clock: Clock | None = None) -> web.Application:
+                   requests_per_minute: int, clock: Clock | None = None,
+                   trusted_proxies: Sequence[IPNetwork] = ()) -> web.Application:
     app = web.Application(middlewares=[_guard])
     app[CONTEXT] = WebContext(uow_factory, translate, issuer, default_locale, RateLimiter(requests_per_minute),
-                              clock or SystemClock())
+                              clock or SystemClock(), tuple(trusted_proxies))
     app.router.add_get("/", home)
     app.router.add_get("/c/{code}", certificate)
     app.router.add_get("/health", health)
@@ -104,9 +107,10 @@ def server_error_text(_: Callable[[str], str]) -> tuple[str, str]:
 
 @web.middleware
 async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Rate limit per address; no stack trace ever reaches a visitor."""
+    """Rate limit per visitor (behind TRUSTED_PROXIES: the forwarded address); no stack trace reaches one."""
     context = request.app[CONTEXT]
-    if request.path.startswith("/c/") and not context.limiter.allow(request.remote or "?"):
+    visitor = client_address(request.remote, request.headers.get("X-Forwarded-For"), context.trusted_proxies)
+    if request.path.startswith("/c/") and not context.limiter.allow(visitor):
         lang, labels = _language_and_labels(request)
         page = message_page(labels.too_many_title, labels.too_many_text, lang, context.issuer)
         return _html(page, status=429, **{"Retry-After": "60"})

@@ -1,37 +1,93 @@
 """Runs an aiohttp application on a host and port; port 0 takes a free one (tests)."""
 from __future__ import annotations
 
+import errno
 import logging
+import socket
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+
+from bot.config import web_app_url
 
 log = logging.getLogger(__name__)
+# aiohttp logs a malformed request (a URL over 8 KB, a header line too long, garbage on the
+# port) as an error with a traceback. It is the visitor's mistake, answered 400: one debug line.
+http_log = logging.getLogger("bot.web.http")
+
+
+class CannotListen(Exception):
+    """The host is not an address of this machine, or the port is taken or forbidden."""
+
+    def __init__(self, reason: str, port_refused: bool = False) -> None:
+        super().__init__(reason)
+        self.port_refused = port_refused  # the port is the problem (in use, or privileged), not the host
+
+
+class ClientErrorsAreDebug(logging.Filter):
+    """Drops aiohttp's error record for a malformed request; a debug line says what was refused."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError):
+            if http_log.isEnabledFor(logging.DEBUG):
+                http_log.debug("refused a malformed request (%s %s)", error.code, error.message.splitlines()[0][:200])
+            return False
+        return True
+
+
+http_log.addFilter(ClientErrorsAreDebug())
+
+
+def listen_socket(host: str, port: int) -> socket.socket:
+    """Bind host:port now, so a bad host or a busy port is known before anything else starts."""
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as error:
+        raise CannotListen(f"no such address ({_reason(error)})") from None
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as error:
+        sock.close()
+        raise CannotListen(_reason(error), port_refused=error.errno in (errno.EADDRINUSE, errno.EACCES)) from None
+    sock.setblocking(False)
+    return sock
+
+
+def _reason(error: BaseException) -> str:
+    return getattr(error, "strerror", None) or str(error)
 
 
 class WebServer:
-    def __init__(self, app: web.Application, host: str, port: int) -> None:
+    def __init__(self, app: web.Application, host: str, port: int, sock: socket.socket | None = None) -> None:
         self._app = app
         self.host = host
         self.port = port
+        self._sock = sock
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> WebServer:
-        self._runner = web.AppRunner(self._app, access_log=None)
+        sock = self._sock or listen_socket(self.host, self.port)
+        self._sock = None
+        self.port = sock.getsockname()[1]  # the bound port when 0 was asked
+        self._runner = web.AppRunner(self._app, access_log=None, logger=http_log)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        sockets = getattr(site._server, "sockets", None) or []  # the bound port when 0 was asked
-        if sockets:
-            self.port = sockets[0].getsockname()[1]
+        await web.SockSite(self._runner, sock).start()
         log.info("web app listening on %s", self.url)
         return self
 
     @property
     def url(self) -> str:
-        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
-        return f"http://{host}:{self.port}"
+        return web_app_url(self.host, self.port)
 
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None

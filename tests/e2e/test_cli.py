@@ -5,14 +5,19 @@ import asyncio
 import os
 import re
 import signal
+import socket
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from sandbox.client import SandboxClient
 
 ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "555:SUPERSECRETTOKEN"
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -84,3 +89,105 @@ async def test_every_command_has_help(tmp_path: Path) -> None:
     for args in (["--help"], ["run", "--help"], ["course", "validate", "--help"], ["course", "load", "--help"]):
         code, out, _ = await _talimger(tmp_path, *args)
         assert code == 0 and out.startswith("usage: talimger")
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    """A port another program already listens on."""
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    yield holder.getsockname()[1]
+    holder.close()
+
+
+def _read_only_database(tmp_path: Path) -> str:
+    """A real database opened read-only (chmod would not stop root, which the tests may run as)."""
+    return f"sqlite+aiosqlite:///file:{tmp_path / 'data' / 'talimger.db'}?mode=ro&uri=true"
+
+
+def _shadow_asyncpg(tmp_path: Path) -> str:
+    """A folder that makes `import asyncpg` fail, as on a machine without the postgres extra."""
+    package = tmp_path / "shadow" / "asyncpg"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("raise ImportError('No module named asyncpg')\n", encoding="utf-8")
+    return str(tmp_path / "shadow")
+
+
+BAD_SETTINGS = {
+    "api url: port out of range": ({"TELEGRAM_API_URL": "http://127.0.0.1:99999"}, "TELEGRAM_API_URL", ""),
+    "api url: unclosed IPv6": ({"TELEGRAM_API_URL": "http://[::1"}, "TELEGRAM_API_URL", ""),
+    "api url: no host": ({"TELEGRAM_API_URL": "http://"}, "TELEGRAM_API_URL", ""),
+    "api url: nobody listens": ({"TELEGRAM_API_URL": "http://127.0.0.1:1"}, "TELEGRAM_API_URL", "cannot reach"),
+    "log level": ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL", "DEBUG, INFO, WARNING, ERROR"),
+    "database driver unsupported": ({"DATABASE_URL": "mysql+aiomysql://user@db.example/talimger"}, "DATABASE_URL",
+                                    "sqlite+aiosqlite, postgresql+asyncpg"),
+    "database driver missing": ({"DATABASE_URL": "postgresql://user@db.example/talimger", "PYTHONPATH": "SHADOW"},
+                                "DATABASE_URL", "talimger[postgres]"),
+    "web host": ({"WEB_HOST": "999.1.1.1"}, "WEB_HOST", "999.1.1.1"),
+    "web port in use": ({"WEB_PORT": "BUSY"}, "WEB_PORT", "in use"),
+    "read-only database": ({"DATABASE_URL": "READ_ONLY"}, "DATABASE_URL", "read-only"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_SETTINGS))
+async def test_each_bad_setting_stops_start_up_with_one_line_and_never_shows_the_token(
+        case: str, tmp_path: Path, busy_port: int) -> None:
+    """issue 9 items 8 and 9: one line naming the variable, no traceback, the token nowhere."""
+    env, variable, words = BAD_SETTINGS[case]
+    if env.get("DATABASE_URL") == "READ_ONLY":
+        assert (await _talimger(tmp_path, "course", "load", str(ROOT / "tests" / "data" / "mini-course.yaml")))[0] == 0
+        env = {**env, "DATABASE_URL": _read_only_database(tmp_path)}
+    replacements = {"SHADOW": _shadow_asyncpg(tmp_path) if "PYTHONPATH" in env else "", "BUSY": str(busy_port)}
+    env = {name: replacements.get(value, value) for name, value in env.items()}
+    fresh = not (tmp_path / "data").exists()
+    code, out, err = await _talimger(tmp_path, "run", "--port", "0", BOT_TOKEN=TOKEN, **env)
+    assert code == 2
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith(f"Bad setting {variable}: ") and words in err, err
+    assert "Traceback" not in out + err
+    assert TOKEN not in out + err and "SUPERSECRETTOKEN" not in out + err and "555%3A" not in out + err
+    if variable in ("WEB_HOST", "WEB_PORT") and fresh:
+        assert not (tmp_path / "data" / "talimger.db").exists()  # checked before any migration
+
+
+async def test_a_busy_sandbox_port_names_the_flag_that_changes_it(tmp_path: Path, busy_port: int) -> None:
+    """issue 9 item 9: `talimger run` with no token and its sandbox port taken."""
+    code, out, err = await _talimger(tmp_path, "run", "--port", str(busy_port))
+    assert code == 2 and out == ""
+    assert err.startswith("Bad setting --port: ") and "in use" in err and len(err.splitlines()) == 1, err
+
+
+async def test_the_browser_line_is_the_last_thing_run_prints(tmp_path: Path) -> None:
+    """issue 9 item 12: at the default log level nothing routine follows the "Open …" line, and
+    no library chatter (Alembic plugins, APScheduler, aiogram polling) precedes it either.
+    An empty ADMIN_CHAT_ID (as a copied .env template has it) means unset (item 9)."""
+    (tmp_path / ".env").write_text("ADMIN_CHAT_ID=\nOWNER_IDS=\n", encoding="utf-8")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--port", "0", cwd=tmp_path,
+        env=_env(tmp_path, LOG_LEVEL="INFO"),  # the default level, as `make run` has it
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    assert process.stdout is not None
+    before: list[str] = []
+    after: list[str] = []
+    try:
+        while not before or not before[-1].startswith("Open "):
+            line = (await asyncio.wait_for(process.stdout.readline(), timeout=60)).decode()
+            assert line, "".join(before)
+            before.append(line)
+        deadline = time.monotonic() + 3
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = (await asyncio.wait_for(process.stdout.readline(), timeout=left)).decode()
+            except asyncio.TimeoutError:
+                break
+            if line:
+                after.append(line)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), timeout=30)
+    assert re.fullmatch(r"Open http://127\.0\.0\.1:\d+/ in your browser\n", before[-1]), before[-1]
+    assert after == []
+    noisy = [line for line in before if re.search(r" (alembic|apscheduler|fontTools|aiogram)[.:]", line)]
+    assert noisy == [], "".join(noisy)
+    assert process.returncode == 0

@@ -1,7 +1,13 @@
 """The bot survives restarts and Bot API servers that lack optional methods."""
 from __future__ import annotations
 
+import aiohttp
 from sqlalchemy import select
+
+from bot.app import Talimger
+from bot.config import Settings
+from content import SAMPLE_COURSE_DIR
+from sandbox import Sandbox
 
 from bot.db.models import AttemptItem, LectureProgress
 from sandbox.client import SandboxClient
@@ -75,3 +81,19 @@ async def test_start_up_survives_a_server_without_descriptions(
     assert len(refusals) == 2 and "setMyDescription" in refusals[0] and "setMyShortDescription" in refusals[1]
     learner = LearnerDriver(await client.new_user("Plain", language_code="en"), course_key, "en")
     assert "Lecture 1." in (await learner.start()).text
+
+
+async def test_without_public_base_url_certificate_links_point_at_the_bots_own_pages(
+        sandbox: Sandbox, bot_database_url: str) -> None:
+    """issue 9 item 9: PUBLIC_BASE_URL defaults to WEB_HOST:WEB_PORT, the port actually taken when 0."""
+    settings = Settings(_env_file=None, database_url=bot_database_url, web_port=0,  # type: ignore[call-arg]
+                        content_dir=SAMPLE_COURSE_DIR.parent)
+    app = Talimger(settings, token=sandbox.token, api_url=sandbox.url)
+    await app.start()
+    try:
+        assert app.web is not None and app.dispatcher is not None
+        assert app.dispatcher["public_base_url"] == app.web.url and not app.web.url.endswith(":0")
+        async with aiohttp.ClientSession() as http, http.get(f"{app.dispatcher['public_base_url']}/health") as page:
+            assert page.status == 200
+    finally:
+        await app.stop()
