@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.repositories.attempts import AttemptRepository
+from bot.db.repositories.catalog import CatalogRepository
 from bot.db.repositories.certificates import CertificateRepository
 from bot.db.repositories.courses import ContentCache, CourseRepository
 from bot.db.repositories.media import MediaRepository
@@ -31,6 +32,7 @@ class UnitOfWork:
         self.updates = ProcessedUpdateRepository(session)
         self.media = MediaRepository(session)
         self.reminders = ReminderRepository(session)
+        self.catalog = CatalogRepository(session)
 
     async def begin_write(self) -> None:
         """Take this process's turn to write (SQLite allows one writer at a time).

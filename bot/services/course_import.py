@@ -217,6 +217,17 @@ class CourseImporter:
                  "lectures": [lecture.key for lecture in week.lectures]}
                 for week in spec.weeks
             ],
+            # What the columns lose (they hold effective values), so /export writes the course
+            # as it was given and exporting then uploading makes the same content hash.
+            "authored": {
+                "language_default": spec.language_default,
+                "release_start": spec.settings.release.start.isoformat() if spec.settings.release.start else None,
+                "lectures": {
+                    lecture.key: {name: getattr(lecture, name) for name in ("quiz_size", "pass_score")
+                                  if getattr(lecture, name) is not None}
+                    for lecture in spec.lectures if lecture.quiz_size is not None or lecture.pass_score is not None
+                },
+            },
         }
 
     @staticmethod
