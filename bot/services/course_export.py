@@ -72,21 +72,26 @@ class CourseExporter:
                              list(await self._uow.courses.questions(lecture.id))))
         documents = course_documents(course.slug, version, lectures)
         try:
-            data = await asyncio.to_thread(self._zip, documents)
+            stamp = max(version.created_at.timetuple()[:6], (1980, 1, 1, 0, 0, 0))  # zip dates start in 1980
+            data = await asyncio.to_thread(self._zip, documents, stamp)
         except MediaUnavailable as missing:
             return ExportRefused(ExportProblem.MEDIA_MISSING, (course.slug,), str(missing))
         if len(data) > MAX_EXPORT_BYTES:
             return ExportRefused(ExportProblem.TOO_BIG, (course.slug,), str(round(len(data) / 1024 / 1024)))
         return CourseExport(course.slug, version.number, f"{course.slug}-v{version.number}.zip", data)
 
-    def _zip(self, documents: CourseDocuments) -> bytes:
+    def _zip(self, documents: CourseDocuments, stamp: tuple[int, ...]) -> bytes:
+        """Every entry dated when the version was stored: one version always exports to the same bytes."""
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("course.yaml", dump_yaml(documents.course))
+            def put(name: str, data: bytes | str) -> None:
+                archive.writestr(zipfile.ZipInfo(name, date_time=stamp), data, compress_type=zipfile.ZIP_DEFLATED)
+
+            put("course.yaml", dump_yaml(documents.course))
             for name, document in documents.lectures:
-                archive.writestr(f"lectures/{name}", dump_yaml(document))
+                put(f"lectures/{name}", dump_yaml(document))
             for path, media in sorted(documents.media.items()):
-                archive.writestr(path, self._read(media))
+                put(path, self._read(media))
         return buffer.getvalue()
 
     def _read(self, media: MediaFile) -> bytes:

@@ -1,0 +1,31 @@
+"""/courses: every course with its learners, versions and any draft, for the staff."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.db.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class CourseSummary:
+    slug: str
+    title: dict[str, Any] | None  # the published version's; None when nothing is published
+    learners: int  # enrolled, whatever version they read
+    published_number: int | None
+    versions: int
+    # A version newer than the published one (an upload not yet published), by its number.
+    draft_number: int | None
+
+
+class CourseCatalog:
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    async def summaries(self) -> list[CourseSummary]:
+        summaries = []
+        for row in await self._uow.catalog.courses():
+            newer = row.latest_number > (row.current_number or 0)
+            summaries.append(CourseSummary(row.slug, row.title, row.learners, row.current_number, row.versions,
+                                           row.latest_number if newer else None))
+        return summaries

@@ -1,0 +1,49 @@
+"""/export [SLUG [VERSION]]: the course back as a .zip in the upload format."""
+from __future__ import annotations
+
+import logging
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import BufferedInputFile, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.config import Settings
+from bot.media_store import MediaStore
+from bot.services.course_export import CourseExporter, ExportRefused
+from bot.services.registry import Services
+from bot.telegram.presenter import Presenter
+from bot.telegram.texts_courses import export_caption, export_refusal_text
+
+log = logging.getLogger(__name__)
+
+
+async def export(message: Message, command: CommandObject, services: Services, presenter: Presenter,
+                 settings: Settings) -> None:
+    words = (command.args or "").split()
+    slug = words[0] if words else None
+    number = None
+    if len(words) > 2 or len(words) == 2 and not words[1].isdigit():
+        await presenter.text(_("Usage: /export, or /export SLUG, or /export SLUG VERSION (a number)."))
+        return
+    if len(words) == 2:
+        number = int(words[1])
+    # The same folder the course was loaded into (Talimger.media_store).
+    exporter = CourseExporter(services.uow, MediaStore(settings.data_dir / "media"))
+    result = await exporter.export(slug, number)
+    if isinstance(result, ExportRefused):
+        log.info("export refused to user %s (update in chat %s): %s %s", message.from_user and message.from_user.id,
+                 message.chat.id, result.problem.value, result.detail)
+        await presenter.text(export_refusal_text(result))
+        return
+    log.info("user %s exported %s version %s (%d bytes)", message.from_user and message.from_user.id, result.slug,
+             result.version_number, len(result.data))
+    await presenter.bot.send_document(presenter.chat_id, BufferedInputFile(result.data, result.filename),
+                                      caption=export_caption(result))
+
+
+def build_router() -> Router:
+    """A fresh router: each dispatcher (and each test's bot) gets its own."""
+    router = Router(name=__name__)
+    router.message.register(export, Command("export"))
+    return router
