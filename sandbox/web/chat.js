@@ -20,6 +20,7 @@
       instructor: "Instructor", coordinator: "Coordinator", youAre: "You: {name}",
       telegramFile: "Telegram file — not available offline", empty: "No messages yet. Send /start.",
       offline: "Connection lost, reconnecting…", contact: "Contact", download: "Download",
+      attach: "Attach a file: a video goes as a video, anything else as a document; the text box is its caption",
     },
     ru: {
       learners: "Слушатели", newLearner: "+ Новый слушатель", newLearnerTitle: "Новый слушатель",
@@ -30,6 +31,7 @@
       instructor: "Преподаватель", coordinator: "Координатор", youAre: "Вы: {name}",
       telegramFile: "Файл Telegram — недоступен офлайн", empty: "Сообщений пока нет. Отправьте /start.",
       offline: "Нет связи, переподключение…", contact: "Контакт", download: "Скачать",
+      attach: "Прикрепить файл: видео уходит как видео, остальное как документ; текст из поля — подпись",
     },
     kk: {
       learners: "Тыңдаушылар", newLearner: "+ Жаңа тыңдаушы", newLearnerTitle: "Жаңа тыңдаушы",
@@ -40,6 +42,7 @@
       instructor: "Оқытушы", coordinator: "Үйлестіруші", youAre: "Сіз: {name}",
       telegramFile: "Telegram файлы — офлайн қолжетімсіз", empty: "Әзірге хабарлама жоқ. /start жіберіңіз.",
       offline: "Байланыс үзілді, қайта қосылуда…", contact: "Контакт", download: "Жүктеп алу",
+      attach: "Файл тіркеу: бейне бейне ретінде, қалғаны құжат ретінде жіберіледі; өрістегі мәтін — оның жазуы",
     },
   };
 
@@ -262,6 +265,7 @@
     document.documentElement.lang = S.lang;
     for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
     for (const node of document.querySelectorAll("[data-i18n-placeholder]")) node.placeholder = t(node.dataset.i18nPlaceholder);
+    for (const node of document.querySelectorAll("[data-i18n-title]")) node.title = t(node.dataset.i18nTitle);
   }
 
   function renderHeader() {
@@ -666,7 +670,8 @@
     const file = $("file-input").files[0];
     $("file-input").value = "";
     if (!file || !S.current) return;
-    const kind = file.type.startsWith("video/") ? "videos" : file.type.startsWith("image/") ? "photos" : "documents";
+    // As Telegram's "File": a document keeps its name (a course .zip, a PDF, a picture); a video plays.
+    const kind = file.type.startsWith("video/") ? "videos" : "documents";
     const form = new FormData();
     form.append("file", file, file.name);
     form.append("from_id", String(S.current.fromId));
