@@ -153,3 +153,50 @@ async def test_a_file_id_source_stays_a_file_id_and_a_choice_is_asked_among_cour
         lecture = yaml.safe_load(archive.read("lectures/01-l1.yaml"))
     demo = next(chunk for chunk in lecture["chunks"] if chunk["key"] == "demo")
     assert demo["video"] == {"file_id": "BAACAgIAAxkBAAIB"}
+
+
+async def test_what_the_columns_lose_comes_back_as_written(tmp_path: Path) -> None:
+    """issue 10 export: a cohort `start:`, quiet hours off, a release time, a final test without an
+    attempt limit and a lecture's own quiz size equal to the course's come back as written, so the
+    content hash (and every row) is the same."""
+    text = MINI_COURSE.read_text(encoding="utf-8")
+    text = text.replace("settings:\n  quiz_size: 5\n  pass_score: 3\n",
+                        "language_default: ru\nsettings:\n  quiz_size: 5\n  pass_score: 3\n"
+                        "  release: {mode: cohort, start: 2026-03-02, time: \"09:00\"}\n  quiet_hours: \"off\"\n"
+                        "  final_test: {size: 5, pass_percent: 80}\n")
+    text = text.replace("  - key: l1\n", "  - key: l1\n    quiz_size: 5\n    pass_score: 3\n")
+    course = tmp_path / "mini.yaml"
+    course.write_text(text, encoding="utf-8")
+    spec = load_course(course)
+    assert spec.settings.release.start is not None and spec.lectures[0].quiz_size == 5
+    exported, before, after = await _round_trip(course, tmp_path)
+    assert after == before
+    assert before["versions"][0]["content_hash"] == spec.content_hash
+    with zipfile.ZipFile(io.BytesIO(exported.data)) as archive:
+        written = yaml.safe_load(archive.read("course.yaml"))
+    assert written["settings"]["release"] == {"mode": "cohort", "start": "2026-03-02", "time": "09:00"}
+    assert written["language_default"] == "ru"
+
+
+async def test_a_version_loaded_before_the_media_store_exports_its_files_from_its_folder(tmp_path: Path) -> None:
+    """issue 10 export: a version whose rows name absolute paths (no media store then) still exports,
+    its files under their paths relative to the course folder; a vanished file is reported by name."""
+    course = tmp_path / "python-basics"
+    shutil.copytree(SAMPLE_COURSE_DIR, course)
+    engine, factory = await _database(tmp_path / "talimger.db")
+    try:
+        async with factory() as uow:
+            await CourseImporter(uow, ManualClock(), None).publish(load_course(course))
+            await uow.commit()
+        store = MediaStore(tmp_path / "media")
+        exported = await _export(factory, store)
+        (course / "media" / "week3.mp4").unlink()
+        missing = await _export(factory, store)
+    finally:
+        await engine.dispose()
+    assert isinstance(exported, CourseExport)
+    with zipfile.ZipFile(io.BytesIO(exported.data)) as archive:
+        assert archive.read("media/week1.mp4") == (SAMPLE_COURSE_DIR / "media/week1.mp4").read_bytes()
+        assert archive.read("media/kk/lab1_calc.py") == (SAMPLE_COURSE_DIR / "media/kk/lab1_calc.py").read_bytes()
+    assert isinstance(missing, ExportRefused) and missing.problem is ExportProblem.MEDIA_MISSING
+    assert "media/week3.mp4" in missing.detail
