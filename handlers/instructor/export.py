@@ -5,7 +5,7 @@ import logging
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import BufferedInputFile, Message
+from aiogram.types import BufferedInputFile, Message, Update
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 
 async def export(message: Message, command: CommandObject, services: Services, presenter: Presenter,
-                 settings: Settings) -> None:
+                 settings: Settings, event_update: Update) -> None:
     words = (command.args or "").split()
     slug = words[0] if words else None
     number = None
@@ -32,12 +32,12 @@ async def export(message: Message, command: CommandObject, services: Services, p
     exporter = CourseExporter(services.uow, MediaStore(settings.data_dir / "media"))
     result = await exporter.export(slug, number)
     if isinstance(result, ExportRefused):
-        log.info("export refused to user %s (update in chat %s): %s %s", message.from_user and message.from_user.id,
-                 message.chat.id, result.problem.value, result.detail)
+        log.info("export refused to user %s (update %s, chat %s): %s %s", message.from_user and message.from_user.id,
+                 event_update.update_id, message.chat.id, result.problem.value, result.detail)
         await presenter.text(export_refusal_text(result))
         return
-    log.info("user %s exported %s version %s (%d bytes)", message.from_user and message.from_user.id, result.slug,
-             result.version_number, len(result.data))
+    log.info("user %s exported %s version %s (%d bytes; update %s)", message.from_user and message.from_user.id,
+             result.slug, result.version_number, len(result.data), event_update.update_id)
     await presenter.bot.send_document(presenter.chat_id, BufferedInputFile(result.data, result.filename),
                                       caption=export_caption(result))
 
