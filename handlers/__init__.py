@@ -5,6 +5,7 @@ from aiogram import Router
 
 from handlers.admin import revoke
 from handlers.common import errors, help as help_, start
+from handlers.instructor import content
 from handlers.learner import certificate, lesson, profile, progress, quiz, settings
 
 
@@ -20,6 +21,7 @@ def build_root_router() -> Router:
         certificate.build_router(),  # before profile: it reads the name typed for the certificate
         profile.build_router(),
         revoke.build_router(),
+        content.build_router(),  # staff only (its own filter): upload, preview, publish, files
         help_.build_router(),  # last: its fallback answers any private message nobody else took
     )
     return root
