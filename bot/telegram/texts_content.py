@@ -194,7 +194,14 @@ def attached_text(name: str, title: str, slug: str, number: int) -> str:
         name=escape(name), title=title, number=number, slug=escape(slug))
 
 
-_ACTIONS = {"upload": "⬆️", "publish": "🚀", "rollback": "↩️", "attach": "📎"}
+def _action_label(action: str) -> str:
+    if action == "upload":
+        return _("⬆️ uploaded a draft")
+    if action == "publish":
+        return _("🚀 published")
+    if action == "rollback":
+        return _("↩️ rolled back")
+    return _("📎 attached a file")
 
 
 def history_text(lines: Sequence[HistoryLine]) -> str:
@@ -204,8 +211,8 @@ def history_text(lines: Sequence[HistoryLine]) -> str:
     for line in lines:
         when = line.at.strftime("%Y-%m-%d %H:%M UTC")  # type: ignore[attr-defined]
         version = f" v{line.version_number}" if line.version_number is not None else ""
-        rows.append(f"{when} · {_ACTIONS.get(line.action, '')} {escape(line.action)} · {escape(line.slug)}{version} · "
-                    f"{escape(line.user_name)} ({line.user_id})" + (f" · {escape(line.details)}" if line.details else ""))
+        rows.append(f"{when} · {escape(line.user_name)} ({line.user_id}) · {_action_label(line.action)} · "
+                    f"{escape(line.slug)}{version}" + (f" · {escape(line.details)}" if line.details else ""))
     return "\n".join(rows)
 
 

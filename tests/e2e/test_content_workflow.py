@@ -115,8 +115,8 @@ async def test_upload_preview_diff_publish_rollback_history(sandbox: Sandbox, cl
 
     # /history names who did each step.
     await instructor.send("/history python-basics")
-    history = await instructor.wait_for(lambda m: "rollback" in m.text, timeout=WAIT)
+    history = await instructor.wait_for(lambda m: "↩️" in m.text, timeout=WAIT)
     lines = [line for line in history.text.splitlines() if "Айгүл" in line]
-    assert [next(word for word in ("rollback", "publish", "upload") if word in line) for line in lines] == [
-        "rollback", "publish", "upload"]
+    assert [next(mark for mark in ("↩️", "🚀", "⬆️") if mark in line) for line in lines] == ["↩️", "🚀", "⬆️"]
+    assert "v1 · v2 → v1" in lines[0] and "v2 · v1 → v2" in lines[1] and "python-basics.zip" in lines[2]
     assert all(str(INSTRUCTOR_ID) in line for line in lines)
