@@ -121,11 +121,11 @@ class CourseDraftService:
     # --- upload ----------------------------------------------------------------------------
     async def make_draft(self, spec: CourseSpec, by: Actor, details: str) -> DraftMade:
         course = await self._uow.courses.by_slug(spec.slug)
-        if course is not None:
-            old = await self._uow.drafts.draft(course.id)
-            if old is not None:
-                old.state = RETIRED  # at most one draft: the new upload replaces it
+        old = await self._uow.drafts.draft(course.id) if course is not None else None
+        # Media are copied into the store before any row is written: a refused file changes nothing.
         result = await CourseImporter(self._uow, self._clock, self._media).publish(spec, as_draft=True)
+        if old is not None:
+            old.state = RETIRED  # at most one draft: the new upload replaces it
         self._record(result.course_id, result.version_number, by, "upload", details)
         return DraftMade(result.course_id, result.slug, result.version_number, is_new_course=course is None)
 

@@ -4,12 +4,11 @@ exactly as a learner sees it, quiz included, in the instructor's private chat.
 Nothing is written: the buttons carry their own prefix and the whole state (lecture row, chunk or
 question position, language, score so far), so no enrolment, progress or attempt row is made
 and no statistic counts a preview answer. Messages are rendered by the learner's own functions
-(`course_messages`, `texts`), so what the instructor sees is what a learner gets.
+(`course_messages`, `texts`, the presenter's lab), so what the instructor sees is what a learner gets.
 """
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from typing import Literal
 
 from aiogram import F, Router
@@ -19,12 +18,12 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.db.models import CourseVersion, Lecture
-from bot.services.course_drafts import ContentProblem, ContentRefused, CourseDraftService
+from bot.services.course_drafts import ContentRefused
+from bot.services.course_preview import CoursePreviewService, UnknownLecture
 from bot.services.registry import Services
-from bot.services.views import AnsweredView, ChunkView, QuestionView, media_for_locale
+from bot.services.views import ChunkView, media_for_locale
 from bot.telegram.callbacks import OptionIndex, Position, RowId
-from bot.telegram.course_messages import chunk_messages
+from bot.telegram.course_messages import chunk_messages, self_check_text
 from bot.telegram.keyboards import LANGUAGE_NAMES, OPTION_LETTERS
 from bot.telegram.media import MediaUnavailable
 from bot.telegram.presenter import Presenter
@@ -43,8 +42,9 @@ Locale = Literal["kk", "ru", "en"]
 
 
 class PreviewCb(CallbackData, prefix="pv"):
-    """c: show chunk `p`; q: show question `p`; a: answer `o` to question `p`. `s`: the score so far."""
-    act: Literal["c", "q", "a"]
+    """c: show chunk `p`; k: self-check answer `o` under chunk `p`; q: show question `p`;
+    a: answer `o` to question `p`. `s`: the score so far."""
+    act: Literal["c", "k", "q", "a"]
     l: RowId  # noqa: E741 - the lecture row, as the learner's callbacks name it
     p: Position
     g: Locale
@@ -52,66 +52,67 @@ class PreviewCb(CallbackData, prefix="pv"):
     o: OptionIndex = 0
 
 
+def _service(services: Services) -> CoursePreviewService:
+    return CoursePreviewService(services.uow, services.clock)
+
+
 async def preview(message: Message, command: CommandObject, services: Services, presenter: Presenter,
                   i18n: I18n) -> None:
     words = (command.args or "").split()
     locale = next((word for word in words if word in LOCALES), presenter.locale)
     words = [word for word in words if word not in LOCALES]
-    slug = words[0] if words and await services.uow.courses.by_slug(words[0]) is not None else None
-    lecture_key = (words[1:] if slug else words)[:1]
-    drafts = CourseDraftService(services.uow, services.clock, None)
+    service = _service(services)
+    slug = words[0] if words and await service.is_course(words[0]) else None
+    lecture_key = next(iter(words[1:] if slug else words), None)
     try:
-        course = await drafts.course(slug)
+        start = await service.start(slug, lecture_key)
     except ContentRefused as refused:
         await presenter.text(content_refused_text(refused))
         return
-    version = await drafts.draft_or_published(course)
-    lectures = list(await services.uow.drafts.lectures(version.id)) if version is not None else []
-    if version is None or not lectures:
-        await presenter.text(content_refused_text(ContentRefused(ContentProblem.NO_DRAFT, course.slug)))
-        return
-    lecture = lectures[0] if not lecture_key else next((row for row in lectures if row.key == lecture_key[0]), None)
-    if lecture is None:
-        await presenter.text(preview_unknown_lecture(lecture_key[0], [row.key for row in lectures]))
+    if isinstance(start, UnknownLecture):
+        await presenter.text(preview_unknown_lecture(start.key, start.keys))
         return
     languages = InlineKeyboardMarkup(inline_keyboard=[[
-        InlineKeyboardButton(text=name, callback_data=PreviewCb(act="c", l=lecture.id, p=0, g=code).pack())
+        InlineKeyboardButton(text=name, callback_data=PreviewCb(act="c", l=start.lecture_id, p=0, g=code).pack())
         for code, name in LANGUAGE_NAMES.items()]])
-    await presenter.text(preview_header(course.slug, version.number, version.state == "draft", lecture.key), languages)
+    await presenter.text(preview_header(start.slug, start.number, start.is_draft, start.lecture_key), languages)
     with i18n.use_locale(locale):
-        await _chunk(presenter, services, version, lecture, 0, locale)  # type: ignore[arg-type]
+        await _chunk(presenter, service, start.lecture_id, 0, locale)  # type: ignore[arg-type]
 
 
-async def _chunk(presenter: Presenter, services: Services, version: CourseVersion, lecture: Lecture, position: int,
-                 locale: Locale) -> None:
-    chunks = await services.uow.drafts.chunks(lecture.id)
-    if not chunks:
-        await _question(presenter, services, lecture, 0, 0, locale)
-        return
-    chunk = chunks[min(position, len(chunks) - 1)]
-    view = ChunkView(chunk_id=chunk.id, enrolment_id=0, lecture_id=lecture.id, lecture_title=lecture.title,
-                     lecture_number=lecture.position + 1, position=chunk.position, total=len(chunks), kind=chunk.kind,
-                     title=chunk.title, body=chunk.body, source_dir=version.source_dir, course_title=version.title,
-                     chunk_key=chunk.key)
+def _chunk_markup(view: ChunkView, locale: Locale, with_checks: bool = True) -> InlineKeyboardMarkup:
     rows: list[list[InlineKeyboardButton]] = []
-    if chunk.kind == "link":
-        rows.append([InlineKeyboardButton(text=_("🔗 Open the link"), url=chunk.body["url"])])
+    if view.kind == "link":
+        rows.append([InlineKeyboardButton(text=_("🔗 Open the link"), url=view.body["url"])])
+    if view.kind == "self_check" and with_checks:
+        rows.append([InlineKeyboardButton(text=OPTION_LETTERS[index], callback_data=PreviewCb(
+            act="k", l=view.lecture_id, p=view.position, g=locale, o=index).pack())
+            for index in range(len(view.body.get("options", [])))])
     if view.is_last:
-        rows.append([InlineKeyboardButton(text=_("📝 Take the quiz"),
-                                          callback_data=PreviewCb(act="q", l=lecture.id, p=0, g=locale).pack())])
+        rows.append([InlineKeyboardButton(text=_("📝 Take the quiz"), callback_data=PreviewCb(
+            act="q", l=view.lecture_id, p=0, g=locale).pack())])
     else:
         rows.append([InlineKeyboardButton(text=_("Next ▶"), callback_data=PreviewCb(
-            act="c", l=lecture.id, p=chunk.position + 1, g=locale).pack())])
-    markup = InlineKeyboardMarkup(inline_keyboard=rows)
+            act="c", l=view.lecture_id, p=view.position + 1, g=locale).pack())])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def _chunk(presenter: Presenter, service: CoursePreviewService, lecture_id: int, position: int,
+                 locale: Locale) -> None:
+    view = await service.chunk(lecture_id, position)
+    if view is None:
+        await _question(presenter, service, lecture_id, 0, 0, locale)
+        return
+    markup = _chunk_markup(view, locale)
     messages = chunk_messages(view, locale)
     if messages.caption is not None:
-        source = media_for_locale(chunk.body["video"] if chunk.kind == "video" else chunk.body["file"], locale)
+        source = media_for_locale(view.body["video"] if view.kind == "video" else view.body["file"], locale)
         try:
-            media = await presenter.media.resolve(source, version.source_dir)
+            media = await presenter.media.resolve(source, view.source_dir)
         except MediaUnavailable as missing:
-            log.warning("preview of chunk %s: %s", chunk.id, missing)
+            log.warning("preview of chunk %s: %s", view.chunk_id, missing)
         else:
-            send = presenter.bot.send_video if chunk.kind == "video" else presenter.bot.send_document
+            send = presenter.bot.send_video if view.kind == "video" else presenter.bot.send_document
             await send(presenter.chat_id, media, caption=messages.caption,
                        reply_markup=None if messages.texts else markup)
             if not messages.texts:
@@ -122,65 +123,60 @@ async def _chunk(presenter: Presenter, services: Services, version: CourseVersio
     await presenter.text(parts[-1], markup)
 
 
-def _question_view(lecture: Lecture, questions: Sequence[object], position: int) -> QuestionView:
-    question = questions[position]
-    return QuestionView(attempt_id=0, position=position, size=len(questions), lecture_title=lecture.title,
-                        text=question.text, options=[option["text"] for option in question.options],  # type: ignore[attr-defined]
-                        lecture_id=lecture.id, question_key=question.key)  # type: ignore[attr-defined]
-
-
-async def _quiz(services: Services, lecture: Lecture) -> list[object]:
-    return list(await services.uow.drafts.questions(lecture.id))[:lecture.quiz_size]
-
-
-async def _question(presenter: Presenter, services: Services, lecture: Lecture, position: int, score: int,
+async def _question(presenter: Presenter, service: CoursePreviewService, lecture_id: int, position: int, score: int,
                     locale: Locale) -> None:
-    questions = await _quiz(services, lecture)
-    if not questions:
+    question = await service.question(lecture_id, position)
+    if question is None:
         return
-    view = _question_view(lecture, questions, position)
     markup = InlineKeyboardMarkup(inline_keyboard=[[
         InlineKeyboardButton(text=OPTION_LETTERS[index], callback_data=PreviewCb(
-            act="a", l=lecture.id, p=position, g=locale, s=score, o=index).pack())
-        for index in range(len(view.options))]])
-    await presenter.text(question_text(view, locale), markup)
+            act="a", l=lecture_id, p=position, g=locale, s=score, o=index).pack())
+        for index in range(len(question.view.options))]])
+    await presenter.text(question_text(question.view, locale), markup)
 
 
 async def pressed(query: CallbackQuery, callback_data: PreviewCb, services: Services, presenter: Presenter,
                   i18n: I18n) -> None:
     await query.answer()
-    lecture = await services.uow.courses.lecture(callback_data.l)
-    version = await services.uow.drafts.version(lecture.version_id) if lecture is not None else None
-    if lecture is None or version is None:
-        return
-    locale = callback_data.g
-    with i18n.use_locale(locale):
-        if isinstance(query.message, Message) and callback_data.act != "a":
-            await presenter.drop_buttons(query.message)
-        if callback_data.act == "c":
-            await _chunk(presenter, services, version, lecture, callback_data.p, locale)
-        elif callback_data.act == "q":
-            await _question(presenter, services, lecture, 0, 0, locale)
+    service = _service(services)
+    data = callback_data
+    message = query.message if isinstance(query.message, Message) else None
+    with i18n.use_locale(data.g):
+        if data.act == "k":
+            view = await service.chunk(data.l, data.p)
+            if view is not None and message is not None and data.o < len(view.body.get("options", [])):
+                _short, text = self_check_text(view, data.o, data.g)
+                await presenter.edit(message, text, _chunk_markup(view, data.g, with_checks=False))
+            return
+        if message is not None and data.act != "a":
+            await presenter.drop_buttons(message)
+        if data.act == "c":
+            await _chunk(presenter, service, data.l, data.p, data.g)
+        elif data.act == "q":
+            await _question(presenter, service, data.l, 0, 0, data.g)
         else:
-            await _answer(query, callback_data, presenter, services, lecture, locale)
+            await _answer(message, data, presenter, service)
 
 
-async def _answer(query: CallbackQuery, data: PreviewCb, presenter: Presenter, services: Services, lecture: Lecture,
-                  locale: Locale) -> None:
-    questions = await _quiz(services, lecture)
-    if data.p >= len(questions):
+async def _answer(message: Message | None, data: PreviewCb, presenter: Presenter,
+                  service: CoursePreviewService) -> None:
+    question = await service.question(data.l, data.p)
+    if question is None or data.o >= len(question.view.options):
         return
-    question = questions[data.p]
-    view = _question_view(lecture, questions, data.p)
-    answered = AnsweredView(view, data.o, question.correct_index, question.explanation)  # type: ignore[attr-defined]
-    if isinstance(query.message, Message):
-        await presenter.edit(query.message, answered_text(answered, locale), None)
+    answered = service.answer(question, data.o)
+    if message is not None:
+        await presenter.edit(message, answered_text(answered, data.g), None)
     score = data.s + int(answered.is_correct)
-    if data.p + 1 < len(questions):
-        await _question(presenter, services, lecture, data.p + 1, score, locale)
+    if data.p + 1 < question.view.size:
+        await _question(presenter, service, data.l, data.p + 1, score, data.g)
         return
-    await presenter.text("\n".join([preview_result_header(), score_sentence(score, len(questions)),
-                                    grade_sentence(score, len(questions), lecture.pass_score)]))
+    result = await service.result(data.l, score, question.view.size)
+    if result is None:
+        return
+    if result.lab is not None:
+        await presenter.lab(result.lab, data.l)
+    await presenter.text("\n".join([preview_result_header(), score_sentence(result.score, result.size),
+                                    grade_sentence(result.score, result.size, result.pass_score)]))
 
 
 async def not_here(message: Message, presenter: Presenter) -> None:

@@ -22,6 +22,7 @@ from bot.telegram.course_check import RenderedCourseCheck
 from bot.telegram.course_messages import message_parts
 from bot.telegram.presenter import Presenter
 from bot.telegram.texts_content import error_lines, upload_errors_header, upload_refused_text, upload_report
+from content.errors import CourseValidationError
 from content.validator import check_course
 from handlers.instructor.staff_place import actor, in_admin_chat_or_private
 
@@ -66,13 +67,17 @@ async def upload(message: Message, bot: Bot, services: Services, presenter: Pres
             await presenter.text(upload_refused_text(refused))
             return
         spec, errors = check_course(course_path, RenderedCourseCheck(i18n))
+        shown_as = filename if course_path.is_file() else None
+        base = course_path.parent if course_path.is_file() else course_path
         if spec is None:
-            shown_as = filename if course_path.is_file() else None
-            base = course_path.parent if course_path.is_file() else course_path
             await _send_errors(presenter, filename, error_lines(errors, base, shown_as))
             return
-        made = await CourseDraftService(services.uow, services.clock, media_store).make_draft(
-            spec, actor(message.from_user), filename)
+        try:
+            made = await CourseDraftService(services.uow, services.clock, media_store).make_draft(
+                spec, actor(message.from_user), filename)
+        except CourseValidationError as refused:  # a media file the store would not take; nothing written
+            await _send_errors(presenter, filename, error_lines(refused.errors, base, shown_as))
+            return
         await presenter.long_text(upload_report(spec, made.number, made.is_new_course, presenter.locale))
 
 

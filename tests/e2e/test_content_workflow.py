@@ -51,11 +51,22 @@ async def test_upload_preview_diff_publish_rollback_history(sandbox: Sandbox, cl
     await instructor.send("/preview python-basics variables kk")
     chunk = await instructor.wait_for(lambda m: "Hello, Talimger!" in m.text, timeout=WAIT)
     kk = WORDS["kk"]
-    while kk["quiz"] not in chunk.button_texts:
+    checked = False
+    while True:
+        if "A" in chunk.button_texts:  # the self-check: answered in place, as a learner sees it
+            await instructor.press(chunk, "A")
+            edited = chunk.edited
+            chunk = await instructor.wait_for(lambda m: m.message_id == chunk.message_id and m.edited > edited,
+                                              timeout=WAIT)
+            assert ("✅" in chunk.text or "❌" in chunk.text) and "A" not in chunk.button_texts
+            checked = True
+        if kk["quiz"] in chunk.button_texts:
+            break
         await instructor.press(chunk, kk["next"])
         previous = chunk.message_id
         chunk = await instructor.wait_for(lambda m: m.message_id > previous and (
             kk["next"] in m.button_texts or kk["quiz"] in m.button_texts), timeout=WAIT)
+    assert checked
     await instructor.press(chunk, kk["quiz"])
     for _number in range(5):
         question = await instructor.wait_for(lambda m: is_question(m) and m.message_id > chunk.message_id,
