@@ -76,3 +76,20 @@ async def test_broken_uploads_get_their_precise_error_and_change_nothing(sandbox
     assert await rows(app, "SELECT id, slug, current_version_id FROM courses ORDER BY id") == before
     assert await rows(app, "SELECT id, state FROM course_versions ORDER BY id") == versions
     assert await rows(app, "SELECT count(*) FROM content_audit") == [(0,)]
+
+
+async def test_a_long_error_list_comes_as_an_attached_txt(sandbox: Sandbox, client: SandboxClient,
+                                                           start_bot: AppFactory) -> None:
+    """issue 10 (upload report): past a few messages, every error is in one attached .txt, none lost."""
+    await start_bot(admin_chat_id=staff_admin_chat(sandbox))
+    instructor = client.user(INSTRUCTOR_ID)
+    broken = MINI.replace("  kk: ", "  kz: ")  # every kk text misnamed: two errors each
+    await instructor.send_document(broken.encode(), filename="mini.yaml")
+    header = await instructor.wait_for(lambda m: m.text.startswith("⛔"), timeout=WAIT)
+    attached = await instructor.wait_for(lambda m: m.media is not None and m.media.kind == "document",
+                                         timeout=WAIT)
+    assert attached.media is not None and attached.media.file_name == "mini.yaml-errors.txt"
+    lines = (await client.download(attached.media.file_id)).decode().splitlines()
+    assert f": {len(lines)})" in header.text  # "(қателер: N)": the count of the lines attached
+    assert len(lines) > 100 and all(line.startswith("mini.yaml:") for line in lines)
+    assert any("missing the 'kk' translation" in line for line in lines)
