@@ -112,6 +112,19 @@ class CourseDraftService:
             raise ContentRefused(ContentProblem.NO_COURSE, "")
         return courses[0]
 
+    async def course_by_id(self, course_id: int) -> Course:
+        course = await self._uow.courses.get(course_id)
+        if course is None:
+            raise ContentRefused(ContentProblem.NO_COURSE, "")
+        return course
+
+    async def live_version(self, course: Course) -> CourseVersion:
+        """The published version learners get now; raises when there is none to roll back from."""
+        current = await self._uow.drafts.version(course.current_version_id) if course.current_version_id else None
+        if current is None:
+            raise ContentRefused(ContentProblem.NOTHING_TO_ROLL_BACK, course.slug)
+        return current
+
     async def draft_or_published(self, course: Course) -> CourseVersion | None:
         draft = await self._uow.drafts.draft(course.id)
         if draft is not None:

@@ -13,7 +13,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
-from bot.services.course_drafts import ContentProblem, ContentRefused, CourseDraftService, Published
+from bot.services.course_drafts import ContentRefused, CourseDraftService, Published
 from bot.services.registry import Services
 from bot.services.views import pick
 from bot.telegram.callbacks import RowId
@@ -78,12 +78,9 @@ async def ask_rollback(message: Message, command: CommandObject, services: Servi
     drafts = _drafts(services)
     try:
         course = await drafts.course(_slug(command))
+        current = await drafts.live_version(course)
     except ContentRefused as refused:
         await presenter.text(content_refused_text(refused))
-        return
-    current = await services.uow.drafts.version(course.current_version_id) if course.current_version_id else None
-    if current is None:
-        await presenter.text(content_refused_text(ContentRefused(ContentProblem.NOTHING_TO_ROLL_BACK, course.slug)))
         return
     markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
         text=_("↩️ Roll back"), callback_data=ContentCb(act="rb", c=course.id, v=current.id).pack())]])
@@ -93,11 +90,9 @@ async def ask_rollback(message: Message, command: CommandObject, services: Servi
 async def confirmed(query: CallbackQuery, callback_data: ContentCb, services: Services, presenter: Presenter,
                     bot: Bot, i18n: I18n, settings: Settings) -> None:
     await query.answer()
-    course = await services.uow.courses.get(callback_data.c)
     drafts = _drafts(services)
     try:
-        if course is None:
-            raise ContentRefused(ContentProblem.NO_COURSE, "")
+        course = await drafts.course_by_id(callback_data.c)
         if callback_data.act == "pub":
             published = await drafts.publish(course, actor(query.from_user), callback_data.v)
         else:
