@@ -4,6 +4,7 @@ from __future__ import annotations
 from sandbox import Sandbox
 from sandbox.client import SandboxClient
 from sandbox.client_models import SandboxMessage
+from tests.conftest import MINI_COURSE
 from tests.e2e.conftest import AppFactory
 from tests.e2e.content_steps import INSTRUCTOR_ID, WAIT, rows, scalar, staff_admin_chat, zipped_sample
 from tests.e2e.driver import WORDS, CourseKey, LearnerDriver, is_question
@@ -131,3 +132,30 @@ async def test_upload_preview_diff_publish_rollback_history(sandbox: Sandbox, cl
     assert [next(mark for mark in ("↩️", "🚀", "⬆️") if mark in line) for line in lines] == ["↩️", "🚀", "⬆️"]
     assert "v1 · v2 → v1" in lines[0] and "v2 · v1 → v2" in lines[1] and "python-basics.zip" in lines[2]
     assert all(str(INSTRUCTOR_ID) in line for line in lines)
+
+
+async def test_a_new_slug_uploaded_in_the_admin_chat_is_a_draft_course_learners_cannot_find(
+        sandbox: Sandbox, client: SandboxClient, start_bot: AppFactory) -> None:
+    """issue 10 (upload): a course with a new slug is created unpublished; a deep link to it finds nothing
+    until /publish, and then finds it."""
+    admin_chat = staff_admin_chat(sandbox)
+    app = await start_bot(admin_chat_id=admin_chat)
+    instructor = client.user(INSTRUCTOR_ID, chat_id=admin_chat)
+    await instructor.send_document(MINI_COURSE.read_bytes(), filename="mini.yaml")
+    report = await instructor.wait_for(lambda m: "(mini)" in m.text, timeout=WAIT)
+    assert "v1" in report.text and "l1/demo" in report.text
+    assert await rows(app, "SELECT is_published, current_version_id FROM courses WHERE slug = 'mini'") == [(0, None)]
+
+    learner = await client.new_user("Curious", language_code="en")
+    await learner.start("mini")
+    await learner.wait_for(lambda m: "“mini” was not found" in m.text, timeout=WAIT)
+
+    await instructor.send("/publish mini")
+    ask = await instructor.wait_for(lambda m: any((b.callback_data or "").startswith("cnt:pub") for row in m.buttons
+                                                  for b in row), timeout=WAIT)
+    await instructor.press(ask, callback_data=button_data(ask, "cnt:pub"))
+    await instructor.wait_for(lambda m: m.text.startswith("🚀") and "mini" in m.text, timeout=WAIT)
+    await learner.start("mini")
+    picker = await learner.wait_for(lambda m: WORDS["en"]["language"] in " ".join(m.button_texts), timeout=WAIT)
+    await learner.press(picker, next(t for t in picker.button_texts if WORDS["en"]["language"] in t))
+    await learner.wait_for(lambda m: "Intro text of lecture 1" in m.text, timeout=WAIT)
