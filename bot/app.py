@@ -163,7 +163,8 @@ class Talimger:
 
     def _build_dispatcher(self) -> Dispatcher:
         assert self.uow_factory is not None and self.i18n is not None
-        dispatcher = Dispatcher(public_base_url=self.settings.public_base_url, settings=self.settings)
+        dispatcher = Dispatcher(public_base_url=self.settings.public_base_url, settings=self.settings,
+                                media_store=self.media_store)
         dispatcher.update.outer_middleware(
             UnitOfWorkMiddleware(self.uow_factory, self.clock, self.rng, self.settings.default_locale,
                                  self.settings.public_base_url, self.settings.issuer_name,

@@ -5,7 +5,7 @@ from aiogram import Router
 
 from handlers.admin import revoke
 from handlers.common import errors, help as help_, start
-from handlers.instructor import catalog
+from handlers.instructor import catalog, content
 from handlers.learner import certificate, lesson, profile, progress, quiz, settings
 
 
@@ -22,6 +22,7 @@ def build_root_router() -> Router:
         profile.build_router(),
         revoke.build_router(),
         catalog.build_router(),  # staff only: one guard on the router
+        content.build_router(),  # staff only (its own filter): upload, preview, publish, files
         help_.build_router(),  # last: its fallback answers any private message nobody else took
     )
     return root

@@ -115,6 +115,10 @@ class CourseVersion(Base):
     quiet_hours: Mapped[str] = mapped_column(String(16), default="22:00-08:00", server_default="22:00-08:00")
     source_dir: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
+    # "draft" (uploaded, not yet live; at most one per course), "published" (live now, or live
+    # before and may be rolled back to), "retired" (replaced by a newer draft, or rolled back).
+    # None: a version loaded before drafts existed, published when loaded.
+    state: Mapped[str | None] = mapped_column(String(16))
 
 
 class Lecture(Base):
@@ -287,3 +291,18 @@ class MediaFile(Base):
     fingerprint: Mapped[str] = mapped_column(String(128), primary_key=True)
     file_id: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """Who changed a course's content, and how: every upload, publish, rollback and file attach."""
+
+    __tablename__ = "content_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    version_number: Mapped[int | None] = mapped_column(Integer)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    user_name: Mapped[str] = mapped_column(String(256), default="")
+    action: Mapped[str] = mapped_column(String(16))  # upload, publish, rollback, attach
+    details: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime]

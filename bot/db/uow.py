@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.repositories.attempts import AttemptRepository
 from bot.db.repositories.catalog import CatalogRepository
 from bot.db.repositories.certificates import CertificateRepository
+from bot.db.repositories.course_drafts import CourseDraftRepository
 from bot.db.repositories.courses import ContentCache, CourseRepository
 from bot.db.repositories.media import MediaRepository
 from bot.db.repositories.learning import EnrolmentRepository, ProgressRepository
@@ -25,6 +26,7 @@ class UnitOfWork:
         self._holds_lock = False
         self.users = UserRepository(session)
         self.courses = CourseRepository(session, content_cache)
+        self.drafts = CourseDraftRepository(session)
         self.enrolments = EnrolmentRepository(session)
         self.progress = ProgressRepository(session)
         self.attempts = AttemptRepository(session)

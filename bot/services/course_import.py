@@ -47,8 +47,12 @@ class CourseImporter:
         self._media = media
         self._stored: dict[Path, str] = {}  # media file → its store key, for this publish
 
-    async def publish(self, spec: CourseSpec) -> ImportResult:
+    async def publish(self, spec: CourseSpec, *, as_draft: bool = False) -> ImportResult:
         """Store the course as its newest version; an unchanged course makes no new version.
+
+        `as_draft`: the version is stored as the course's draft (an upload; see
+        `bot.services.course_drafts`): always a new version, learners keep the published one,
+        and a course seen for the first time is created unpublished.
 
         Raises `CourseValidationError` when a media file cannot be taken into the store (it
         became a symlink or vanished since validation).
@@ -57,10 +61,10 @@ class CourseImporter:
         await self._store_media(spec)
         course = await self._uow.courses.by_slug(spec.slug)
         if course is None:
-            course = Course(slug=spec.slug, is_published=True, created_at=now)
+            course = Course(slug=spec.slug, is_published=not as_draft, created_at=now)
             self._uow.courses.add(course)
             await self._uow.courses.flush()
-        elif course.current_version_id is not None:
+        elif course.current_version_id is not None and not as_draft:
             current = await self._uow.courses.version(course.current_version_id)
             if (current is not None and current.content_hash == spec.content_hash
                     and not await self._has_unstored_media(current.id)):
@@ -82,14 +86,18 @@ class CourseImporter:
             final_test_pass_percent=final.pass_percent if final else None,
             final_test_attempts=final.attempts if final else None,
             final_test_cooldown_minutes=final.cooldown_minutes if final else 0,
-            source_dir=str(self._source_dir(spec)),
+            # An upload's folder is a temporary one: its media live on in the store only.
+            source_dir="" if as_draft else str(self._source_dir(spec)),
             created_at=now,
+            state="draft" if as_draft else "published",
             **self._schedule(spec),
         )
         self._uow.courses.add(version)
         await self._uow.courses.flush()
         for position, lecture_spec in enumerate(spec.lectures):
             await self._add_lecture(version, position, lecture_spec, spec)
+        if as_draft:
+            return ImportResult(course.id, course.slug, number, is_new_version=True)
         # Learners move to the new version at their next step (see learner_context).
         course.current_version_id = version.id
         course.is_published = True

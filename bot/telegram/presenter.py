@@ -35,6 +35,11 @@ class Presenter:
         self.issuer = issuer  # printed on certificates
         self._alerts = alerts
 
+    @property
+    def media(self) -> MediaResolver:
+        """How this chat's media sources become files Telegram takes (the instructor preview sends them too)."""
+        return self._media
+
     async def text(self, text: str, markup: object | None = None) -> Message:
         return await self.bot.send_message(self.chat_id, text, reply_markup=markup)  # type: ignore[arg-type]
 

@@ -1,0 +1,144 @@
+"""/diff, /publish and /rollback (each with a confirmation button), /history."""
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import Command, CommandObject
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.config import Settings
+from bot.services.course_drafts import ContentRefused, CourseDraftService, Published
+from bot.services.registry import Services
+from bot.services.views import pick
+from bot.telegram.callbacks import RowId
+from bot.telegram.presenter import Presenter
+from bot.telegram.texts_content import (
+    content_refused_text,
+    diff_text,
+    history_text,
+    learner_change_note,
+    publish_question,
+    published_text,
+    rollback_question,
+    rolled_back_text,
+)
+from handlers.instructor.staff_place import actor, in_admin_chat_or_private
+
+log = logging.getLogger(__name__)
+
+
+class ContentCb(CallbackData, prefix="cnt"):
+    """A confirmation: `v` is the version it was asked about, so a stale button changes nothing."""
+    act: Literal["pub", "rb"]
+    c: RowId
+    v: RowId
+
+
+def _slug(command: CommandObject) -> str | None:
+    return (command.args or "").strip().split(" ")[0] or None
+
+
+def _drafts(services: Services) -> CourseDraftService:
+    """No media store: these steps only move versions, they copy no file."""
+    return CourseDraftService(services.uow, services.clock, None)
+
+
+async def diff(message: Message, command: CommandObject, services: Services, presenter: Presenter) -> None:
+    drafts = _drafts(services)
+    try:
+        course = await drafts.course(_slug(command))
+        draft, published, changes = await drafts.diff(course)
+    except ContentRefused as refused:
+        await presenter.text(content_refused_text(refused))
+        return
+    await presenter.long_text(diff_text(course.slug, draft.number, published.number if published else None, changes,
+                                        presenter.locale))
+
+
+async def ask_publish(message: Message, command: CommandObject, services: Services, presenter: Presenter) -> None:
+    drafts = _drafts(services)
+    try:
+        course = await drafts.course(_slug(command))
+        draft, _published, _changes = await drafts.diff(course)
+    except ContentRefused as refused:
+        await presenter.text(content_refused_text(refused))
+        return
+    markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
+        text=_("🚀 Publish"), callback_data=ContentCb(act="pub", c=course.id, v=draft.id).pack())]])
+    await presenter.text(publish_question(course.slug, draft.number), markup)
+
+
+async def ask_rollback(message: Message, command: CommandObject, services: Services, presenter: Presenter) -> None:
+    drafts = _drafts(services)
+    try:
+        course = await drafts.course(_slug(command))
+        current = await drafts.live_version(course)
+    except ContentRefused as refused:
+        await presenter.text(content_refused_text(refused))
+        return
+    markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
+        text=_("↩️ Roll back"), callback_data=ContentCb(act="rb", c=course.id, v=current.id).pack())]])
+    await presenter.text(rollback_question(course.slug, current.number), markup)
+
+
+async def confirmed(query: CallbackQuery, callback_data: ContentCb, services: Services, presenter: Presenter,
+                    bot: Bot, i18n: I18n, settings: Settings) -> None:
+    await query.answer()
+    drafts = _drafts(services)
+    try:
+        course = await drafts.course_by_id(callback_data.c)
+        if callback_data.act == "pub":
+            published = await drafts.publish(course, actor(query.from_user), callback_data.v)
+        else:
+            rolled = await drafts.rollback(course, actor(query.from_user), callback_data.v)
+    except ContentRefused as refused:
+        await presenter.text(content_refused_text(refused))
+        return
+    if isinstance(query.message, Message):
+        await presenter.drop_buttons(query.message)
+    if callback_data.act == "rb":
+        await presenter.text(rolled_back_text(rolled.slug, rolled.from_number, rolled.to_number))
+        return
+    await presenter.text(published_text(published.slug, published.number, len(published.notices)))
+    await _notify_learners(bot, i18n, settings, published)
+
+
+async def _notify_learners(bot: Bot, i18n: I18n, settings: Settings, published: Published) -> None:
+    """One short note per learner who passed a changed lecture, sent after the commit (the first
+    send commits the update's unit of work) and paced by the bot's send throttle. A simple loop:
+    the outbox issue will take these over, so a crash mid-loop does not lose the rest."""
+    for notice in published.notices:
+        locale = notice.locale or settings.default_locale
+        with i18n.use_locale(locale):
+            text = learner_change_note([pick(title, locale) for title in notice.lecture_titles])
+        try:
+            await bot.send_message(notice.user_id, text)
+        except TelegramAPIError as error:
+            log.warning("publish of %s v%s: could not tell learner %s: %s", published.slug, published.number,
+                        notice.user_id, error.message)
+
+
+async def history(message: Message, command: CommandObject, services: Services, presenter: Presenter) -> None:
+    drafts = _drafts(services)
+    try:
+        lines = await drafts.history(_slug(command))
+    except ContentRefused as refused:
+        await presenter.text(content_refused_text(refused))
+        return
+    await presenter.long_text(history_text(lines))
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(diff, Command("diff"), in_admin_chat_or_private)
+    router.message.register(ask_publish, Command("publish"), in_admin_chat_or_private)
+    router.message.register(ask_rollback, Command("rollback"), in_admin_chat_or_private)
+    router.message.register(history, Command("history"), in_admin_chat_or_private)
+    router.callback_query.register(confirmed, ContentCb.filter())
+    return router
