@@ -14,7 +14,7 @@ class CourseSummary:
     learners: int  # enrolled, whatever version they read
     published_number: int | None
     versions: int
-    # A version newer than the published one (an upload not yet published), by its number.
+    # The course's draft (an upload not yet published), by its number.
     draft_number: int | None
 
 
@@ -25,7 +25,6 @@ class CourseCatalog:
     async def summaries(self) -> list[CourseSummary]:
         summaries = []
         for row in await self._uow.catalog.courses():
-            newer = row.latest_number > (row.current_number or 0)
             summaries.append(CourseSummary(row.slug, row.title, row.learners, row.current_number, row.versions,
-                                           row.latest_number if newer else None))
+                                           row.draft_number))
         return summaries

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -17,7 +17,7 @@ class CourseRow:
     slug: str
     title: dict[str, Any] | None  # of the current version (None: nothing published)
     current_number: int | None
-    latest_number: int
+    draft_number: int | None  # the course's draft (an upload not yet published), if any
     versions: int
     learners: int
 
@@ -29,20 +29,20 @@ class CatalogRepository:
     async def courses(self) -> list[CourseRow]:
         """Every course, oldest first, with its current version's number and title."""
         versions = (select(CourseVersion.course_id, func.count().label("total"),
-                           func.max(CourseVersion.number).label("latest"))
+                           func.max(case((CourseVersion.state == "draft", CourseVersion.number))).label("draft"))
                     .group_by(CourseVersion.course_id).subquery())
         learners = (select(Enrolment.course_id, func.count().label("learners"))
                     .group_by(Enrolment.course_id).subquery())
         current = aliased(CourseVersion)
         statement = (
-            select(Course.id, Course.slug, current.title, current.number, versions.c.latest, versions.c.total,
+            select(Course.id, Course.slug, current.title, current.number, versions.c.draft, versions.c.total,
                    learners.c.learners)
             .outerjoin(current, current.id == Course.current_version_id)
             .outerjoin(versions, versions.c.course_id == Course.id)
             .outerjoin(learners, learners.c.course_id == Course.id)
             .order_by(Course.id)
         )
-        return [CourseRow(row[0], row[1], row[2], row[3], int(row[4] or 0), int(row[5] or 0), int(row[6] or 0))
+        return [CourseRow(row[0], row[1], row[2], row[3], row[4], int(row[5] or 0), int(row[6] or 0))
                 for row in (await self._session.execute(statement)).all()]
 
     async def version_by_number(self, course_id: int, number: int) -> CourseVersion | None:
