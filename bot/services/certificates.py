@@ -23,8 +23,6 @@ from bot.services.views import LectureState, Refusal, Refused
 # 16 random bytes: 128 bits, far beyond guessing, 22 URL-safe characters.
 CODE_BYTES = 16
 VERIFY_PREFIX = "verify_"  # deep link t.me/<bot>?start=verify_<code>
-# users.awaiting_input while the learner types the name for the certificate.
-AWAITING_CERTIFICATE_NAME = "certificate_name"
 
 
 def new_certificate_code() -> str:
@@ -99,9 +97,8 @@ class CertificateService:
         assert user is not None
         name = holder_name(user)
         if isinstance(name, NameProblem):
-            if issue:  # the learner is asked to type a name; their answer is confirmed like any other
+            if issue:  # the learner is asked to type a name (the Telegram side awaits it); it is confirmed like any other
                 user.name_confirmed = False
-                user.awaiting_input = AWAITING_CERTIFICATE_NAME
             return NameNeeded(name)
         if not user.name_confirmed or not issue:
             return NameToConfirm(name)

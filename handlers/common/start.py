@@ -19,7 +19,7 @@ from handlers.learner.certificate import show_verification
 from handlers.learner.flow import deliver_step
 from bot.telegram import keyboards, texts
 from bot.telegram.callbacks import EnrolCb, LanguageCb
-from bot.telegram.commands import set_chat_menu
+from bot.telegram.commands import set_private_menu
 from bot.telegram.presenter import Presenter
 
 log = logging.getLogger(__name__)
@@ -60,8 +60,8 @@ async def language_chosen(query: CallbackQuery, callback_data: LanguageCb, user:
     presenter.locale = callback_data.code
     with i18n.use_locale(callback_data.code):
         await query.answer(_("Language: English"))
-        await services.uow.commit()
-        await set_chat_menu(bot, user.id)  # the chat's "/" menu follows the chosen language too
+        # The chat's "/" menu follows the chosen language too (a staff member's keeps their commands).
+        await set_private_menu(bot, i18n, user.id, callback_data.code, await services.staff.roles_of(user.id))
         await presenter.drop_buttons(query.message if isinstance(query.message, Message) else None)
         if first_choice or not await services.enrolment.is_enrolled(user.id):
             await offer_or_enrol(user, services, presenter)
