@@ -86,7 +86,6 @@ def _course_command(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _load(settings: Settings, path: Path) -> int:
     from bot.app import Talimger
-    from bot.services.staff import Role
 
     app = Talimger(settings, token="0:offline")
     try:
@@ -103,6 +102,7 @@ async def _load(settings: Settings, path: Path) -> int:
 
 async def _run(settings: Settings, host: str, port: int) -> int:
     from bot.app import Talimger
+    from bot.services.staff import Role
 
     sandbox = None
     if settings.token:
