@@ -60,7 +60,7 @@ async def test_the_admin_chat_works_out_of_the_box_with_staff_help_and_menu(tmp_
             assert {item["command"]: item["description"] for item in listed} == menu
         shown = await instructor.command_menu()
         assert shown["scope"] == f"chat:{group}" and [c["command"] for c in shown["commands"]] == [
-            "revoke", "reissue", "help"]
+            "revoke", "reissue", "grant", "ungrant", "staff", "help"]
 
     # Started again on the same folder: the same group is still the admin chat.
     async with talimger_run(tmp_path) as client:
