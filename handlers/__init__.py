@@ -8,6 +8,7 @@ from aiogram import Router
 import handlers.coordinator
 import handlers.instructor
 import handlers.owner
+from handlers.common.refusals import RefusalAnswer
 from handlers.common import errors, help as help_, staff_refusal, start
 from handlers.learner import certificate, lesson, profile, progress, quiz, settings
 
@@ -29,4 +30,7 @@ def build_root_router() -> Router:
         profile.build_router(),
         help_.build_router(),  # last: its fallback answers any private message nobody else took
     )
+    # Services refuse by raising RefusedError; this answers it, for every handler below the root.
+    root.message.middleware(RefusalAnswer())
+    root.callback_query.middleware(RefusalAnswer())
     return root

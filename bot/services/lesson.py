@@ -17,6 +17,7 @@ from bot.services.learner_context import (
     refusal_for,
     touch,
 )
+from bot.services.refusals import raise_refused
 from bot.services.views import ChunkView, LectureState, Refusal, Refused
 
 
@@ -51,7 +52,11 @@ class LessonService:
         progress.chunk_cursor = position
         return await self._view(context, lecture, position)
 
-    async def open_lecture(self, user_id: int, lecture_id: int, enrolment_id: int | None = None) -> ChunkView | Refused:
+    async def open_lecture(self, user_id: int, lecture_id: int, enrolment_id: int | None = None) -> ChunkView:
+        """An open lecture resumes at its cursor; a passed one is re-read from the start. Raises RefusedError."""
+        return raise_refused(await self._open_lecture(user_id, lecture_id, enrolment_id))
+
+    async def _open_lecture(self, user_id: int, lecture_id: int, enrolment_id: int | None = None) -> ChunkView | Refused:
         """An open lecture resumes at its cursor; a passed one is re-read from the start."""
         reached = await reachable_lecture(self._uow, user_id, lecture_id, self._clock.now(), enrolment_id)
         if isinstance(reached, Refused):
@@ -66,6 +71,11 @@ class LessonService:
         return await self._view(context, lecture, progress.chunk_cursor)
 
     async def advance(self, user_id: int, enrolment_id: int, lecture_id: int, position: int,
+                      rereading: bool = False) -> ChunkView:
+        """The learner pressed "Next" under chunk `position`: deliver the chunk after it. Raises RefusedError."""
+        return raise_refused(await self._advance(user_id, enrolment_id, lecture_id, position, rereading))
+
+    async def _advance(self, user_id: int, enrolment_id: int, lecture_id: int, position: int,
                       rereading: bool = False) -> ChunkView | Refused:
         """The learner pressed "Next" under chunk `position`: deliver the chunk after it."""
         enrolment = await self._uow.enrolments.get(enrolment_id)
@@ -93,7 +103,11 @@ class LessonService:
         touch(context, self._clock.now())
         return self._chunk_view(context, lecture, chunks[target], len(chunks), rereading)
 
-    async def review(self, user_id: int, chunk_id: int, enrolment_id: int | None = None) -> ChunkView | Refused:
+    async def review(self, user_id: int, chunk_id: int, enrolment_id: int | None = None) -> ChunkView:
+        """Show one chunk again (the learner follows a "review" pointer after a failed quiz). Raises RefusedError."""
+        return raise_refused(await self._review(user_id, chunk_id, enrolment_id))
+
+    async def _review(self, user_id: int, chunk_id: int, enrolment_id: int | None = None) -> ChunkView | Refused:
         """Show one chunk again (the learner follows a "review" pointer after a failed quiz)."""
         chunk = await self._uow.courses.chunk(chunk_id)
         named = await self._uow.courses.lecture(chunk.lecture_id) if chunk else None

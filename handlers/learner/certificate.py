@@ -10,8 +10,9 @@ from aiogram.utils.i18n import gettext as _
 from bot.db.models import User
 from bot.services.registry import Services
 from bot.services.users import ProfileError
+from bot.services.refusals import RefusedError
 from bot.services.views import Refusal, Refused
-from bot.telegram import keyboards, keyboards_certificate, texts, texts_certificate
+from bot.telegram import keyboards, keyboards_certificate, texts_certificate
 from bot.telegram.callbacks import CertificateNameCb, FinalTestCb
 from bot.telegram.certificate_messages import send_completion
 from bot.telegram.presenter import Presenter
@@ -31,20 +32,11 @@ async def certificate(message: Message, user: User, services: Services, presente
         await presenter.question(question)
         return
     step = await services.certificates.for_learner(user.id)
-    await services.uow.commit()
-    if isinstance(step, Refused):
-        await presenter.text(texts.refusal_text(step, presenter.locale))
-        return
     await send_completion(presenter, step)
 
 
 async def start_final_test(query: CallbackQuery, user: User, services: Services, presenter: Presenter) -> None:
     question = await services.final_test.start(user.id, query.message.message_id if query.message else None)
-    if isinstance(question, Refused):
-        await query.answer(texts.refusal_text(question, presenter.locale),
-                           show_alert=question.reason is not Refusal.QUIZ_RUNNING)
-        return
-    await services.uow.commit()
     await query.answer()
     await presenter.drop_buttons(_message(query))
     await presenter.question(question)
@@ -55,8 +47,7 @@ async def name_answer(query: CallbackQuery, callback_data: CertificateNameCb, us
     # An old button (the name is confirmed, the certificate exists or is on its way), or one
     # forged before the name check: the name must not change or count as checked.
     if user.name_confirmed or not await services.certificates.name_check_due(user.id):
-        await query.answer(texts.refusal_text(Refused(Refusal.STALE), presenter.locale))
-        return
+        raise RefusedError(Refused(Refusal.STALE))
     if callback_data.action == "change":
         await state.set_state(CertificateName.typing)
         await query.answer()
@@ -65,11 +56,7 @@ async def name_answer(query: CallbackQuery, callback_data: CertificateNameCb, us
                              keyboards.cancel_keyboard())
         return
     step = await services.certificates.confirm_name(user.id)
-    if isinstance(step, Refused):
-        await query.answer(texts.refusal_text(step, presenter.locale))
-        return
-    # The certificate row is stored before anything is sent: a failed send loses nothing.
-    await services.uow.commit()
+    # The certificate row is committed before anything is sent (docs/ARCHITECTURE.md): a failed send loses nothing.
     await query.answer()
     await presenter.drop_buttons(_message(query))
     await send_completion(presenter, step)

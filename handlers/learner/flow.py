@@ -17,7 +17,6 @@ async def deliver_step(user_id: int, step: ChunkView | CourseFinished | Refused,
     if isinstance(step, ChunkView):
         # The quiz of the chunk's course: a learner in two courses may be quizzed in the other.
         question = await services.quiz.resume(user_id, step.enrolment_id)
-        await services.uow.commit()
         if question is not None:
             await presenter.question(question)
         else:
@@ -28,11 +27,6 @@ async def deliver_step(user_id: int, step: ChunkView | CourseFinished | Refused,
             await presenter.question(final_question)
             return
         await presenter.text(_("You have passed every lecture of this course. 🎓"))
-        completion = await services.certificates.for_learner(user_id)
-        await services.uow.commit()
-        if isinstance(completion, Refused):
-            await presenter.text(texts.refusal_text(completion, presenter.locale))
-        else:
-            await send_completion(presenter, completion)
+        await send_completion(presenter, await services.certificates.for_learner(user_id))
     else:
         await presenter.text(texts.refusal_text(step, presenter.locale))

@@ -36,7 +36,8 @@ async def _snapshot(app: Talimger) -> dict[str, Any]:
             "users": (await rows(User, User.id, User.locale, User.name_confirmed,
                                  User.timezone, User.quiet_hours)).all(),
             # What the next typed message answers (issue 10: aiogram FSM state, no longer a users column).
-            "conversations": (await rows(FsmState, FsmState.user_id, FsmState.state)).all(),
+            "conversations": (await uow.session.execute(select(FsmState.user_id, FsmState.state)
+                                                        .order_by(FsmState.user_id, FsmState.chat_id))).all(),
         }
 
 
