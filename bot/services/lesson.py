@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.db.models import Chunk, Lecture, LectureProgress
 from bot.db.uow import UnitOfWork
@@ -28,21 +29,33 @@ class CourseFinished:
     certificate_code: str | None
 
 
+@dataclass(frozen=True)
+class NotEnrolled:
+    """No course yet: nothing to resume (an answer about where the learner is, not a refusal)."""
+
+
+@dataclass(frozen=True)
+class WeekNotOpen:
+    """Passed up to a lecture whose week opens later."""
+
+    until: datetime | None
+    zone: str
+
+
 class LessonService:
     def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
-    async def resume(self, user_id: int) -> ChunkView | CourseFinished | Refused:
+    async def resume(self, user_id: int) -> ChunkView | CourseFinished | NotEnrolled | WeekNotOpen:
         """Where the learner left off: the chunk at the cursor of the open lecture."""
         context = await load_current(self._uow, user_id, self._clock.now())
         if context is None:
-            return Refused(Refusal.NOT_ENROLLED)
+            return NotEnrolled()
         lecture = context.current_lecture()
         waiting = context.next_unpassed() if lecture is None else None
         if waiting is not None:  # passed up to a lecture whose week has not opened yet
-            return Refused(Refusal.NOT_RELEASED, until=context.release_at(waiting),
-                           zone=await learner_zone(self._uow, context))
+            return WeekNotOpen(context.release_at(waiting), await learner_zone(self._uow, context))
         if lecture is None:
             certificate = await self._uow.certificates.for_enrolment(context.enrolment.id)
             return CourseFinished(certificate.code if certificate else None)

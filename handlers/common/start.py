@@ -12,7 +12,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.db.models import User
 from bot.services.registry import Services
-from bot.services.lesson import CourseFinished
+from bot.services.lesson import CourseFinished, WeekNotOpen
 from bot.services.refusals import RefusedError
 from bot.services.views import ChunkView, Refusal, Refused, pick
 from bot.services.certificates import VERIFY_PREFIX
@@ -79,12 +79,11 @@ async def offer_or_enrol(user: User, services: Services, presenter: Presenter) -
             await enrol_and_begin(user, course.course_id, services, presenter)
             return
     current = await services.lessons.resume(user.id)
-    waiting = isinstance(current, Refused) and current.reason is Refusal.NOT_RELEASED  # enrolled, week not open
     if isinstance(current, CourseFinished):  # nothing to go back to: the step says what is left, if anything
         await presenter.text(_("Welcome back!"))
         await deliver_step(user.id, current, services, presenter)
         return
-    if isinstance(current, ChunkView) or waiting:
+    if isinstance(current, (ChunkView, WeekNotOpen)):  # WeekNotOpen: enrolled, the week not open yet
         await presenter.text(_("Welcome back! Here is where you stopped."))
         await deliver_step(user.id, current, services, presenter)
         return

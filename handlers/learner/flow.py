@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.services.lesson import CourseFinished
+from bot.services.lesson import CourseFinished, NotEnrolled, WeekNotOpen
 from bot.services.registry import Services
-from bot.services.views import ChunkView, Refused
+from bot.services.views import ChunkView, Refusal, Refused
 from bot.telegram import texts
 from bot.telegram.certificate_messages import send_completion
 from bot.telegram.presenter import Presenter
 
 
-async def deliver_step(user_id: int, step: ChunkView | CourseFinished | Refused, services: Services,
+async def deliver_step(user_id: int, step: ChunkView | CourseFinished | NotEnrolled | WeekNotOpen, services: Services,
                        presenter: Presenter) -> None:
     """Send the chunk at the cursor, or the quiz question waiting for an answer."""
     if isinstance(step, ChunkView):
@@ -28,5 +28,8 @@ async def deliver_step(user_id: int, step: ChunkView | CourseFinished | Refused,
             return
         await presenter.text(_("You have passed every lecture of this course. 🎓"))
         await send_completion(presenter, await services.certificates.for_learner(user_id))
+    elif isinstance(step, WeekNotOpen):
+        await presenter.text(texts.refusal_text(Refused(Refusal.NOT_RELEASED, step.until, step.zone),
+                                                presenter.locale))
     else:
-        await presenter.text(texts.refusal_text(step, presenter.locale))
+        await presenter.text(texts.refusal_text(Refused(Refusal.NOT_ENROLLED), presenter.locale))
