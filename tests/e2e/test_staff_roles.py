@@ -111,3 +111,25 @@ async def test_a_learner_is_refused_every_staff_command_and_a_forged_staff_butto
     refusals = [r.getMessage() for r in caplog.records if r.name == "handlers.common.staff_refusal"]
     assert len(refusals) == 2 * len(STAFF_COMMANDS) + 1
     assert all(f"user {learner.id}" in line for line in refusals)
+
+
+async def test_each_staff_members_private_menu_is_set_at_start_in_their_language(
+        start_bot: AppFactory, client: SandboxClient) -> None:
+    """issue 10 (ground) item 4: at start every role holder's private menu lists their staff commands in
+    their language (the learner commands stay), and the admin chat keeps its own staff menu."""
+    first = await start_bot(admin_chat_id=ADMIN_CHAT_ID)
+    aliya = await client.new_user("Aliya", language_code="kk")
+    learner = await client.new_user("Eve", language_code="kk")
+    await client.new_group("Admins", [aliya], id=ADMIN_CHAT_ID, type="supergroup")
+    for person in (aliya, learner):
+        await person.start()
+        await person.wait_for(lambda m: True)
+    await hold_role(first, aliya.id, Role.COORDINATOR)
+    await first.stop()
+
+    await start_bot(admin_chat_id=ADMIN_CHAT_ID)
+    menu = await menu_commands(client, aliya.id)
+    assert menu["revoke"] == "Сертификатты кері қайтару: КОД СЕБЕП" and "lesson" in menu and "grant" not in menu
+    assert "revoke" not in await menu_commands(client, learner.id)
+    group_menu = await client.user(aliya.id, ADMIN_CHAT_ID).command_menu()
+    assert [item["command"] for item in group_menu["commands"]][:2] == ["revoke", "reissue"]
