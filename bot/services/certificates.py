@@ -98,7 +98,8 @@ class CertificateService:
         assert user is not None
         name = holder_name(user)
         if isinstance(name, NameProblem):
-            if issue:  # the learner is asked to type a name (the Telegram side awaits it); it is confirmed like any other
+            # The learner is asked to type a name (the Telegram side awaits it); it is confirmed like any other.
+            if issue:
                 user.name_confirmed = False
             return NameNeeded(name)
         if not user.name_confirmed or not issue:

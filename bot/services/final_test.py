@@ -46,7 +46,9 @@ class FinalTestService:
         self._rng = rng or random.SystemRandom()
 
     async def start(self, user_id: int, button_message_id: int | None = None) -> QuestionView:
-        """Begin an attempt (or show the running one's question again) once every lecture is passed. Raises RefusedError."""
+        """Begin an attempt (or show the running one's question again) once every lecture is passed.
+
+        Raises RefusedError."""
         return raise_refused(await self._start(user_id, button_message_id))
 
     async def _start(self, user_id: int, button_message_id: int | None = None) -> QuestionView | Refused:

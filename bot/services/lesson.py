@@ -69,7 +69,8 @@ class LessonService:
         """An open lecture resumes at its cursor; a passed one is re-read from the start. Raises RefusedError."""
         return raise_refused(await self._open_lecture(user_id, lecture_id, enrolment_id))
 
-    async def _open_lecture(self, user_id: int, lecture_id: int, enrolment_id: int | None = None) -> ChunkView | Refused:
+    async def _open_lecture(self, user_id: int, lecture_id: int,
+                            enrolment_id: int | None = None) -> ChunkView | Refused:
         """An open lecture resumes at its cursor; a passed one is re-read from the start."""
         reached = await reachable_lecture(self._uow, user_id, lecture_id, self._clock.now(), enrolment_id)
         if isinstance(reached, Refused):
@@ -89,7 +90,7 @@ class LessonService:
         return raise_refused(await self._advance(user_id, enrolment_id, lecture_id, position, rereading))
 
     async def _advance(self, user_id: int, enrolment_id: int, lecture_id: int, position: int,
-                      rereading: bool = False) -> ChunkView | Refused:
+                       rereading: bool = False) -> ChunkView | Refused:
         """The learner pressed "Next" under chunk `position`: deliver the chunk after it."""
         enrolment = await self._uow.enrolments.get(enrolment_id)
         if enrolment is None or enrolment.user_id != user_id:

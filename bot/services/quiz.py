@@ -57,7 +57,7 @@ class QuizService:
         return raise_refused(await self._start(user_id, lecture_id, enrolment_id, button_message_id))
 
     async def _start(self, user_id: int, lecture_id: int, enrolment_id: int | None = None,
-                    button_message_id: int | None = None) -> QuestionView | Refused:
+                     button_message_id: int | None = None) -> QuestionView | Refused:
         """Begin a new attempt, or show the running one's question again.
 
         `enrolment_id` is the course the button was sent for (None on old buttons: the
