@@ -50,9 +50,14 @@ async def test_grant_use_list_ungrant_and_leave_take_effect_at_once(start_bot: A
     menu = await menu_commands(client, dana.id)
     assert menu["revoke"] == "Отозвать сертификат: КОД ПРИЧИНА" and "lesson" in menu and "grant" not in menu
 
+    await owner_chat.send(f"/grant instructor {dana.id} python-basics")  # by id, for one course
+    await owner_chat.wait_for(lambda m: "instructor (course python-basics)" in m.text)
+    await owner_chat.send(f"/grant instructor {dana.id} no-such-course")
+    await owner_chat.wait_for(lambda m: "There is no course “no-such-course”" in m.text)
     await owner_chat.send("/staff")
     listed = await owner_chat.wait_for(lambda m: "Staff" in m.text and "Dana" in m.text)
-    assert f"id {dana.id}: coordinator (all courses)" in listed.text and f"id {OWNER_ID}: owner" in listed.text
+    assert f"id {dana.id}: coordinator (all courses), instructor (course python-basics)" in listed.text
+    assert f"id {OWNER_ID}: owner" in listed.text
 
     await owner_chat.send(f"/ungrant coordinator {dana.id}")
     await owner_chat.wait_for(lambda m: "is no longer" in m.text)
