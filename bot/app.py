@@ -27,7 +27,10 @@ from bot.db.uow import UnitOfWorkFactory
 from bot.media_store import MediaStore
 from bot.services.clock import Clock, SystemClock
 from bot.services.course_import import CourseImporter, ImportResult
-from bot.telegram.commands import register_profile
+from bot.services.staff import Role, StaffService
+from bot.services.users import UserService
+from bot.telegram.commands import register_profile, set_private_menu
+from bot.telegram.fsm_storage import build_storage
 from bot.telegram.course_alerts import CourseAlerts
 from bot.telegram.i18n import create_i18n
 from bot.telegram.middlewares import UnitOfWorkMiddleware, UserLocaleMiddleware
@@ -62,6 +65,8 @@ class Talimger:
     clock: Clock = field(default_factory=SystemClock)
     rng: random.Random = field(default_factory=random.SystemRandom)
     send_limits: SendLimits | None = None  # None: from settings
+    # (user id, role) granted for all courses at start: the sandbox's browser staff (bot/cli.py).
+    bootstrap_staff: list[tuple[int, Role]] = field(default_factory=list)
 
     engine: AsyncEngine | None = None
     uow_factory: UnitOfWorkFactory | None = None
@@ -163,13 +168,14 @@ class Talimger:
 
     def _build_dispatcher(self) -> Dispatcher:
         assert self.uow_factory is not None and self.i18n is not None
-        dispatcher = Dispatcher(public_base_url=self.settings.public_base_url, settings=self.settings,
+        dispatcher = Dispatcher(storage=build_storage(self.settings.redis_url, self.uow_factory),
+                                public_base_url=self.settings.public_base_url, settings=self.settings,
                                 media_store=self.media_store)
         dispatcher.update.outer_middleware(
             UnitOfWorkMiddleware(self.uow_factory, self.clock, self.rng, self.settings.default_locale,
                                  self.settings.public_base_url, self.settings.issuer_name,
                                  CourseAlerts(self.settings.admin_chat_id, self.i18n, self.settings.default_locale),
-                                 media_store=self.media_store)
+                                 media_store=self.media_store, owner_ids=frozenset(self.settings.owner_ids))
         )
         UserLocaleMiddleware(self.i18n, self.settings.default_locale).setup(dispatcher)
         dispatcher.include_router(build_root_router())
@@ -183,12 +189,40 @@ class Talimger:
         assert self.bot is not None and self.dispatcher is not None and self.i18n is not None
         await self._check_bot_api()
         await register_profile(self.bot, self.i18n, self.settings.default_locale, self.settings.admin_chat_id)
+        await self._bootstrap_staff()
+        await self._register_staff_menus()
         await self.start_web()
         self._polling = asyncio.create_task(
             self.dispatcher.start_polling(self.bot, handle_signals=False, close_bot_session=False,
                                           polling_timeout=10)
         )
         self._start_scheduler()
+
+    async def _bootstrap_staff(self) -> None:
+        """Idempotent: each start makes sure the listed people hold their role."""
+        if not self.bootstrap_staff:
+            return
+        assert self.uow_factory is not None
+        async with self.uow_factory() as uow:
+            await uow.begin_write()
+            staff = StaffService(uow, self.clock)
+            for user_id, role in self.bootstrap_staff:
+                await staff.ensure(user_id, role)
+            await uow.commit()
+
+    async def _register_staff_menus(self) -> None:
+        """Every owner's and staff member's private menu lists their staff commands, in their language."""
+        assert self.uow_factory is not None and self.bot is not None and self.i18n is not None
+        async with self.uow_factory() as uow:
+            staff = StaffService(uow, self.clock, frozenset(self.settings.owner_ids))
+            menus = []
+            for user_id in sorted({*self.settings.owner_ids, *await staff.holders()}):
+                user = await uow.users.get(user_id)
+                locale = (UserService(uow, self.clock, self.settings.default_locale).locale_of(user)
+                          if user is not None else self.settings.default_locale)
+                menus.append((user_id, locale, await staff.roles_of(user_id)))
+        for user_id, locale, roles in menus:
+            await set_private_menu(self.bot, self.i18n, user_id, locale, roles)
 
     def _reserve_web_port(self) -> None:
         settings = self.settings

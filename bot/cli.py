@@ -102,6 +102,7 @@ async def _load(settings: Settings, path: Path) -> int:
 
 async def _run(settings: Settings, host: str, port: int) -> int:
     from bot.app import Talimger
+    from bot.services.staff import Role
 
     sandbox = None
     if settings.token:
@@ -118,7 +119,10 @@ async def _run(settings: Settings, host: str, port: int) -> int:
         except OSError as error:
             raise _sandbox_address_error(host, port, error) from None
         settings = settings.model_copy(update={"admin_chat_id": sandbox.ensure_admin_chat().id})
-        app = Talimger(settings, token=sandbox.token, api_url=sandbox.url)
+        # The browser's Instructor and Coordinator hold their roles, so the staff side works at once.
+        staff = [(member.id, Role(member.role)) for member in sandbox.web_config.staff
+                 if member.role in (Role.INSTRUCTOR.value, Role.COORDINATOR.value)]
+        app = Talimger(settings, token=sandbox.token, api_url=sandbox.url, bootstrap_staff=staff)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     issuer_name: str = Field(default="Talimger", min_length=1, max_length=200)
     admin_chat_id: int | None = None
     owner_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    # Conversation state (aiogram FSM) in Redis instead of the database, e.g. redis://localhost:6379/0.
+    redis_url: str | None = None
     default_locale: str = "en"
     content_dir: Path = PROJECT_ROOT / "content" / "courses"
     log_level: str = "INFO"

@@ -1,11 +1,15 @@
-"""All routers, joined in one explicit order: specific handlers before the catch-alls."""
+"""All routers, joined in one explicit order: the staff routers (each guarded once by its role),
+then the refusal of staff commands to everyone else, then the learners' and the catch-alls.
+Typed answers are told apart by their conversation state (aiogram FSM), not by router order."""
 from __future__ import annotations
 
 from aiogram import Router
 
-from handlers.admin import revoke
-from handlers.common import errors, help as help_, start
-from handlers.instructor import catalog, content
+import handlers.coordinator
+import handlers.instructor
+import handlers.owner
+from handlers.common.refusals import RefusalAnswer
+from handlers.common import errors, help as help_, staff_refusal, start
 from handlers.learner import certificate, lesson, profile, progress, quiz, settings
 
 
@@ -13,16 +17,20 @@ def build_root_router() -> Router:
     root = Router(name="talimger")
     root.include_routers(
         errors.build_router(),
+        handlers.owner.build_router(),
+        handlers.coordinator.build_router(),
+        handlers.instructor.build_router(),
+        staff_refusal.build_router(),
         start.build_router(),
         lesson.build_router(),
         quiz.build_router(),
         progress.build_router(),
         settings.build_router(),
-        certificate.build_router(),  # before profile: it reads the name typed for the certificate
+        certificate.build_router(),
         profile.build_router(),
-        revoke.build_router(),
-        catalog.build_router(),  # staff only: one guard on the router
-        content.build_router(),  # staff only (its own filter): upload, preview, publish, files
         help_.build_router(),  # last: its fallback answers any private message nobody else took
     )
+    # Services refuse by raising RefusedError; this answers it, for every handler below the root.
+    root.message.middleware(RefusalAnswer())
+    root.callback_query.middleware(RefusalAnswer())
     return root

@@ -285,6 +285,10 @@ class ChatUser:
     async def block(self) -> None:
         await self.client.request("POST", self._path("block"), json={"blocked": True})
 
+    async def leave(self) -> None:
+        """Leave this group chat (the admin chat, say): the bot then sees the user as "left"."""
+        await self.client.request("POST", self._path("leave"), json={"from_id": self.id})
+
     async def unblock(self) -> None:
         await self.client.request("POST", self._path("block"), json={"blocked": False})
 

@@ -275,6 +275,20 @@ async def block(request: web.Request) -> web.Response:
     return web.json_response({"chat_id": chat.id, "blocked": chat.blocked})
 
 
+async def leave(request: web.Request) -> web.Response:
+    """A member leaves a group (``{"from_id"}``): getChatMember then answers "left", as Telegram does."""
+    state, data = request.app[STATE_KEY], await body(request)
+    chat = chat_of(state, request)
+    if chat.type == "private":
+        raise UserApiError("nobody leaves a private chat; block the bot instead")
+    from_id = sender_in(state, chat, data.get("from_id"))
+    chat.member_ids = [m for m in chat.member_ids if m != from_id]
+    chat.admin_ids = [m for m in chat.admin_ids if m != from_id]
+    state.touch(chat)
+    state.changed()
+    return web.json_response({"chat_id": chat.id, "user_id": from_id, "status": "left"})
+
+
 async def transcript(request: web.Request) -> web.Response:
     """The chat as the user sees it; long-polls with ``since_version`` and ``timeout``."""
     state = request.app[STATE_KEY]
@@ -324,5 +338,6 @@ def add_routes(app: web.Application) -> None:
     r.add_post("/sandbox/api/chats/{chat_id}/{kind:documents|videos|photos}", send_file)
     r.add_post("/sandbox/api/chats/{chat_id}/press", press_button)
     r.add_post("/sandbox/api/chats/{chat_id}/block", block)
+    r.add_post("/sandbox/api/chats/{chat_id}/leave", leave)
     r.add_get("/sandbox/api/chats/{chat_id}/transcript", transcript)
     r.add_get("/sandbox/api/chats/{chat_id}/commands", command_menu)

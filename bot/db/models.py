@@ -56,9 +56,6 @@ class User(Base):
     full_name: Mapped[str | None] = mapped_column(String(128))
     phone: Mapped[str | None] = mapped_column(String(32))
     email: Mapped[str | None] = mapped_column(String(254))
-    # What the next plain text message from this user answers ("name", "email");
-    # kept in the database so a restart does not lose a half-finished edit.
-    awaiting_input: Mapped[str | None] = mapped_column(String(32))
     pending_course_slug: Mapped[str | None] = mapped_column(String(64))
     # The learner said "yes, print this name" once; later certificates use it without asking.
     name_confirmed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -306,3 +303,35 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(16))  # upload, publish, rollback, attach
     details: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime]
+
+
+class StaffRole(Base):
+    """A role granted by an owner: instructor or coordinator, for one course or (course_id NULL) all.
+
+    Owners are not stored: OWNER_IDS names them. A role counts only while its holder is a
+    member of the admin chat (asked of Telegram each time)."""
+
+    __tablename__ = "staff_roles"
+    __table_args__ = (Index("ix_staff_roles_user", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    role: Mapped[str] = mapped_column(String(16))
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    granted_by: Mapped[int | None] = mapped_column(BigInteger)
+    granted_at: Mapped[datetime]
+
+
+class FsmState(Base):
+    """aiogram's conversation state and data per storage key, so a restart keeps a half-typed answer."""
+
+    __tablename__ = "fsm_states"
+
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    thread_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # 0: none
+    business_connection_id: Mapped[str] = mapped_column(String(128), primary_key=True)  # "": none
+    destiny: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(256))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -14,6 +14,8 @@ from bot.db.repositories.courses import ContentCache, CourseRepository
 from bot.db.repositories.media import MediaRepository
 from bot.db.repositories.learning import EnrolmentRepository, ProgressRepository
 from bot.db.repositories.reminders import ReminderRepository
+from bot.db.repositories.fsm_states import FsmStateRepository
+from bot.db.repositories.staff import StaffRepository
 from bot.db.repositories.updates import ProcessedUpdateRepository
 from bot.db.repositories.users import UserRepository
 
@@ -35,6 +37,8 @@ class UnitOfWork:
         self.media = MediaRepository(session)
         self.reminders = ReminderRepository(session)
         self.catalog = CatalogRepository(session)
+        self.staff = StaffRepository(session)
+        self.fsm_states = FsmStateRepository(session)
 
     async def begin_write(self) -> None:
         """Take this process's turn to write (SQLite allows one writer at a time).

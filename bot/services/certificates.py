@@ -18,13 +18,12 @@ from bot.services.clock import Clock
 from bot.services.final_test_rules import FinalTestStatus, final_test_status
 from bot.services.learner_context import LearnerContext, follow_newest_version, load_context, load_current
 from bot.services.names import NameProblem, checked_name
+from bot.services.refusals import raise_refused
 from bot.services.views import LectureState, Refusal, Refused
 
 # 16 random bytes: 128 bits, far beyond guessing, 22 URL-safe characters.
 CODE_BYTES = 16
 VERIFY_PREFIX = "verify_"  # deep link t.me/<bot>?start=verify_<code>
-# users.awaiting_input while the learner types the name for the certificate.
-AWAITING_CERTIFICATE_NAME = "certificate_name"
 
 
 def new_certificate_code() -> str:
@@ -99,23 +98,31 @@ class CertificateService:
         assert user is not None
         name = holder_name(user)
         if isinstance(name, NameProblem):
-            if issue:  # the learner is asked to type a name; their answer is confirmed like any other
+            # The learner is asked to type a name (the Telegram side awaits it); it is confirmed like any other.
+            if issue:
                 user.name_confirmed = False
-                user.awaiting_input = AWAITING_CERTIFICATE_NAME
             return NameNeeded(name)
         if not user.name_confirmed or not issue:
             return NameToConfirm(name)
         certificate = await self._issue(context, user, name, final)
         return CertificateReady(CertificateFacts.of(certificate, zone=zone), newly_issued=True)
 
-    async def for_learner(self, user_id: int) -> CompletionStep | Refused:
+    async def for_learner(self, user_id: int) -> CompletionStep:
+        """/certificate: the certificate, or what is still missing for it. Raises RefusedError."""
+        return raise_refused(await self._for_learner(user_id))
+
+    async def _for_learner(self, user_id: int) -> CompletionStep | Refused:
         """/certificate: the certificate, or what is still missing for it."""
         context = await load_current(self._uow, user_id, self._clock.now())
         if context is None:
             return Refused(Refusal.NOT_ENROLLED)
         return await self.step(context)
 
-    async def confirm_name(self, user_id: int) -> CompletionStep | Refused:
+    async def confirm_name(self, user_id: int) -> CompletionStep:
+        """The learner pressed "Yes" under their name: remember it, and issue if all is met. Raises RefusedError."""
+        return raise_refused(await self._confirm_name(user_id))
+
+    async def _confirm_name(self, user_id: int) -> CompletionStep | Refused:
         """The learner pressed "Yes" under their name: remember it, and issue if all is met.
 
         Only at the name check: a "Yes" pressed (or forged) before the last lecture and the

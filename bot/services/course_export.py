@@ -31,7 +31,9 @@ class ExportProblem(Enum):
 
 
 @dataclass(frozen=True)
-class ExportRefused:
+class ExportRefused(Exception):
+    """Raised: the one refusal answer (handlers/common/refusals.py) tells the instructor why."""
+
     problem: ExportProblem
     slugs: tuple[str, ...] = ()  # the courses to choose from
     detail: str = ""  # the missing file, the asked version, the size in MB
@@ -50,22 +52,22 @@ class CourseExporter:
         self._uow = uow
         self._media = media
 
-    async def export(self, slug: str | None = None, number: int | None = None) -> CourseExport | ExportRefused:
+    async def export(self, slug: str | None = None, number: int | None = None) -> CourseExport:
         """The published version of `slug` (or version `number`); without a slug the only course."""
         courses = await self._uow.catalog.courses()
         if slug is None:
             if not courses:
-                return ExportRefused(ExportProblem.NO_COURSE)
+                raise ExportRefused(ExportProblem.NO_COURSE)
             if len(courses) > 1:
-                return ExportRefused(ExportProblem.CHOOSE, tuple(course.slug for course in courses))
+                raise ExportRefused(ExportProblem.CHOOSE, tuple(course.slug for course in courses))
             slug = courses[0].slug
         course = next((course for course in courses if course.slug == slug), None)
         if course is None:
-            return ExportRefused(ExportProblem.UNKNOWN_COURSE, tuple(course.slug for course in courses), slug)
+            raise ExportRefused(ExportProblem.UNKNOWN_COURSE, tuple(course.slug for course in courses), slug)
         wanted = number if number is not None else course.current_number
         version = await self._uow.catalog.version_by_number(course.course_id, wanted) if wanted else None
         if version is None:
-            return ExportRefused(ExportProblem.UNKNOWN_VERSION, (course.slug,), str(wanted or ""))
+            raise ExportRefused(ExportProblem.UNKNOWN_VERSION, (course.slug,), str(wanted or ""))
         lectures = []
         for lecture in await self._uow.courses.lectures(version.id):
             lectures.append((lecture, list(await self._uow.courses.chunks(lecture.id)),
@@ -75,9 +77,9 @@ class CourseExporter:
             stamp = max(version.created_at.timetuple()[:6], (1980, 1, 1, 0, 0, 0))  # zip dates start in 1980
             data = await asyncio.to_thread(self._zip, documents, stamp)
         except MediaUnavailable as missing:
-            return ExportRefused(ExportProblem.MEDIA_MISSING, (course.slug,), str(missing))
+            raise ExportRefused(ExportProblem.MEDIA_MISSING, (course.slug,), str(missing))
         if len(data) > MAX_EXPORT_BYTES:
-            return ExportRefused(ExportProblem.TOO_BIG, (course.slug,), str(round(len(data) / 1024 / 1024)))
+            raise ExportRefused(ExportProblem.TOO_BIG, (course.slug,), str(round(len(data) / 1024 / 1024)))
         return CourseExport(course.slug, version.number, f"{course.slug}-v{version.number}.zip", data)
 
     def _zip(self, documents: CourseDocuments, stamp: tuple[int, ...]) -> bytes:

@@ -7,6 +7,7 @@ from bot.db.models import Enrolment, LectureProgress
 from bot.db.uow import UnitOfWork
 from bot.services.clock import Clock
 from bot.services.reminders import ReminderPolicy, wake_after_activity
+from bot.services.refusals import raise_refused
 from bot.services.views import CourseSummary, Refusal, Refused
 
 
@@ -40,7 +41,11 @@ class EnrolmentService:
     async def is_enrolled(self, user_id: int) -> bool:
         return await self._uow.enrolments.latest_for_user(user_id) is not None
 
-    async def enrol(self, user_id: int, course_id: int) -> Enrolled | Refused:
+    async def enrol(self, user_id: int, course_id: int) -> Enrolled:
+        """Enrol the learner (once); the first lecture opens at once. Raises RefusedError."""
+        return raise_refused(await self._enrol(user_id, course_id))
+
+    async def _enrol(self, user_id: int, course_id: int) -> Enrolled | Refused:
         """Enrol the learner (once); the first lecture opens at once."""
         course = await self._uow.courses.get(course_id)
         if course is None or not course.is_published or course.current_version_id is None:

@@ -24,6 +24,7 @@ from bot.services.learner_context import (
 )
 from bot.services.quiz import draw_questions
 from bot.services.unlock import is_passing
+from bot.services.refusals import raise_refused
 from bot.services.views import AttemptResult, Localized, QuestionView, Refusal, Refused
 
 
@@ -44,7 +45,13 @@ class FinalTestService:
         self._clock = clock
         self._rng = rng or random.SystemRandom()
 
-    async def start(self, user_id: int, button_message_id: int | None = None) -> QuestionView | Refused:
+    async def start(self, user_id: int, button_message_id: int | None = None) -> QuestionView:
+        """Begin an attempt (or show the running one's question again) once every lecture is passed.
+
+        Raises RefusedError."""
+        return raise_refused(await self._start(user_id, button_message_id))
+
+    async def _start(self, user_id: int, button_message_id: int | None = None) -> QuestionView | Refused:
         """Begin an attempt (or show the running one's question again) once every lecture is passed.
 
         Claimed like a lecture quiz's start (see QuizService.start): many presses under one

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.db.models import Chunk, Lecture, LectureProgress
 from bot.db.uow import UnitOfWork
@@ -17,6 +18,7 @@ from bot.services.learner_context import (
     refusal_for,
     touch,
 )
+from bot.services.refusals import raise_refused
 from bot.services.views import ChunkView, LectureState, Refusal, Refused
 
 
@@ -27,21 +29,33 @@ class CourseFinished:
     certificate_code: str | None
 
 
+@dataclass(frozen=True)
+class NotEnrolled:
+    """No course yet: nothing to resume (an answer about where the learner is, not a refusal)."""
+
+
+@dataclass(frozen=True)
+class WeekNotOpen:
+    """Passed up to a lecture whose week opens later."""
+
+    until: datetime | None
+    zone: str
+
+
 class LessonService:
     def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
-    async def resume(self, user_id: int) -> ChunkView | CourseFinished | Refused:
+    async def resume(self, user_id: int) -> ChunkView | CourseFinished | NotEnrolled | WeekNotOpen:
         """Where the learner left off: the chunk at the cursor of the open lecture."""
         context = await load_current(self._uow, user_id, self._clock.now())
         if context is None:
-            return Refused(Refusal.NOT_ENROLLED)
+            return NotEnrolled()
         lecture = context.current_lecture()
         waiting = context.next_unpassed() if lecture is None else None
         if waiting is not None:  # passed up to a lecture whose week has not opened yet
-            return Refused(Refusal.NOT_RELEASED, until=context.release_at(waiting),
-                           zone=await learner_zone(self._uow, context))
+            return WeekNotOpen(context.release_at(waiting), await learner_zone(self._uow, context))
         if lecture is None:
             certificate = await self._uow.certificates.for_enrolment(context.enrolment.id)
             return CourseFinished(certificate.code if certificate else None)
@@ -51,7 +65,12 @@ class LessonService:
         progress.chunk_cursor = position
         return await self._view(context, lecture, position)
 
-    async def open_lecture(self, user_id: int, lecture_id: int, enrolment_id: int | None = None) -> ChunkView | Refused:
+    async def open_lecture(self, user_id: int, lecture_id: int, enrolment_id: int | None = None) -> ChunkView:
+        """An open lecture resumes at its cursor; a passed one is re-read from the start. Raises RefusedError."""
+        return raise_refused(await self._open_lecture(user_id, lecture_id, enrolment_id))
+
+    async def _open_lecture(self, user_id: int, lecture_id: int,
+                            enrolment_id: int | None = None) -> ChunkView | Refused:
         """An open lecture resumes at its cursor; a passed one is re-read from the start."""
         reached = await reachable_lecture(self._uow, user_id, lecture_id, self._clock.now(), enrolment_id)
         if isinstance(reached, Refused):
@@ -66,7 +85,12 @@ class LessonService:
         return await self._view(context, lecture, progress.chunk_cursor)
 
     async def advance(self, user_id: int, enrolment_id: int, lecture_id: int, position: int,
-                      rereading: bool = False) -> ChunkView | Refused:
+                      rereading: bool = False) -> ChunkView:
+        """The learner pressed "Next" under chunk `position`: deliver the chunk after it. Raises RefusedError."""
+        return raise_refused(await self._advance(user_id, enrolment_id, lecture_id, position, rereading))
+
+    async def _advance(self, user_id: int, enrolment_id: int, lecture_id: int, position: int,
+                       rereading: bool = False) -> ChunkView | Refused:
         """The learner pressed "Next" under chunk `position`: deliver the chunk after it."""
         enrolment = await self._uow.enrolments.get(enrolment_id)
         if enrolment is None or enrolment.user_id != user_id:
@@ -93,7 +117,11 @@ class LessonService:
         touch(context, self._clock.now())
         return self._chunk_view(context, lecture, chunks[target], len(chunks), rereading)
 
-    async def review(self, user_id: int, chunk_id: int, enrolment_id: int | None = None) -> ChunkView | Refused:
+    async def review(self, user_id: int, chunk_id: int, enrolment_id: int | None = None) -> ChunkView:
+        """Show one chunk again (the learner follows a "review" pointer after a failed quiz). Raises RefusedError."""
+        return raise_refused(await self._review(user_id, chunk_id, enrolment_id))
+
+    async def _review(self, user_id: int, chunk_id: int, enrolment_id: int | None = None) -> ChunkView | Refused:
         """Show one chunk again (the learner follows a "review" pointer after a failed quiz)."""
         chunk = await self._uow.courses.chunk(chunk_id)
         named = await self._uow.courses.lecture(chunk.lecture_id) if chunk else None

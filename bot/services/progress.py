@@ -6,6 +6,7 @@ from bot.services.certificates import CertificateService
 from bot.services.clock import Clock, SystemClock
 from bot.services.final_test_rules import FINAL_TEST_KEY
 from bot.services.learner_context import learner_zone, load_current
+from bot.services.refusals import raise_refused
 from bot.services.views import (
     AttemptRow,
     LectureState,
@@ -22,7 +23,10 @@ class ProgressService:
         self._uow = uow
         self._clock = clock or SystemClock()
 
-    async def overview(self, user_id: int) -> ProgressView | Refused:
+    async def overview(self, user_id: int) -> ProgressView:
+        return raise_refused(await self._overview(user_id))
+
+    async def _overview(self, user_id: int) -> ProgressView | Refused:
         context = await load_current(self._uow, user_id, self._clock.now())
         if context is None:
             return Refused(Refusal.NOT_ENROLLED)
@@ -48,7 +52,10 @@ class ProgressService:
         return ProgressView(context.version.title, lectures, certificate.code if certificate else None, completion,
                             zone=await learner_zone(self._uow, context))
 
-    async def results(self, user_id: int) -> list[AttemptRow] | Refused:
+    async def results(self, user_id: int) -> list[AttemptRow]:
+        return raise_refused(await self._results(user_id))
+
+    async def _results(self, user_id: int) -> list[AttemptRow] | Refused:
         context = await load_current(self._uow, user_id)
         if context is None:
             return Refused(Refusal.NOT_ENROLLED)
@@ -69,7 +76,10 @@ class ProgressService:
                                    bool(attempt.passed), attempt.started_at, attempt.finished_at, zone=zone))
         return rows
 
-    async def passport(self, user_id: int) -> PassportView | Refused:
+    async def passport(self, user_id: int) -> PassportView:
+        return raise_refused(await self._passport(user_id))
+
+    async def _passport(self, user_id: int) -> PassportView | Refused:
         context = await load_current(self._uow, user_id)
         if context is None:
             return Refused(Refusal.NOT_ENROLLED)

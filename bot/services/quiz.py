@@ -20,6 +20,7 @@ from bot.services.learner_context import (
     touch,
 )
 from bot.services.unlock import is_passing
+from bot.services.refusals import raise_refused
 from bot.services.views import (
     AnsweredView,
     AnswerOutcome,
@@ -51,7 +52,12 @@ class QuizService:
         self._rng = rng or random.SystemRandom()
 
     async def start(self, user_id: int, lecture_id: int, enrolment_id: int | None = None,
-                    button_message_id: int | None = None) -> QuestionView | Refused:
+                    button_message_id: int | None = None) -> QuestionView:
+        """Begin a new attempt, or show the running one's question again. Raises RefusedError."""
+        return raise_refused(await self._start(user_id, lecture_id, enrolment_id, button_message_id))
+
+    async def _start(self, user_id: int, lecture_id: int, enrolment_id: int | None = None,
+                     button_message_id: int | None = None) -> QuestionView | Refused:
         """Begin a new attempt, or show the running one's question again.
 
         `enrolment_id` is the course the button was sent for (None on old buttons: the
@@ -103,7 +109,10 @@ class QuizService:
         attempt_lecture = await self._uow.courses.lecture(running.lecture_id)
         return await self._next_unanswered(running, attempt_lecture or lecture)
 
-    async def answer(self, user_id: int, attempt_id: int, position: int, shown_option: int) -> AnswerOutcome | Refused:
+    async def answer(self, user_id: int, attempt_id: int, position: int, shown_option: int) -> AnswerOutcome:
+        return raise_refused(await self._answer(user_id, attempt_id, position, shown_option))
+
+    async def _answer(self, user_id: int, attempt_id: int, position: int, shown_option: int) -> AnswerOutcome | Refused:
         attempt = await self._uow.attempts.get(attempt_id)
         if attempt is None:
             return Refused(Refusal.STALE)

@@ -14,11 +14,16 @@ from bot.services.lesson import LessonService
 from bot.services.preferences import PreferencesService
 from bot.services.progress import ProgressService
 from bot.services.quiz import QuizService
+from bot.services.staff import StaffService
 from bot.services.users import UserService
 
 
 class Services:
-    def __init__(self, uow: UnitOfWork, clock: Clock, rng: random.Random, default_locale: str) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Clock, rng: random.Random, default_locale: str,
+                 owner_ids: frozenset[int] = frozenset()) -> None:
+        self._owner_ids = owner_ids
+        # Answers asked more than once in one update (the staff guards of several routers).
+        self.memo: dict[object, object] = {}
         self.uow = uow
         self.clock = clock
         self._rng = rng
@@ -59,3 +64,7 @@ class Services:
     @cached_property
     def certificate_admin(self) -> CertificateAdminService:
         return CertificateAdminService(self.uow, self.clock, self._default_locale)
+
+    @cached_property
+    def staff(self) -> StaffService:
+        return StaffService(self.uow, self.clock, self._owner_ids)

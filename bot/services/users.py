@@ -94,6 +94,9 @@ class UserService:
             user.last_seen_at = now
         return user
 
+    async def get(self, user_id: int) -> User | None:
+        return await self._uow.users.get(user_id)
+
     def locale_of(self, user: User) -> str:
         return user.locale or locale_from_telegram(user.telegram_language, self._default_locale)
 
@@ -113,11 +116,6 @@ class UserService:
         return ProfileView(user.full_name, telegram_name if isinstance(telegram_name, str) else "", user.phone,
                            user.email)
 
-    async def await_input(self, user_id: int, field: str | None) -> None:
-        user = await self._uow.users.get(user_id)
-        if user is not None:
-            user.awaiting_input = field
-
     async def update_profile(self, user_id: int, field: str, raw: str) -> str:
         """Validate and store one profile field; raises ProfileError and stores nothing if invalid."""
         normalizers = {"name": normalize_name, "email": normalize_email, "phone": normalize_phone}
@@ -125,7 +123,6 @@ class UserService:
         user = await self._uow.users.get(user_id)
         assert user is not None
         setattr(user, {"name": "full_name"}.get(field, field), value)
-        user.awaiting_input = None
         return value
 
     async def remember_course_link(self, user_id: int, slug: str | None) -> None:

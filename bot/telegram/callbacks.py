@@ -101,3 +101,9 @@ class SettingsCb(CallbackData, prefix="st"):
     a: Literal["toggle", "quiet", "zone", "pick_zone", "set_quiet", "set_zone", "back"]
     # The kind toggled, or the chosen quiet hours (an index) / time zone (an IANA name).
     v: Annotated[str, Field(max_length=48, pattern=r"^[A-Za-z0-9_+\-/]*$")] = ""
+
+
+class StaffGrantCb(CallbackData, prefix="sg"):
+    """/staff: take away one grant (its row id) — owners only, see bot/telegram/staff_commands.py."""
+
+    grant_id: int

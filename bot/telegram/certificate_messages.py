@@ -19,6 +19,7 @@ from bot.services.certificate_views import (
 )
 from bot.services.certificates import certificate_url
 from bot.telegram import keyboards, keyboards_certificate, texts_account, texts_certificate
+from bot.telegram.states import CertificateName
 
 if TYPE_CHECKING:
     from bot.telegram.presenter import Presenter
@@ -30,7 +31,9 @@ async def send_completion(presenter: Presenter, step: CompletionStep) -> None:
         await send_certificate(presenter, step.facts, revoke_reason=step.revoke_reason)
     elif isinstance(step, NameToConfirm):
         await presenter.text(texts_certificate.name_question(step.name), keyboards_certificate.name_confirm_keyboard())
-    elif isinstance(step, NameNeeded):  # the service now awaits the typed name
+    elif isinstance(step, NameNeeded):  # the next text message is the name to print
+        if presenter.conversation is not None:
+            await presenter.conversation.set_state(CertificateName.typing)
         await presenter.text(texts_account.certificate_name_request(step.problem), keyboards.cancel_keyboard())
     elif isinstance(step, FinalTestDue):
         await presenter.text(texts_certificate.final_test_offer(step.status, presenter.locale),

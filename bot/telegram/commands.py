@@ -17,6 +17,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import SUPPORTED_LOCALES
+from bot.services.staff import Role
 from bot.telegram.texts_account import command_descriptions
 from bot.telegram.texts_staff import staff_command_descriptions
 
@@ -90,4 +91,19 @@ async def set_chat_menu(bot: Bot, chat_id: int) -> bool:
     except (TelegramAPIError, TelegramNetworkError) as error:
         log.warning("could not set the menu of chat %s (%s)", chat_id, error)
         return False
+    return True
+
+
+async def set_private_menu(bot: Bot, i18n: I18n, user_id: int, locale: str, roles: frozenset[Role]) -> bool:
+    """One person's private menu in their language: the learner commands, and the staff commands of
+    their roles when they have any (so ungrant restores the learner menu). A refusal is logged."""
+    with i18n.context(), i18n.use_locale(locale):
+        commands = command_descriptions()
+        if roles:
+            commands = {**commands, **staff_command_descriptions(roles)}
+        try:
+            await bot.set_my_commands(_commands(commands), scope=BotCommandScopeChat(chat_id=user_id))
+        except (TelegramAPIError, TelegramNetworkError) as error:
+            log.warning("could not set the private menu of user %s (%s)", user_id, error)
+            return False
     return True

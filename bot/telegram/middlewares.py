@@ -34,7 +34,9 @@ class UnitOfWorkMiddleware(BaseMiddleware):
 
     def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, rng: random.Random,
                  default_locale: str, public_base_url: str, issuer: str = "Talimger",
-                 alerts: CourseAlerts | None = None, media_store: MediaStore | None = None) -> None:
+                 alerts: CourseAlerts | None = None, media_store: MediaStore | None = None,
+                 owner_ids: frozenset[int] = frozenset()) -> None:
+        self._owner_ids = owner_ids
         self._uow_factory = uow_factory
         self._clock = clock
         self._rng = rng
@@ -51,7 +53,7 @@ class UnitOfWorkMiddleware(BaseMiddleware):
             if not await uow.updates.claim(event.update_id, self._clock.now()):
                 log.info("update %s was applied before; skipping the re-delivery", event.update_id)
                 return None
-            services = Services(uow, self._clock, self._rng, self._default_locale)
+            services = Services(uow, self._clock, self._rng, self._default_locale, self._owner_ids)
             data["uow"] = uow
             data["services"] = services
             telegram_user: TelegramUser | None = data.get("event_from_user")
@@ -66,7 +68,8 @@ class UnitOfWorkMiddleware(BaseMiddleware):
             if chat is not None:
                 data["presenter"] = Presenter(data["bot"], chat.id, data.get("locale", self._default_locale),
                                               MediaResolver(uow, self._clock, self._media_store),
-                                              self._public_base_url, self._issuer, self._alerts)
+                                              self._public_base_url, self._issuer, self._alerts,
+                                              conversation=data.get("state"))
             token = current_uow.set(uow)
             try:
                 result = await handler(event, data)

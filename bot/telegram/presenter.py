@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot
+from aiogram.fsm.context import FSMContext
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
@@ -26,8 +27,11 @@ class Presenter:
     """
 
     def __init__(self, bot: Bot, chat_id: int, locale: str, media: MediaResolver, public_base_url: str,
-                 issuer: str = "Talimger", alerts: CourseAlerts | None = None) -> None:
+                 issuer: str = "Talimger", alerts: CourseAlerts | None = None,
+                 conversation: FSMContext | None = None) -> None:
         self.bot = bot
+        # The chat's conversation state: a message that asks for typed input also awaits it.
+        self.conversation = conversation
         self.chat_id = chat_id
         self.locale = locale
         self._media = media

@@ -9,9 +9,9 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
+from bot.services.refusals import RefusedError
 from bot.services.views import Refusal, Refused
 from bot.telegram.presenter import Presenter
-from bot.telegram.texts import refusal_text
 from bot.telegram.texts_account import help_text
 from bot.telegram.texts_staff import staff_help_text
 
@@ -39,7 +39,7 @@ async def not_understood(message: Message, presenter: Presenter) -> None:
 async def unknown_button(query: CallbackQuery, presenter: Presenter) -> None:
     """A press nothing else took (a forged or retired button): answered, so no spinner hangs."""
     log.info("unhandled button %r from user %s", query.data, query.from_user.id)
-    await query.answer(refusal_text(Refused(Refusal.STALE), presenter.locale))
+    raise RefusedError(Refused(Refusal.STALE))
 
 
 def build_router() -> Router:

@@ -12,14 +12,15 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.db.models import User
 from bot.services.registry import Services
-from bot.services.lesson import CourseFinished
+from bot.services.lesson import CourseFinished, WeekNotOpen
+from bot.services.refusals import RefusedError
 from bot.services.views import ChunkView, Refusal, Refused, pick
 from bot.services.certificates import VERIFY_PREFIX
 from handlers.learner.certificate import show_verification
 from handlers.learner.flow import deliver_step
-from bot.telegram import keyboards, texts
+from bot.telegram import keyboards
 from bot.telegram.callbacks import EnrolCb, LanguageCb
-from bot.telegram.commands import set_chat_menu
+from bot.telegram.commands import set_private_menu
 from bot.telegram.presenter import Presenter
 
 log = logging.getLogger(__name__)
@@ -55,13 +56,12 @@ async def language_chosen(query: CallbackQuery, callback_data: LanguageCb, user:
                           presenter: Presenter, i18n: I18n, bot: Bot) -> None:
     first_choice = user.locale is None
     if not await services.users.set_locale(user.id, callback_data.code):
-        await query.answer(texts.refusal_text(Refused(Refusal.STALE), presenter.locale))
-        return
+        raise RefusedError(Refused(Refusal.STALE))
     presenter.locale = callback_data.code
     with i18n.use_locale(callback_data.code):
         await query.answer(_("Language: English"))
-        await services.uow.commit()
-        await set_chat_menu(bot, user.id)  # the chat's "/" menu follows the chosen language too
+        # The chat's "/" menu follows the chosen language too (a staff member's keeps their commands).
+        await set_private_menu(bot, i18n, user.id, callback_data.code, await services.staff.roles_of(user.id))
         await presenter.drop_buttons(query.message if isinstance(query.message, Message) else None)
         if first_choice or not await services.enrolment.is_enrolled(user.id):
             await offer_or_enrol(user, services, presenter)
@@ -79,12 +79,11 @@ async def offer_or_enrol(user: User, services: Services, presenter: Presenter) -
             await enrol_and_begin(user, course.course_id, services, presenter)
             return
     current = await services.lessons.resume(user.id)
-    waiting = isinstance(current, Refused) and current.reason is Refusal.NOT_RELEASED  # enrolled, week not open
     if isinstance(current, CourseFinished):  # nothing to go back to: the step says what is left, if anything
         await presenter.text(_("Welcome back!"))
         await deliver_step(user.id, current, services, presenter)
         return
-    if isinstance(current, ChunkView) or waiting:
+    if isinstance(current, (ChunkView, WeekNotOpen)):  # WeekNotOpen: enrolled, the week not open yet
         await presenter.text(_("Welcome back! Here is where you stopped."))
         await deliver_step(user.id, current, services, presenter)
         return
@@ -107,9 +106,6 @@ async def course_chosen(query: CallbackQuery, callback_data: EnrolCb, user: User
 
 async def enrol_and_begin(user: User, course_id: int, services: Services, presenter: Presenter) -> None:
     enrolled = await services.enrolment.enrol(user.id, course_id)
-    if isinstance(enrolled, Refused):
-        await presenter.text(texts.refusal_text(enrolled, presenter.locale))
-        return
     title = pick(enrolled.course.title, presenter.locale)
     if enrolled.is_new:
         await presenter.text(_("🎉 You are enrolled in “{course}”.\n\nLectures come in short parts: read one, press "
@@ -118,7 +114,6 @@ async def enrol_and_begin(user: User, course_id: int, services: Services, presen
     else:
         await presenter.text(_("You are already enrolled in “{course}”. Let us continue.").format(course=title))
     step = await services.lessons.resume(user.id)
-    await services.uow.commit()
     await deliver_step(user.id, step, services, presenter)
 
 

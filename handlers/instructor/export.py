@@ -10,10 +10,10 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.media_store import MediaStore
-from bot.services.course_export import CourseExporter, ExportRefused
+from bot.services.course_export import CourseExporter
 from bot.services.registry import Services
 from bot.telegram.presenter import Presenter
-from bot.telegram.texts_courses import export_caption, export_refusal_text
+from bot.telegram.texts_courses import export_caption
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +31,6 @@ async def export(message: Message, command: CommandObject, services: Services, p
     # The same folder the course was loaded into (Talimger.media_store).
     exporter = CourseExporter(services.uow, MediaStore(settings.data_dir / "media"))
     result = await exporter.export(slug, number)
-    if isinstance(result, ExportRefused):
-        log.info("export refused to user %s (update %s, chat %s): %s %s", message.from_user and message.from_user.id,
-                 event_update.update_id, message.chat.id, result.problem.value, result.detail)
-        await presenter.text(export_refusal_text(result))
-        return
     log.info("user %s exported %s version %s (%d bytes; update %s)", message.from_user and message.from_user.id,
              result.slug, result.version_number, len(result.data), event_update.update_id)
     await presenter.bot.send_document(presenter.chat_id, BufferedInputFile(result.data, result.filename),

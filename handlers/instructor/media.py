@@ -8,11 +8,11 @@ from aiogram import F, Router
 from aiogram.types import Message
 
 from bot.config import Settings
-from bot.services.course_drafts import ContentRefused, CourseDraftService
+from bot.services.course_drafts import CourseDraftService
 from bot.services.registry import Services
 from bot.services.views import pick
 from bot.telegram.presenter import Presenter
-from bot.telegram.texts_content import attached_text, content_refused_text
+from bot.telegram.texts_content import attached_text
 from handlers.instructor.staff_place import actor
 
 log = logging.getLogger(__name__)
@@ -32,11 +32,7 @@ async def attach(message: Message, services: Services, presenter: Presenter) -> 
     media = message.video or message.document
     assert media is not None
     drafts = CourseDraftService(services.uow, services.clock, None)
-    try:
-        attached = await drafts.attach(message.caption.strip(), media.file_id, actor(message.from_user))
-    except ContentRefused as refused:
-        await presenter.text(content_refused_text(refused))
-        return
+    attached = await drafts.attach(message.caption.strip(), media.file_id, actor(message.from_user))
     log.info("user %s attached file %s to %s of %s v%s", message.from_user.id, media.file_id, attached.name,
              attached.slug, attached.number)
     await presenter.text(attached_text(attached.name, pick(attached.chunk_title, presenter.locale), attached.slug,

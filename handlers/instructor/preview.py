@@ -18,7 +18,6 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.services.course_drafts import ContentRefused
 from bot.services.course_preview import CoursePreviewService, UnknownLecture
 from bot.services.registry import Services
 from bot.services.views import ChunkView, media_for_locale
@@ -29,7 +28,6 @@ from bot.telegram.media import MediaUnavailable
 from bot.telegram.presenter import Presenter
 from bot.telegram.texts import answered_text, grade_sentence, question_text, score_sentence
 from bot.telegram.texts_content import (
-    content_refused_text,
     preview_header,
     preview_private_only,
     preview_result_header,
@@ -64,11 +62,7 @@ async def preview(message: Message, command: CommandObject, services: Services, 
     service = _service(services)
     slug = words[0] if words and await service.is_course(words[0]) else None
     lecture_key = next(iter(words[1:] if slug else words), None)
-    try:
-        start = await service.start(slug, lecture_key)
-    except ContentRefused as refused:
-        await presenter.text(content_refused_text(refused))
-        return
+    start = await service.start(slug, lecture_key)
     if isinstance(start, UnknownLecture):
         await presenter.text(preview_unknown_lecture(start.key, start.keys))
         return

@@ -13,13 +13,12 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
-from bot.services.course_drafts import ContentRefused, CourseDraftService, Published
+from bot.services.course_drafts import CourseDraftService, Published
 from bot.services.registry import Services
 from bot.services.views import pick
 from bot.telegram.callbacks import RowId
 from bot.telegram.presenter import Presenter
 from bot.telegram.texts_content import (
-    content_refused_text,
     diff_text,
     history_text,
     learner_change_note,
@@ -51,24 +50,16 @@ def _drafts(services: Services) -> CourseDraftService:
 
 async def diff(message: Message, command: CommandObject, services: Services, presenter: Presenter) -> None:
     drafts = _drafts(services)
-    try:
-        course = await drafts.course(_slug(command))
-        draft, published, changes = await drafts.diff(course)
-    except ContentRefused as refused:
-        await presenter.text(content_refused_text(refused))
-        return
+    course = await drafts.course(_slug(command))
+    draft, published, changes = await drafts.diff(course)
     await presenter.long_text(diff_text(course.slug, draft.number, published.number if published else None, changes,
                                         presenter.locale))
 
 
 async def ask_publish(message: Message, command: CommandObject, services: Services, presenter: Presenter) -> None:
     drafts = _drafts(services)
-    try:
-        course = await drafts.course(_slug(command))
-        draft, _published, _changes = await drafts.diff(course)
-    except ContentRefused as refused:
-        await presenter.text(content_refused_text(refused))
-        return
+    course = await drafts.course(_slug(command))
+    draft, _published, _changes = await drafts.diff(course)
     markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
         text=_("🚀 Publish"), callback_data=ContentCb(act="pub", c=course.id, v=draft.id).pack())]])
     await presenter.text(publish_question(course.slug, draft.number), markup)
@@ -76,12 +67,8 @@ async def ask_publish(message: Message, command: CommandObject, services: Servic
 
 async def ask_rollback(message: Message, command: CommandObject, services: Services, presenter: Presenter) -> None:
     drafts = _drafts(services)
-    try:
-        course = await drafts.course(_slug(command))
-        current = await drafts.live_version(course)
-    except ContentRefused as refused:
-        await presenter.text(content_refused_text(refused))
-        return
+    course = await drafts.course(_slug(command))
+    current = await drafts.live_version(course)
     markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
         text=_("↩️ Roll back"), callback_data=ContentCb(act="rb", c=course.id, v=current.id).pack())]])
     await presenter.text(rollback_question(course.slug, current.number), markup)
@@ -91,15 +78,11 @@ async def confirmed(query: CallbackQuery, callback_data: ContentCb, services: Se
                     bot: Bot, i18n: I18n, settings: Settings) -> None:
     await query.answer()
     drafts = _drafts(services)
-    try:
-        course = await drafts.course_by_id(callback_data.c)
-        if callback_data.act == "pub":
-            published = await drafts.publish(course, actor(query.from_user), callback_data.v)
-        else:
-            rolled = await drafts.rollback(course, actor(query.from_user), callback_data.v)
-    except ContentRefused as refused:
-        await presenter.text(content_refused_text(refused))
-        return
+    course = await drafts.course_by_id(callback_data.c)
+    if callback_data.act == "pub":
+        published = await drafts.publish(course, actor(query.from_user), callback_data.v)
+    else:
+        rolled = await drafts.rollback(course, actor(query.from_user), callback_data.v)
     if isinstance(query.message, Message):
         await presenter.drop_buttons(query.message)
     if callback_data.act == "rb":
@@ -126,11 +109,7 @@ async def _notify_learners(bot: Bot, i18n: I18n, settings: Settings, published: 
 
 async def history(message: Message, command: CommandObject, services: Services, presenter: Presenter) -> None:
     drafts = _drafts(services)
-    try:
-        lines = await drafts.history(_slug(command))
-    except ContentRefused as refused:
-        await presenter.text(content_refused_text(refused))
-        return
+    lines = await drafts.history(_slug(command))
     await presenter.long_text(history_text(lines))
 
 

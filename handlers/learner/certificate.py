@@ -2,22 +2,23 @@
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
 from bot.db.models import User
-from bot.services.certificates import AWAITING_CERTIFICATE_NAME
 from bot.services.registry import Services
 from bot.services.users import ProfileError
+from bot.services.refusals import RefusedError
 from bot.services.views import Refusal, Refused
-from bot.telegram import keyboards, keyboards_certificate, texts, texts_certificate
+from bot.telegram import keyboards, keyboards_certificate, texts_certificate
 from bot.telegram.callbacks import CertificateNameCb, FinalTestCb
 from bot.telegram.certificate_messages import send_completion
 from bot.telegram.presenter import Presenter
+from bot.telegram.states import CertificateName
 from bot.telegram.texts_account import profile_error_text
-
-AWAITING_NAME = AWAITING_CERTIFICATE_NAME  # users.awaiting_input while the learner types the certificate's name
+from handlers.learner.profile import typed_answer
 
 
 def _message(query: CallbackQuery) -> Message | None:
@@ -31,61 +32,42 @@ async def certificate(message: Message, user: User, services: Services, presente
         await presenter.question(question)
         return
     step = await services.certificates.for_learner(user.id)
-    await services.uow.commit()
-    if isinstance(step, Refused):
-        await presenter.text(texts.refusal_text(step, presenter.locale))
-        return
     await send_completion(presenter, step)
 
 
 async def start_final_test(query: CallbackQuery, user: User, services: Services, presenter: Presenter) -> None:
     question = await services.final_test.start(user.id, query.message.message_id if query.message else None)
-    if isinstance(question, Refused):
-        await query.answer(texts.refusal_text(question, presenter.locale),
-                           show_alert=question.reason is not Refusal.QUIZ_RUNNING)
-        return
-    await services.uow.commit()
     await query.answer()
     await presenter.drop_buttons(_message(query))
     await presenter.question(question)
 
 
 async def name_answer(query: CallbackQuery, callback_data: CertificateNameCb, user: User, services: Services,
-                      presenter: Presenter) -> None:
+                      presenter: Presenter, state: FSMContext) -> None:
     # An old button (the name is confirmed, the certificate exists or is on its way), or one
     # forged before the name check: the name must not change or count as checked.
     if user.name_confirmed or not await services.certificates.name_check_due(user.id):
-        await query.answer(texts.refusal_text(Refused(Refusal.STALE), presenter.locale))
-        return
+        raise RefusedError(Refused(Refusal.STALE))
     if callback_data.action == "change":
-        await services.users.await_input(user.id, AWAITING_NAME)
+        await state.set_state(CertificateName.typing)
         await query.answer()
         await presenter.drop_buttons(_message(query))
         await presenter.text(_("Send your full name as it should appear on your certificate."),
                              keyboards.cancel_keyboard())
         return
     step = await services.certificates.confirm_name(user.id)
-    if isinstance(step, Refused):
-        await query.answer(texts.refusal_text(step, presenter.locale))
-        return
-    # The certificate row is stored before anything is sent: a failed send loses nothing.
-    await services.uow.commit()
+    # The certificate row is committed before anything is sent (docs/ARCHITECTURE.md): a failed send loses nothing.
     await query.answer()
     await presenter.drop_buttons(_message(query))
     await send_completion(presenter, step)
 
 
-async def _typing_name(message: Message, user: User | None = None) -> bool:
-    # Commands keep working while the name is awaited; only /cancel is taken as an answer.
-    return (user is not None and user.awaiting_input == AWAITING_NAME and message.text is not None
-            and (not message.text.startswith("/") or message.text.strip() == "/cancel"))
-
-
-async def name_typed(message: Message, user: User, services: Services, presenter: Presenter) -> None:
+async def name_typed(message: Message, user: User, services: Services, presenter: Presenter,
+                     state: FSMContext) -> None:
     """A corrected name: stored in the profile, then shown for one more "Yes"."""
     assert message.text is not None
     if message.text.strip() in {_("Cancel"), "/cancel"}:
-        await services.users.await_input(user.id, None)
+        await state.clear()
         await presenter.text(_("Cancelled. Nothing was changed."), ReplyKeyboardRemove())
         return
     try:
@@ -93,7 +75,7 @@ async def name_typed(message: Message, user: User, services: Services, presenter
     except ProfileError as error:
         await presenter.text(profile_error_text(error.field, error.problem), keyboards.cancel_keyboard())
         return
-    await services.uow.commit()
+    await state.clear()
     await presenter.text(texts_certificate.name_question(name), keyboards_certificate.name_confirm_keyboard())
 
 
@@ -111,5 +93,6 @@ def build_router() -> Router:
     router.message.register(certificate, Command("certificate"), F.chat.type == "private")
     router.callback_query.register(start_final_test, FinalTestCb.filter())
     router.callback_query.register(name_answer, CertificateNameCb.filter())
-    router.message.register(name_typed, F.chat.type == "private", _typing_name)
+    router.message.register(name_typed, StateFilter(CertificateName.typing), F.chat.type == "private",
+                            typed_answer)
     return router

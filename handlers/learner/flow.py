@@ -3,21 +3,20 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.services.lesson import CourseFinished
+from bot.services.lesson import CourseFinished, NotEnrolled, WeekNotOpen
 from bot.services.registry import Services
-from bot.services.views import ChunkView, Refused
+from bot.services.views import ChunkView, Refusal, Refused
 from bot.telegram import texts
 from bot.telegram.certificate_messages import send_completion
 from bot.telegram.presenter import Presenter
 
 
-async def deliver_step(user_id: int, step: ChunkView | CourseFinished | Refused, services: Services,
+async def deliver_step(user_id: int, step: ChunkView | CourseFinished | NotEnrolled | WeekNotOpen, services: Services,
                        presenter: Presenter) -> None:
     """Send the chunk at the cursor, or the quiz question waiting for an answer."""
     if isinstance(step, ChunkView):
         # The quiz of the chunk's course: a learner in two courses may be quizzed in the other.
         question = await services.quiz.resume(user_id, step.enrolment_id)
-        await services.uow.commit()
         if question is not None:
             await presenter.question(question)
         else:
@@ -28,11 +27,9 @@ async def deliver_step(user_id: int, step: ChunkView | CourseFinished | Refused,
             await presenter.question(final_question)
             return
         await presenter.text(_("You have passed every lecture of this course. 🎓"))
-        completion = await services.certificates.for_learner(user_id)
-        await services.uow.commit()
-        if isinstance(completion, Refused):
-            await presenter.text(texts.refusal_text(completion, presenter.locale))
-        else:
-            await send_completion(presenter, completion)
+        await send_completion(presenter, await services.certificates.for_learner(user_id))
+    elif isinstance(step, WeekNotOpen):
+        await presenter.text(texts.refusal_text(Refused(Refusal.NOT_RELEASED, step.until, step.zone),
+                                                presenter.locale))
     else:
-        await presenter.text(texts.refusal_text(step, presenter.locale))
+        await presenter.text(texts.refusal_text(Refused(Refusal.NOT_ENROLLED), presenter.locale))

@@ -7,8 +7,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.db.models import User
 from bot.services.registry import Services
+from bot.services.refusals import RefusedError
 from bot.services.views import Refusal, Refused
-from bot.telegram import course_messages, texts
+from bot.telegram import course_messages
 from bot.telegram.callbacks import NextChunkCb, OpenLectureCb, ReviewCb, SelfCheckCb
 from bot.telegram.presenter import Presenter
 from handlers.learner.flow import deliver_step
@@ -28,10 +29,6 @@ async def next_chunk(query: CallbackQuery, callback_data: NextChunkCb, user: Use
                      presenter: Presenter) -> None:
     step = await services.lessons.advance(user.id, callback_data.e, callback_data.l, callback_data.p,
                                           rereading=bool(callback_data.r))
-    if isinstance(step, Refused):
-        await query.answer(texts.refusal_text(step, presenter.locale))
-        return
-    await services.uow.commit()
     await query.answer()
     await presenter.drop_buttons(_message(query))
     await presenter.chunk(step)
@@ -40,9 +37,6 @@ async def next_chunk(query: CallbackQuery, callback_data: NextChunkCb, user: Use
 async def open_lecture(query: CallbackQuery, callback_data: OpenLectureCb, user: User, services: Services,
                        presenter: Presenter) -> None:
     step = await services.lessons.open_lecture(user.id, callback_data.l, callback_data.e)
-    if isinstance(step, Refused):
-        await query.answer(texts.refusal_text(step, presenter.locale))
-        return
     await query.answer()
     await presenter.drop_buttons(_message(query))
     await deliver_step(user.id, step, services, presenter)
@@ -51,10 +45,6 @@ async def open_lecture(query: CallbackQuery, callback_data: OpenLectureCb, user:
 async def review(query: CallbackQuery, callback_data: ReviewCb, user: User, services: Services,
                  presenter: Presenter) -> None:
     step = await services.lessons.review(user.id, callback_data.c, callback_data.e)
-    if isinstance(step, Refused):
-        await query.answer(texts.refusal_text(step, presenter.locale))
-        return
-    await services.uow.commit()
     await query.answer()
     await presenter.chunk(step)
 
@@ -62,11 +52,9 @@ async def review(query: CallbackQuery, callback_data: ReviewCb, user: User, serv
 async def self_check(query: CallbackQuery, callback_data: SelfCheckCb, user: User, services: Services,
                      presenter: Presenter) -> None:
     chunk = await services.lessons.review(user.id, callback_data.c)
-    options = chunk.body.get("options", []) if not isinstance(chunk, Refused) else []
-    if isinstance(chunk, Refused) or chunk.kind != "self_check" or not 0 <= callback_data.o < len(options):
-        await query.answer(texts.refusal_text(chunk if isinstance(chunk, Refused) else Refused(Refusal.STALE),
-                                              presenter.locale))
-        return
+    options = chunk.body.get("options", [])
+    if chunk.kind != "self_check" or not 0 <= callback_data.o < len(options):
+        raise RefusedError(Refused(Refusal.STALE))
     short, text = course_messages.self_check_text(chunk, callback_data.o, presenter.locale)
     await query.answer(short)
     message = _message(query)

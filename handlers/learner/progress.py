@@ -8,7 +8,6 @@ from aiogram.types import Message
 from bot.db.models import User
 from bot.services.certificates import certificate_url
 from bot.services.registry import Services
-from bot.services.views import Refused
 from bot.telegram import texts
 from bot.telegram.presenter import Presenter
 from bot.telegram.texts_account import passport_text
@@ -19,9 +18,6 @@ from bot.telegram.texts_certificate import progress_certificate_line
 async def progress(message: Message, user: User, services: Services, presenter: Presenter,
                    public_base_url: str) -> None:
     view = await services.progress.overview(user.id)
-    if isinstance(view, Refused):
-        await presenter.text(texts.refusal_text(view, presenter.locale))
-        return
     url = certificate_url(public_base_url, view.certificate_code) if view.certificate_code else None
     text = texts.progress_text(view, presenter.locale, url)
     missing = progress_certificate_line(view.completion, presenter.locale)  # what the certificate still needs
@@ -30,17 +26,11 @@ async def progress(message: Message, user: User, services: Services, presenter: 
 
 async def results(message: Message, user: User, services: Services, presenter: Presenter) -> None:
     rows = await services.progress.results(user.id)
-    if isinstance(rows, Refused):
-        await presenter.text(texts.refusal_text(rows, presenter.locale))
-        return
     await presenter.long_text(texts.results_text(rows, presenter.locale))
 
 
 async def course(message: Message, user: User, services: Services, presenter: Presenter) -> None:
     view = await services.progress.passport(user.id)
-    if isinstance(view, Refused):
-        await presenter.text(texts.refusal_text(view, presenter.locale))
-        return
     await presenter.long_text(passport_text(view, presenter.locale))
 
 

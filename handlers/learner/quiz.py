@@ -9,8 +9,6 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.db.models import User
 from bot.services.registry import Services
-from bot.services.views import Refusal, Refused
-from bot.telegram import texts
 from bot.telegram.callbacks import AnswerCb, StartQuizCb
 from bot.telegram.presenter import Presenter
 
@@ -20,12 +18,6 @@ async def start_quiz(query: CallbackQuery, callback_data: StartQuizCb, user: Use
                      presenter: Presenter) -> None:
     question = await services.quiz.start(user.id, callback_data.l, callback_data.e,
                                          query.message.message_id if query.message is not None else None)
-    if isinstance(question, Refused):
-        # A repeated press while the quiz runs is routine: a short note, not an alert to dismiss.
-        await query.answer(texts.refusal_text(question, presenter.locale),
-                           show_alert=question.reason is not Refusal.QUIZ_RUNNING)
-        return
-    await services.uow.commit()
     await query.answer()
     await presenter.drop_buttons(query.message if isinstance(query.message, Message) else None)
     await presenter.question(question)
@@ -34,14 +26,10 @@ async def start_quiz(query: CallbackQuery, callback_data: StartQuizCb, user: Use
 async def answer(query: CallbackQuery, callback_data: AnswerCb, user: User, services: Services,
                  presenter: Presenter) -> None:
     outcome = await services.quiz.answer(user.id, callback_data.a, callback_data.p, callback_data.o)
-    if isinstance(outcome, Refused):
-        await query.answer(texts.refusal_text(outcome, presenter.locale))
-        return
     if outcome.result is not None:
         outcome = replace(outcome, result=await services.preferences.offer_zone_once(user.id, outcome.result))
-    # The answer and any unlock are stored before anything is sent: a failed send
-    # must not lose them, and SQLite's write lock should not wait on the network.
-    await services.uow.commit()
+    # The answer and any unlock are committed before anything is sent (docs/ARCHITECTURE.md):
+    # a failed send must not lose them, and SQLite's write lock does not wait on the network.
     await query.answer(_("✅ Correct!") if outcome.answered.is_correct else _("❌ Not quite."))
     await presenter.answered(query.message if isinstance(query.message, Message) else None, outcome)
 

@@ -8,8 +8,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.db.models import User
 from bot.services.registry import Services
 from bot.services.reminder_views import NoticeKind
+from bot.services.refusals import RefusedError
 from bot.services.views import Refusal, Refused
-from bot.telegram import texts
 from bot.telegram.callbacks import SettingsCb
 from bot.telegram.keyboards_reminders import (
     quiet_hours_choice,
@@ -48,9 +48,7 @@ async def settings_pressed(query: CallbackQuery, callback_data: SettingsCb, user
     elif action not in {"quiet", "zone", "back"}:
         action = "stale"
     if action == "stale":
-        await query.answer(texts.refusal_text(Refused(Refusal.STALE), presenter.locale))
-        return
-    await services.uow.commit()
+        raise RefusedError(Refused(Refusal.STALE))
     await query.answer()
     view = await preferences.view(user.id)
     markup: InlineKeyboardMarkup

@@ -13,6 +13,8 @@ from sandbox import Sandbox
 from sandbox.client import SandboxClient
 from tests.browser.webchat import WebChat
 from tests.e2e.conftest import AppFactory
+from bot.services.staff import Role
+from tests.e2e.staff_steps import hold_role
 
 INSTRUCTOR = 900_001
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "web-chat-attach.png"
@@ -34,7 +36,7 @@ async def test_an_instructor_attaches_a_zip_in_the_admin_chat_and_the_bot_receiv
     """issue 10 browser attach: the file goes as a document with the text box as its caption, shows
     in the chat, and reaches the bot; a video file goes as a video; a learner's file is answered."""
     group = sandbox.ensure_admin_chat().id
-    await start_bot(admin_chat_id=group)
+    await hold_role(await start_bot(admin_chat_id=group), INSTRUCTOR, Role.INSTRUCTOR)  # as /grant gives it
     chat = WebChat(page, f"{sandbox.web_url}#s:{INSTRUCTOR}")
     await chat.open()
     await expect(page.locator("#chat-name")).to_have_text("Talimger admin chat")

@@ -12,6 +12,8 @@ from bot.app import Talimger
 from content import SAMPLE_COURSE_DIR
 from sandbox import Sandbox
 from sandbox.web.routes import StaffMember
+from bot.services.staff import Role
+from tests.e2e.staff_steps import hold_role
 
 INSTRUCTOR_ID, COORDINATOR_ID = 900_101, 900_102
 WAIT = 30.0
@@ -22,6 +24,12 @@ def staff_admin_chat(sandbox: Sandbox) -> int:
     sandbox.web_config.staff = [StaffMember(INSTRUCTOR_ID, "Айгүл", "instructor", "kk"),
                                 StaffMember(COORDINATOR_ID, "Coordinator", "coordinator", "en")]
     return sandbox.ensure_admin_chat().id
+
+
+async def grant_staff(app: Talimger) -> None:
+    """The roles an owner's /grant would give the admin chat's two members (issue 10 ground)."""
+    await hold_role(app, INSTRUCTOR_ID, Role.INSTRUCTOR)
+    await hold_role(app, COORDINATOR_ID, Role.COORDINATOR)
 
 
 def zipped_sample(changes: dict[str, tuple[str, str]] | None = None, extra: dict[str, bytes] | None = None,

@@ -12,11 +12,14 @@ WAIT = 30.0
 INSTRUCTOR, COORDINATOR = 900_001, 900_002
 STAFF_MENU = {
     "en": {"revoke": "Revoke a certificate: CODE REASON", "reissue": "Re-issue a certificate under a new code: CODE",
-           "help": "Commands of the admin chat"},
+           "grant": "Give a staff role (owners)", "ungrant": "Take a staff role away (owners)",
+           "staff": "Everyone with a staff role (owners)", "help": "Commands of the admin chat"},
     "ru": {"revoke": "Отозвать сертификат: КОД ПРИЧИНА", "reissue": "Переоформить сертификат под новым кодом: КОД",
-           "help": "Команды админ-чата"},
+           "grant": "Выдать роль сотрудника (владельцы)", "ungrant": "Забрать роль сотрудника (владельцы)",
+           "staff": "Все, у кого есть роль сотрудника (владельцы)", "help": "Команды админ-чата"},
     "kk": {"revoke": "Сертификатты кері қайтару: КОД СЕБЕП", "reissue": "Сертификатты жаңа кодпен қайта беру: КОД",
-           "help": "Әкімші чатының командалары"},
+           "grant": "Қызметкер рөлін беру (иелер)", "ungrant": "Қызметкер рөлін алып тастау (иелер)",
+           "staff": "Қызметкер рөлі барлардың бәрі (иелер)", "help": "Әкімші чатының командалары"},
 }
 
 
@@ -57,7 +60,7 @@ async def test_the_admin_chat_works_out_of_the_box_with_staff_help_and_menu(tmp_
             assert {item["command"]: item["description"] for item in listed} == menu
         shown = await instructor.command_menu()
         assert shown["scope"] == f"chat:{group}" and [c["command"] for c in shown["commands"]] == [
-            "revoke", "reissue", "help"]
+            "revoke", "reissue", "grant", "ungrant", "staff", "help"]
 
     # Started again on the same folder: the same group is still the admin chat.
     async with talimger_run(tmp_path) as client:

@@ -13,6 +13,8 @@ from bot.db.models import Certificate
 from bot.services.clock import ManualClock
 from sandbox.client import ChatUser, SandboxClient
 from sandbox.client_models import SandboxMessage
+from bot.services.staff import Role
+from tests.e2e.staff_steps import hold_role
 from tests.e2e.certificate_steps import seed_lectures_passed
 from tests.e2e.conftest import PUBLIC_BASE_URL, AppFactory
 from tests.e2e.driver import CourseKey, LearnerDriver
@@ -128,10 +130,11 @@ async def test_coordinators_revoke_and_reissue_in_the_admin_chat(start_bot: AppF
     coordinator = await client.new_user("Dana", language_code="en")
     outsider = await client.new_user("Eve", language_code="en")
     await client.new_group("Admins", [coordinator], admins=[coordinator], id=ADMIN_CHAT_ID, type="supergroup")
+    await hold_role(app, coordinator.id, Role.COORDINATOR)  # issue 10: a member needs the role an owner grants
     admin_chat = coordinator.in_chat(ADMIN_CHAT_ID)
 
     await outsider.send(f"/revoke {code} I do not like it")
-    await outsider.wait_for(lambda m: "Only coordinators" in m.text)
+    await outsider.wait_for(lambda m: "for the course staff only" in m.text)
     await admin_chat.send("/revoke")
     await admin_chat.wait_for(lambda m: "Usage: /revoke CODE REASON" in m.text)
     await admin_chat.send(f"/revoke {code}")

@@ -8,6 +8,8 @@ import aiohttp
 
 from bot.app import Talimger
 from sandbox.client import SandboxClient
+from bot.services.staff import Role
+from tests.e2e.staff_steps import hold_role
 from tests.e2e.conftest import PUBLIC_BASE_URL, AppFactory
 from tests.e2e.driver import CourseKey
 from tests.e2e.test_certificate import ADMIN_CHAT_ID, code_in, enrolled_learner
@@ -28,6 +30,7 @@ async def issued_certificate(client: SandboxClient, app: Talimger, key: CourseKe
     code = code_in(await user.wait_for(lambda m: f"{PUBLIC_BASE_URL}/c/" in m.text))
     coordinator = await client.new_user("Dana", language_code="en")
     await client.new_group("Admins", [coordinator], admins=[coordinator], id=ADMIN_CHAT_ID, type="supergroup")
+    await hold_role(app, coordinator.id, Role.COORDINATOR)  # issue 10: a member needs the role an owner grants
     return user, code, coordinator.in_chat(ADMIN_CHAT_ID)
 
 

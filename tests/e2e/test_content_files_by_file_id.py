@@ -4,7 +4,7 @@ from __future__ import annotations
 from sandbox import Sandbox
 from sandbox.client import SandboxClient
 from tests.e2e.conftest import AppFactory
-from tests.e2e.content_steps import INSTRUCTOR_ID, WAIT, rows, staff_admin_chat
+from tests.e2e.content_steps import INSTRUCTOR_ID, WAIT, grant_staff, rows, staff_admin_chat
 from tests.e2e.driver import WORDS, CourseKey, LearnerDriver
 from tests.e2e.test_content_workflow import button_data
 
@@ -15,6 +15,7 @@ async def test_a_video_captioned_with_a_chunk_reaches_learners_by_its_file_id(
     goes on a draft (made from the published version), and after /publish learners get that file_id."""
     admin_chat = staff_admin_chat(sandbox)
     app = await start_bot(admin_chat_id=admin_chat)
+    await grant_staff(app)
     instructor = client.user(INSTRUCTOR_ID, chat_id=admin_chat)
 
     await instructor.send_video(b"\x00\x00\x00\x18ftypmp42 not really a video", filename="lecture1.mp4",

@@ -10,7 +10,7 @@ from sandbox import Sandbox
 from sandbox.client import SandboxClient
 from tests.conftest import MINI_COURSE
 from tests.e2e.conftest import AppFactory
-from tests.e2e.content_steps import INSTRUCTOR_ID, WAIT, rows, staff_admin_chat, zipped_sample
+from tests.e2e.content_steps import INSTRUCTOR_ID, WAIT, grant_staff, rows, staff_admin_chat, zipped_sample
 
 MINI = MINI_COURSE.read_text(encoding="utf-8")
 
@@ -47,6 +47,7 @@ async def test_broken_uploads_get_their_precise_error_and_change_nothing(sandbox
     """issue 10 (broken uploads): before, any document got "I did not understand that". The instructor
     reads Telegram's language (kk); the validator's own reasons are in English, with file and line."""
     app = await start_bot(admin_chat_id=staff_admin_chat(sandbox))
+    await grant_staff(app)
     before = await rows(app, "SELECT id, slug, current_version_id FROM courses ORDER BY id")
     versions = await rows(app, "SELECT id, state FROM course_versions ORDER BY id")
     instructor = client.user(INSTRUCTOR_ID)
@@ -81,7 +82,7 @@ async def test_broken_uploads_get_their_precise_error_and_change_nothing(sandbox
 async def test_a_long_error_list_comes_as_an_attached_txt(sandbox: Sandbox, client: SandboxClient,
                                                            start_bot: AppFactory) -> None:
     """issue 10 (upload report): past a few messages, every error is in one attached .txt, none lost."""
-    await start_bot(admin_chat_id=staff_admin_chat(sandbox))
+    await grant_staff(await start_bot(admin_chat_id=staff_admin_chat(sandbox)))
     instructor = client.user(INSTRUCTOR_ID)
     broken = MINI.replace("  kk: ", "  kz: ")  # every kk text misnamed: two errors each
     await instructor.send_document(broken.encode(), filename="mini.yaml")

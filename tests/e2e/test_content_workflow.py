@@ -6,7 +6,7 @@ from sandbox.client import SandboxClient
 from sandbox.client_models import SandboxMessage
 from tests.conftest import MINI_COURSE
 from tests.e2e.conftest import AppFactory
-from tests.e2e.content_steps import INSTRUCTOR_ID, WAIT, rows, scalar, staff_admin_chat, zipped_sample
+from tests.e2e.content_steps import INSTRUCTOR_ID, WAIT, grant_staff, rows, scalar, staff_admin_chat, zipped_sample
 from tests.e2e.driver import WORDS, CourseKey, LearnerDriver, is_question
 
 CHANGE = {"lectures/01-variables.yaml": ("Hello, world!", "Hello, Talimger!")}
@@ -27,6 +27,7 @@ async def test_upload_preview_diff_publish_rollback_history(sandbox: Sandbox, cl
     that"; now it becomes a draft, previews in kk without a progress row, publishes, rolls back."""
     admin_chat = staff_admin_chat(sandbox)
     app = await start_bot(admin_chat_id=admin_chat)
+    await grant_staff(app)
     published_v1 = await scalar(app, "SELECT current_version_id FROM courses WHERE slug = 'python-basics'")
 
     # A learner who has passed lecture 1, and one in the middle of its quiz (on version 1).
@@ -140,6 +141,7 @@ async def test_a_new_slug_uploaded_in_the_admin_chat_is_a_draft_course_learners_
     until /publish, and then finds it."""
     admin_chat = staff_admin_chat(sandbox)
     app = await start_bot(admin_chat_id=admin_chat)
+    await grant_staff(app)
     instructor = client.user(INSTRUCTOR_ID, chat_id=admin_chat)
     await instructor.send_document(MINI_COURSE.read_bytes(), filename="mini.yaml")
     report = await instructor.wait_for(lambda m: "(mini)" in m.text, timeout=WAIT)

@@ -9,6 +9,8 @@ from sandbox import Sandbox
 from sandbox.client import SandboxClient
 from tests.e2e.conftest import AppFactory
 from tests.e2e.driver import CourseKey, LearnerDriver
+from bot.services.staff import Role
+from tests.e2e.staff_steps import hold_role
 
 INSTRUCTOR = 900_001  # the sandbox's admin chat staff (sandbox/web/routes.py)
 
@@ -18,6 +20,7 @@ async def test_export_in_the_admin_chat_sends_the_course_as_that_zip(
     """issue 10 export: /export answers with a .zip document whose bytes are the course's export."""
     group = sandbox.ensure_admin_chat().id
     app = await start_bot(admin_chat_id=group)
+    await hold_role(app, INSTRUCTOR, Role.INSTRUCTOR)  # as an owner's /grant gives it
     instructor = client.user(INSTRUCTOR, chat_id=group)
     await instructor.send("/export")
     sent = await instructor.wait_for(lambda m: m.from_bot and m.media is not None, timeout=30)
@@ -43,7 +46,7 @@ async def test_courses_lists_the_sample_course_with_its_learners(
         start_bot: AppFactory, sandbox: Sandbox, client: SandboxClient, course_key: CourseKey) -> None:
     """issue 10 /courses: slug, title in the instructor's language, learners enrolled, versions, draft."""
     group = sandbox.ensure_admin_chat().id
-    await start_bot(admin_chat_id=group)
+    await hold_role(await start_bot(admin_chat_id=group), INSTRUCTOR, Role.INSTRUCTOR)  # as /grant gives it
     for name in ("Aru", "Dana"):
         learner = await client.new_user(name, language_code="en")
         await LearnerDriver(learner, course_key, "en").start()
@@ -59,14 +62,16 @@ async def test_courses_lists_the_sample_course_with_its_learners(
 
 async def test_a_learner_gets_neither_the_course_list_nor_an_export(
         start_bot: AppFactory, sandbox: Sandbox, client: SandboxClient, course_key: CourseKey) -> None:
-    """issue 10: /export and /courses are staff commands; a learner in a private chat is not served."""
+    """issue 10: /export and /courses are staff commands; a learner in a private chat gets the polite
+    refusal of every staff command, and nothing of the course."""
     group = sandbox.ensure_admin_chat().id
-    await start_bot(admin_chat_id=group)
+    await hold_role(await start_bot(admin_chat_id=group), INSTRUCTOR, Role.INSTRUCTOR)  # as /grant gives it
     learner = await client.new_user("Aru", language_code="en")
     await LearnerDriver(learner, course_key, "en").start()
     for command in ("/export", "/courses", "/export python-basics"):
-        await learner.send(command)
-        await learner.wait_for(lambda m: m.from_bot and "I did not understand" in m.text)
+        sent = await learner.send(command)
+        await learner.wait_for(lambda m: m.from_bot and m.message_id > sent["message"]["message_id"]
+                               and m.text == "Sorry, this is for the course staff only. Nothing was changed.")
     transcript = await learner.transcript()
     assert not any(m.media is not None and m.media.kind == "document" for m in transcript)
     assert not any("Learners enrolled" in m.text or "python-basics-v" in m.text for m in transcript)

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.app import Talimger
-from bot.db.models import AttemptItem, Enrolment, LectureProgress, QuizAttempt, User
+from bot.db.models import AttemptItem, Enrolment, FsmState, LectureProgress, QuizAttempt, User
 from sandbox.client import SandboxClient
 from tests.e2e.driver import CourseKey, LearnerDriver, is_question
 
@@ -33,8 +33,11 @@ async def _snapshot(app: Talimger) -> dict[str, Any]:
             "progress": (await rows(LectureProgress, LectureProgress.lecture_key,
                                     LectureProgress.chunk_cursor)).all(),
             "enrolments": (await rows(Enrolment, Enrolment.id, Enrolment.course_id)).all(),
-            "users": (await rows(User, User.id, User.locale, User.name_confirmed, User.awaiting_input,
+            "users": (await rows(User, User.id, User.locale, User.name_confirmed,
                                  User.timezone, User.quiet_hours)).all(),
+            # What the next typed message answers (issue 10: aiogram FSM state, no longer a users column).
+            "conversations": (await uow.session.execute(select(FsmState.user_id, FsmState.state)
+                                                        .order_by(FsmState.user_id, FsmState.chat_id))).all(),
         }
 
 
@@ -74,4 +77,5 @@ async def test_a_forged_name_confirmation_mid_course_is_refused(
         user = await uow.users.get(learner.user.id)
         assert user is not None
         assert user.name_confirmed is False
-        assert user.awaiting_input is None
+        awaited = await uow.session.execute(select(FsmState.state).where(FsmState.user_id == learner.user.id))
+        assert awaited.scalars().all() == []  # not waiting for a typed name

@@ -2,6 +2,8 @@
 the SQLite end-to-end scenarios of issue 9 items 3, 5 and 6 re-run with the bot on PostgreSQL."""
 from __future__ import annotations
 
+import pytest
+
 import asyncio
 import random
 
@@ -11,6 +13,7 @@ from bot.db.models import QuizAttempt
 from bot.db.uow import UnitOfWorkFactory
 from bot.services.clock import ManualClock
 from bot.services.quiz import QuizService
+from bot.services.refusals import RefusedError
 from bot.services.views import QuestionView, Refusal, Refused
 from tests.unit.learner_steps import Learner
 
@@ -46,7 +49,9 @@ async def test_a_start_in_a_parallel_transaction_waits_and_finds_the_first_attem
         await asyncio.sleep(0.5)
         assert not racing.done(), "the second insert waits on the first transaction's running attempt"
         await first.commit()
-        assert await asyncio.wait_for(racing, timeout=10) == Refused(Refusal.QUIZ_RUNNING)
+        with pytest.raises(RefusedError) as refused:  # issue 10: services refuse by raising
+            await asyncio.wait_for(racing, timeout=10)
+        assert refused.value.refused == Refused(Refusal.QUIZ_RUNNING)
         await second.commit()
     async with pg_uow_factory() as uow:
         assert await uow.session.scalar(select(func.count()).select_from(QuizAttempt)) == 1

@@ -5,6 +5,7 @@ import random
 
 from bot.db.uow import UnitOfWorkFactory
 from bot.services.clock import Clock
+from bot.services.refusals import RefusedError
 from bot.services.registry import Services
 from bot.services.users import TelegramIdentity
 from bot.services.views import AnswerOutcome, ChunkView, QuestionView
@@ -21,7 +22,12 @@ class Learner:
         """Run one use case in its own unit of work, like one update."""
         async with self.uow_factory() as uow:
             services = Services(uow, self.clock, self.rng, "en")
-            result = await action(services)
+            try:
+                result = await action(services)
+            except RefusedError as refused:
+                # As the Telegram side's one answering place does (handlers/common/refusals.py):
+                # the update still commits, and the caller sees why nothing changed.
+                result = refused.refused
             await uow.commit()
             return result
 

@@ -17,3 +17,39 @@ def test_no_service_imports_aiogram() -> None:
             offenders += [f"{path.name}: {name}" for name in names if name.split(".")[0] == "aiogram"]
     assert not offenders
     assert len(list(SERVICES.glob("*.py"))) > 5
+
+
+ROOT = SERVICES.parents[1]
+
+
+def _calls(folder: Path) -> list[tuple[str, str]]:
+    """(file, called name) of every call in the folder's modules."""
+    found = []
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                found.append((str(path.relative_to(ROOT)), name))
+    return found
+
+
+def test_handlers_and_services_never_commit() -> None:
+    """issue 10 (ground) item 5: the update's unit of work commits before each send and at the end
+    (docs/ARCHITECTURE.md, "How an update commits"); handlers and services never do."""
+    offenders = [f for f, name in _calls(ROOT / "handlers") + _calls(SERVICES) if name == "commit"]
+    assert offenders == []
+
+
+def test_handlers_do_not_check_refusals_or_roles_themselves() -> None:
+    """issue 10 (ground) items 3, 5: a service raises RefusedError and one place answers it; the staff
+    role is a router-level filter, not a check inside a handler body."""
+    offenders = []
+    for path in (ROOT / "handlers").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "isinstance" and len(node.args) == 2
+                    and "Refused" in ast.dump(node.args[1])):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} isinstance(…, Refused)")
+    # (roles_of may be read to pick a menu; access is HasRole's, on the router)
+    offenders += [f"{f} calls {name}" for f, name in _calls(ROOT / "handlers")
+                  if name in {"has_role", "is_coordinator", "HasRole"} and not f.endswith("__init__.py")]
+    assert offenders == []

@@ -24,6 +24,7 @@ from bot.services.course_import import CourseImporter
 from bot.services.final_test import draw_across
 from bot.services.final_test_rules import final_pass_score
 from bot.services.registry import Services
+from bot.services.refusals import RefusedError
 from bot.services.views import AnswerOutcome, ChunkView, QuestionView, Refusal, Refused
 from content import load_course
 from tests.conftest import MINI_COURSE
@@ -297,10 +298,11 @@ async def test_two_yes_presses_at_once_issue_one_certificate(
             assert user is not None and not user.name_confirmed
         ready = await Services(first, clock, rng, "en").certificates.confirm_name(614)
         await first.commit()
-        late = await Services(second, clock, rng, "en").certificates.confirm_name(614)
+        with pytest.raises(RefusedError) as late:  # issue 10: services refuse by raising
+            await Services(second, clock, rng, "en").certificates.confirm_name(614)
         await second.commit()
     assert isinstance(ready, CertificateReady) and ready.newly_issued
-    assert late == Refused(Refusal.STALE)
+    assert late.value.refused == Refused(Refusal.STALE)
     async with uow_factory() as uow:
         assert await uow.session.scalar(select(func.count()).select_from(Certificate)) == 1
 

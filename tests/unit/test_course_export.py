@@ -43,7 +43,10 @@ async def _publish(factory: UnitOfWorkFactory, source: Path, store: MediaStore) 
 async def _export(factory: UnitOfWorkFactory, store: MediaStore, slug: str | None = None,
                   number: int | None = None) -> CourseExport | ExportRefused:
     async with factory() as uow:
-        return await CourseExporter(uow, store).export(slug, number)
+        try:
+            return await CourseExporter(uow, store).export(slug, number)
+        except ExportRefused as refused:
+            return refused
 
 
 def _columns(row: Any) -> dict[str, Any]:

@@ -19,7 +19,7 @@ class UserRepository:
         statement = (
             update(User)
             .where(User.id == user_id, User.name_confirmed.is_(False))
-            .values(name_confirmed=True, awaiting_input=None)
+            .values(name_confirmed=True)
         )
         result = await self._session.execute(statement)
         return bool(result.rowcount)

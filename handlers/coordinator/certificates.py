@@ -1,4 +1,4 @@
-"""/revoke CODE REASON and /reissue CODE: coordinators correct certificates."""
+"""/revoke CODE REASON and /reissue CODE: coordinators correct certificates (the router's guard checks the role)."""
 from __future__ import annotations
 
 import logging
@@ -18,35 +18,14 @@ from bot.services.registry import Services
 from bot.telegram.certificate_messages import send_certificate
 from bot.telegram.media import MediaResolver
 from bot.telegram.presenter import Presenter
-from bot.telegram.roles import is_coordinator
 from bot.telegram.texts_certificate import admin_refusal_text, revoked_message
 
 
 log = logging.getLogger(__name__)
 
 
-def _in_admin_chat_or_private(message: Message, settings: Settings) -> bool:
-    return message.chat.type == "private" or message.chat.id == settings.admin_chat_id
-
-
-async def _not_a_person(message: Message, presenter: Presenter) -> None:
-    """An anonymous group admin writes as the group: no person, so no coordinator rights to check."""
-    sender = message.sender_chat.id if message.sender_chat else None
-    log.info("%s in chat %s came on behalf of chat %s, not from a person: not applied",
-             (message.text or "").split(" ")[0], message.chat.id, sender)
-    await presenter.text(_("I cannot tell which coordinator sent this: it came on behalf of the group. Send the "
-                           "command as yourself (turn off “Remain anonymous” in your admin rights, or write to me "
-                           "in private)."))
-
-
 async def revoke(message: Message, command: CommandObject, services: Services, presenter: Presenter,
-                 bot: Bot, settings: Settings, i18n: I18n, user: User | None = None) -> None:
-    if user is None:
-        await _not_a_person(message, presenter)
-        return
-    if not await is_coordinator(bot, settings, user.id):
-        await presenter.text(_("Only coordinators can revoke or re-issue certificates."))
-        return
+                 bot: Bot, settings: Settings, i18n: I18n, user: User) -> None:
     code, _space, reason = (command.args or "").strip().partition(" ")
     if not code:
         await presenter.text(_("Usage: /revoke CODE REASON, for example: /revoke AbC123dEf456gHi789jKl0 "
@@ -56,7 +35,6 @@ async def revoke(message: Message, command: CommandObject, services: Services, p
     if isinstance(revoked, AdminRefusal):
         await presenter.text(admin_refusal_text(revoked, code, presenter.locale))
         return
-    await services.uow.commit()
     await presenter.text(_("⛔ Certificate <code>{code}</code> ({name}) is revoked. Its page now says so.").format(
         code=escape(revoked.facts.code), name=escape(revoked.facts.holder_name)))
     learner = Presenter(bot, revoked.user_id, revoked.locale, MediaResolver(services.uow, services.clock),
@@ -72,13 +50,7 @@ async def revoke(message: Message, command: CommandObject, services: Services, p
 
 
 async def reissue(message: Message, command: CommandObject, services: Services, presenter: Presenter,
-                  bot: Bot, settings: Settings, i18n: I18n, user: User | None = None) -> None:
-    if user is None:
-        await _not_a_person(message, presenter)
-        return
-    if not await is_coordinator(bot, settings, user.id):
-        await presenter.text(_("Only coordinators can revoke or re-issue certificates."))
-        return
+                  bot: Bot, settings: Settings, i18n: I18n, user: User) -> None:
     code = (command.args or "").strip().split(" ")[0]
     if not code:
         await presenter.text(_("Usage: /reissue CODE: the certificate gets a new code with the learner's current "
@@ -88,7 +60,6 @@ async def reissue(message: Message, command: CommandObject, services: Services, 
     if isinstance(reissued, AdminRefusal):
         await presenter.text(admin_refusal_text(reissued, code, presenter.locale))
         return
-    await services.uow.commit()
     await presenter.text(_("🔁 Re-issued for {name}: the new code is <code>{code}</code>; the old one is revoked. "
                            "The learner receives the new certificate.").format(
         name=escape(reissued.facts.holder_name), code=escape(reissued.facts.code)))
@@ -106,6 +77,6 @@ async def reissue(message: Message, command: CommandObject, services: Services, 
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
-    router.message.register(revoke, Command("revoke"), _in_admin_chat_or_private)
-    router.message.register(reissue, Command("reissue"), _in_admin_chat_or_private)
+    router.message.register(revoke, Command("revoke"))
+    router.message.register(reissue, Command("reissue"))
     return router

@@ -1,15 +1,15 @@
 """Course versions get a state (draft / published / retired); an audit log of content changes
 
-Revision ID: 0006_content
-Revises: 0005_wording
+Revision ID: 0007_content
+Revises: 0006_ground
 """
 from typing import Sequence, Union
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_content"
-down_revision: Union[str, Sequence[str], None] = "0005_wording"
+revision: str = "0007_content"
+down_revision: Union[str, Sequence[str], None] = "0006_ground"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -1,0 +1,50 @@
+"""aiogram's conversation state rows (fsm_states), one per storage key."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import FsmState
+
+# bot_id, chat_id, user_id, thread_id (0: none), business_connection_id ("": none), destiny
+FsmKey = tuple[int, int, int, int, str, str]
+
+
+def _where(key: FsmKey) -> list[Any]:
+    bot_id, chat_id, user_id, thread_id, business, destiny = key
+    return [FsmState.bot_id == bot_id, FsmState.chat_id == chat_id, FsmState.user_id == user_id,
+            FsmState.thread_id == thread_id, FsmState.business_connection_id == business,
+            FsmState.destiny == destiny]
+
+
+class FsmStateRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, key: FsmKey) -> FsmState | None:
+        result = await self._session.execute(select(FsmState).where(*_where(key)))
+        return result.scalars().first()
+
+    async def put(self, key: FsmKey, *, state: str | None = None, data: dict[str, Any] | None = None,
+                  set_state: bool = False, set_data: bool = False) -> None:
+        row = await self.get(key)
+        if row is None:
+            empty = (not set_state or state is None) and (not set_data or not data)
+            if empty:
+                return  # nothing to remember, and no row to forget
+            bot_id, chat_id, user_id, thread_id, business, destiny = key
+            row = FsmState(bot_id=bot_id, chat_id=chat_id, user_id=user_id, thread_id=thread_id,
+                           business_connection_id=business, destiny=destiny, state=None, data={})
+            self._session.add(row)
+        if set_state:
+            row.state = state
+        if set_data:
+            row.data = dict(data or {})
+        if row.state is None and not row.data:
+            await self._session.delete(row)  # nothing to remember: no row
+        await self._session.flush()
+
+    async def delete_all(self) -> None:
+        await self._session.execute(delete(FsmState))

@@ -1,1 +1,0 @@
-"""Coordinators' commands in the admin chat."""

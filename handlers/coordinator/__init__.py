@@ -1,0 +1,16 @@
+"""Coordinators' commands (and owners'): the role is checked once, on the router."""
+from __future__ import annotations
+
+from aiogram import Router
+
+from bot.services.staff import Role
+from bot.telegram.roles import HasRole
+from handlers.coordinator import certificates
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(HasRole(Role.COORDINATOR))
+    router.callback_query.filter(HasRole(Role.COORDINATOR))
+    router.include_routers(certificates.build_router())
+    return router
