@@ -1,10 +1,13 @@
-"""The browser chat's 📎 button: an instructor gets the course with /export and sends a .zip back
-into the admin chat, with no Telegram account (the README's screenshot comes from here)."""
+"""The browser chat's 📎 button: an instructor gets the course with /export, edits it, sends the .zip
+back into the admin chat and publishes it, with no Telegram account (the README's screenshot comes
+from here)."""
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import re
+import zipfile
 from pathlib import Path
 
 from playwright.async_api import Page, expect
@@ -15,6 +18,7 @@ from tests.browser.webchat import WebChat
 from tests.e2e.conftest import AppFactory
 from bot.services.staff import Role
 from tests.e2e.staff_steps import hold_role
+from tests.e2e.driver import CourseKey, LearnerDriver
 
 INSTRUCTOR = 900_001
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "web-chat-attach.png"
@@ -29,6 +33,23 @@ async def _taken_by_the_bot(client: SandboxClient, file_name: str) -> None:
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"the update with {file_name} was never taken by the bot")
+
+
+REWORDED = "A Python program, reworded in the browser, is a text file"
+
+
+def _reworded(exported: bytes) -> bytes:
+    """The exported course with the first lecture's first sentence changed, zipped again."""
+    source, edited = io.BytesIO(exported), io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(edited, "w", zipfile.ZIP_DEFLATED) as copy:
+        for entry in original.infolist():
+            data = original.read(entry)
+            if entry.filename.startswith("lectures/01-"):
+                text = data.decode()
+                assert "A Python program is a text file" in text
+                data = text.replace("A Python program is a text file", REWORDED, 1).encode()
+            copy.writestr(entry, data)
+    return edited.getvalue()
 
 
 async def test_an_instructor_attaches_a_zip_in_the_admin_chat_and_the_bot_receives_it(
@@ -49,7 +70,7 @@ async def test_an_instructor_attaches_a_zip_in_the_admin_chat_and_the_bot_receiv
     [row] = [m for m in await instructor.transcript() if m.message_id == exported]
     assert row.media is not None
     course_zip = tmp_path / "python-basics-edited.zip"
-    course_zip.write_bytes(await client.download(row.media.file_id))
+    course_zip.write_bytes(_reworded(await client.download(row.media.file_id)))
 
     await page.fill("#text", "python-basics, week 2 reworded")
     await page.set_input_files("#file-input", str(course_zip))
@@ -62,6 +83,15 @@ async def test_an_instructor_attaches_a_zip_in_the_admin_chat_and_the_bot_receiv
     assert upload.raw["sender_id"] == INSTRUCTOR and upload.caption == "python-basics, week 2 reworded"
     assert await client.download(upload.media.file_id) == course_zip.read_bytes()
     await _taken_by_the_bot(client, "python-basics-edited.zip")
+    # issue 10: the upload through the attach button is checked, kept as a draft, and published.
+    report = await chat.wait_message(after=exported, text="stored as draft v2")
+    await chat.send("/publish")
+    question = await chat.wait_message(after=report, buttons=("🚀 Publish",))
+    await chat.press(question, "🚀 Publish")
+    await chat.wait_message(after=question, text="python-basics v2 is live")
+    learner = LearnerDriver(await client.new_user("Dana", language_code="en"), CourseKey(), "en")
+    first_part = await learner.start()
+    assert REWORDED in first_part.text, "a new learner reads the published change"
     if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         await page.screenshot(path=str(SCREENSHOT))
     await chat.screenshot("web-chat-attach")

@@ -10,6 +10,21 @@ from tests.e2e.talimger_run import talimger_run
 
 WAIT = 30.0
 INSTRUCTOR, COORDINATOR = 900_001, 900_002
+# issue 10: the instructors' content commands, listed between the coordinators' and the owners'.
+INSTRUCTOR_MENU = {
+    "en": {"preview": "Read the draft as a learner sees it", "diff": "What the draft changes",
+           "publish": "Make the draft live", "rollback": "Go back to the previous version",
+           "history": "Who changed the course, and when", "courses": "Courses, learners, versions, drafts",
+           "export": "The course as a .zip to edit"},
+    "ru": {"preview": "Прочитать черновик глазами слушателя", "diff": "Что меняет черновик",
+           "publish": "Опубликовать черновик", "rollback": "Вернуть предыдущую версию",
+           "history": "Кто и когда менял курс", "courses": "Курсы, слушатели, версии, черновики",
+           "export": "Курс в .zip для правки"},
+    "kk": {"preview": "Жобаны тыңдаушы көретіндей оқу", "diff": "Жоба нені өзгертеді",
+           "publish": "Жобаны жариялау", "rollback": "Алдыңғы нұсқаға қайту",
+           "history": "Курсты кім, қашан өзгертті", "courses": "Курстар, тыңдаушылар, нұсқалар, жобалар",
+           "export": "Өңдеуге арналған курс (.zip)"},
+}
 STAFF_MENU = {
     "en": {"revoke": "Revoke a certificate: CODE REASON", "reissue": "Re-issue a certificate under a new code: CODE",
            "grant": "Give a staff role (owners)", "ungrant": "Take a staff role away (owners)",
@@ -57,10 +72,11 @@ async def test_the_admin_chat_works_out_of_the_box_with_staff_help_and_menu(tmp_
         scope = {"type": "chat", "chat_id": group}
         for language, menu in STAFF_MENU.items():
             listed = await bot_api(client, "getMyCommands", scope=scope, language_code=language)
-            assert {item["command"]: item["description"] for item in listed} == menu
+            assert {item["command"]: item["description"] for item in listed} == {**INSTRUCTOR_MENU[language], **menu}
         shown = await instructor.command_menu()
         assert shown["scope"] == f"chat:{group}" and [c["command"] for c in shown["commands"]] == [
-            "revoke", "reissue", "grant", "ungrant", "staff", "help"]
+            "revoke", "reissue", "preview", "diff", "publish", "rollback", "history", "courses", "export",
+            "grant", "ungrant", "staff", "help"]
 
     # Started again on the same folder: the same group is still the admin chat.
     async with talimger_run(tmp_path) as client:
