@@ -23,12 +23,12 @@ async def deliver_step(user_id: int, step: ChunkView | CourseFinished | Refused,
         else:
             await presenter.chunk(step)
     elif isinstance(step, CourseFinished):
-        final_question = await services.final_test.resume(user_id)
+        final_question = await services.final_test.resume(user_id, step.enrolment_id)
         if final_question is not None:
             await presenter.question(final_question)
             return
         await presenter.text(_("You have passed every lecture of this course. 🎓"))
-        completion = await services.certificates.for_learner(user_id)
+        completion = await services.certificates.for_learner(user_id, step.enrolment_id)
         await services.uow.commit()
         if isinstance(completion, Refused):
             await presenter.text(texts.refusal_text(completion, presenter.locale))
