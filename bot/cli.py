@@ -108,16 +108,28 @@ async def _run(settings: Settings, host: str, port: int) -> int:
         app = Talimger(settings, token=settings.token, api_url=settings.telegram_api_url)
     else:
         from sandbox import Sandbox
+        from sandbox.persistence import StateFileError
         from sandbox.web import WebChatConfig
 
         # The sandbox keeps its chats beside the database, as Telegram keeps them across restarts;
         # its admin group (the browser's Instructor and Coordinator) is the bot's admin chat.
         try:
-            sandbox = await Sandbox(host=host, port=port, state_path=settings.data_dir / "sandbox.json",
-                                    web_config=WebChatConfig(admin_chat_id=settings.admin_chat_id)).start()
+            sandbox = Sandbox(host=host, port=port, state_path=settings.data_dir / "sandbox.json",
+                              web_config=WebChatConfig(admin_chat_id=settings.admin_chat_id))
+        except StateFileError as error:
+            raise ConfigError(f"Bad setting DATA_DIR: {error}") from None
+        try:
+            await sandbox.start()
         except OSError as error:
             raise _sandbox_address_error(host, port, error) from None
-        settings = settings.model_copy(update={"admin_chat_id": sandbox.ensure_admin_chat().id})
+        try:
+            admin_chat = sandbox.ensure_admin_chat()
+        except ValueError as error:
+            await sandbox.stop()
+            raise ConfigError(f"Bad setting ADMIN_CHAT_ID: the sandbox cannot make {settings.admin_chat_id} "
+                              f"its admin group ({error}); a group's id is negative, e.g. -1001234567890, "
+                              "or leave ADMIN_CHAT_ID empty") from None
+        settings = settings.model_copy(update={"admin_chat_id": admin_chat.id})
         app = Talimger(settings, token=sandbox.token, api_url=sandbox.url)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

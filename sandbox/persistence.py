@@ -42,6 +42,10 @@ SAVE_DELAY = 0.2  # seconds between a change and its write
 UNCLEAN_UPDATE_ID_GAP = 1000
 
 
+class StateFileError(ValueError):
+    """The state file is not one the sandbox wrote (truncated, edited by hand, another format)."""
+
+
 class StateStore:
     """Loads a ``SandboxState`` from ``path`` and saves it there (bytes in ``<stem>-files/``)."""
 
@@ -139,11 +143,19 @@ class StateStore:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise ValueError(f"{self.path} is not a sandbox state file ({error}); move it away "
-                             "to start with an empty sandbox") from None
+            raise StateFileError(f"{self.path} is not a sandbox state file ({error}); move it away "
+                                 "to start with an empty sandbox") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION:
-            raise ValueError(f"{self.path} is not a sandbox state file of format {FORMAT_VERSION}; "
-                             "move it away to start with an empty sandbox")
+            raise StateFileError(f"{self.path} is not a sandbox state file of format {FORMAT_VERSION}; "
+                                 "move it away to start with an empty sandbox")
+        try:
+            self._fill(state, data)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise StateFileError(f"{self.path} is damaged ({type(error).__name__}: {error}); move it away "
+                                 "to start with an empty sandbox") from None
+        return True
+
+    def _fill(self, state: SandboxState, data: dict[str, Any]) -> None:
         counters = data["counters"]
         state.next_number = counters["next_number"]
         state.next_user_id = counters["next_user_id"]
@@ -181,7 +193,6 @@ class StateStore:
             update = PendingUpdate(item["update_id"], item["kind"], item["payload"], item["created"])
             queue.pending.append(update)
             queue.history[update.update_id] = update
-        return True
 
     def _load_file(self, record: dict[str, Any]) -> StoredFile:
         has_data = record.pop("has_data", False)

@@ -127,6 +127,13 @@ BAD_SETTINGS = {
     "web host": ({"WEB_HOST": "999.1.1.1"}, "WEB_HOST", "999.1.1.1"),
     "web port in use": ({"WEB_PORT": "BUSY"}, "WEB_PORT", "in use"),
     "read-only database": ({"DATABASE_URL": "READ_ONLY"}, "DATABASE_URL", "read-only"),
+    # Review of issue 9 item 9: these stopped with a traceback.
+    "sandbox admin chat id not a group": ({"BOT_TOKEN": "", "ADMIN_CHAT_ID": "5"}, "ADMIN_CHAT_ID", "negative"),
+    "sandbox state file truncated": ({"BOT_TOKEN": "", "SANDBOX_JSON": '{"format": 1, "counters": {"next_nu'},
+                                     "DATA_DIR", "sandbox.json"),
+    "sandbox state file garbage": ({"BOT_TOKEN": "", "SANDBOX_JSON": '{"format": 1, "counters": []}'},
+                                   "DATA_DIR", "sandbox.json"),
+    "token with a space": ({"BOT_TOKEN": "555:SUPER SECRET"}, "BOT_TOKEN", "BotFather"),
 }
 
 
@@ -140,13 +147,17 @@ async def test_each_bad_setting_stops_start_up_with_one_line_and_never_shows_the
         env = {**env, "DATABASE_URL": _read_only_database(tmp_path)}
     replacements = {"SHADOW": _shadow_asyncpg(tmp_path) if "PYTHONPATH" in env else "", "BUSY": str(busy_port)}
     env = {name: replacements.get(value, value) for name, value in env.items()}
+    if "SANDBOX_JSON" in env:  # DATA_DIR/sandbox.json as a crash or a hand edit left it
+        (tmp_path / "data").mkdir(exist_ok=True)
+        (tmp_path / "data" / "sandbox.json").write_text(env.pop("SANDBOX_JSON"), encoding="utf-8")
     fresh = not (tmp_path / "data").exists()
-    code, out, err = await _talimger(tmp_path, "run", "--port", "0", BOT_TOKEN=TOKEN, **env)
+    code, out, err = await _talimger(tmp_path, "run", "--port", "0", **{"BOT_TOKEN": TOKEN, **env})
     assert code == 2
     assert len(err.splitlines()) == 1, err
     assert err.startswith(f"Bad setting {variable}: ") and words in err, err
     assert "Traceback" not in out + err
     assert TOKEN not in out + err and "SUPERSECRETTOKEN" not in out + err and "555%3A" not in out + err
+    assert "SUPER SECRET" not in out + err
     if variable in ("WEB_HOST", "WEB_PORT") and fresh:
         assert not (tmp_path / "data" / "talimger.db").exists()  # checked before any migration
 
