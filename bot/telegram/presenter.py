@@ -5,7 +5,7 @@ import logging
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message
+from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.services.views import AnswerOutcome, AttemptResult, ChunkView, LabView, QuestionView, media_for_locale, pick
@@ -82,17 +82,14 @@ class Presenter:
                 return await self._texts(messages.texts, markup)
             source = media_for_locale(chunk.body["video"] if chunk.kind == "video" else chunk.body["file"],
                                       self.locale)
+            send = self.bot.send_video if chunk.kind == "video" else self.bot.send_document
             try:
-                media = await self._media.resolve(source, chunk.source_dir)
+                sent = await self._media.send(self.bot, source, chunk.source_dir, lambda media: send(
+                    self.chat_id, media, caption=messages.caption, reply_markup=None if messages.texts else markup))
             except MediaUnavailable as missing:
                 # Failing here again at every press would trap the learner: the words go on.
                 log.error("chat %s, chunk %s: %s; sent without its file", self.chat_id, chunk.chunk_id, missing)
                 return await self.long_text(texts.chunk_text(chunk, self.locale), markup)
-            send = self.bot.send_video if chunk.kind == "video" else self.bot.send_document
-            sent = await send(self.chat_id, media, caption=messages.caption,
-                              reply_markup=None if messages.texts else markup)
-            if isinstance(media, FSInputFile):
-                await self._media.remember(source, chunk.source_dir, sent)
             return await self._texts(messages.texts, markup) if messages.texts else sent
         except TelegramBadRequest as error:
             # Only "Next" (or "Take the quiz"): a link button may be what Telegram refused.
@@ -155,16 +152,12 @@ class Presenter:
             await self.refused(place, error, None)
         for source in (media_for_locale(each, self.locale) for each in lab.files):
             try:
-                media = await self._media.resolve(source, lab.source_dir)
-                sent = await self.bot.send_document(self.chat_id, media)
+                await self._media.send(self.bot, source, lab.source_dir,
+                                       lambda media: self.bot.send_document(self.chat_id, media))
             except MediaUnavailable as missing:
                 log.error("chat %s, lab of lecture %s: %s; not sent", self.chat_id, lecture_id, missing)
-                continue
             except TelegramBadRequest as error:
                 await self.refused(place, error, None)
-                continue
-            if isinstance(media, FSInputFile):
-                await self._media.remember(source, lab.source_dir, sent)
 
     async def edit(self, message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
         """Edit a message's text or caption; an edit that changes nothing is not an error."""

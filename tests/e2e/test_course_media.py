@@ -13,10 +13,11 @@ from bot.db.uow import UnitOfWorkFactory
 from bot.services.clock import ManualClock
 from bot.services.course_import import CourseImporter
 from content import SAMPLE_COURSE_DIR, load_course
+from sandbox import Sandbox
 from sandbox.client import ChatUser, SandboxClient
 from sandbox.client_models import SandboxMessage
 from tests.conftest import MINI_COURSE
-from tests.e2e.conftest import AppFactory
+from tests.e2e.conftest import UNPACED, AppFactory
 from tests.e2e.driver import CourseKey, LearnerDriver
 
 PASSWD = Path("/etc/passwd")
@@ -164,3 +165,61 @@ async def test_a_broken_course_in_content_dir_does_not_stop_the_valid_one_from_l
     await user.press(picker, next(text for text in picker.button_texts if "English" in text))
     chunk = await user.wait_for(lambda m: "Next ▶" in m.button_texts)
     assert "Intro text of lecture 1" in chunk.text
+
+
+async def _second_bot(sandbox: Sandbox, app: Talimger, clock: ManualClock) -> Talimger:
+    """Another bot (another token, so another bot id) on the first one's database and data folder,
+    as after `talimger run` without a token, then with BOT_TOKEN on the same DATA_DIR."""
+    other = Talimger(app.settings, token=sandbox.token, api_url=sandbox.url, clock=clock, send_limits=UNPACED)
+    await other.start()
+    return other
+
+
+async def test_a_second_bot_on_the_same_database_uploads_the_video_instead_of_the_first_bots_file_id(
+        start_bot: AppFactory, client: SandboxClient, course_key: CourseKey, clock: ManualClock,
+        tmp_path: Path) -> None:
+    """issue 9 item 4 (review item 3): a file_id belongs to the bot that uploaded it; a second bot
+    sharing the database must upload the video, not send the first bot's id (a 400 forever)."""
+    course = _copy_sample(tmp_path)
+    video = (course / VIDEO).read_bytes()
+    first = await start_bot(content_dir=course.parent)
+    _, sent_by_first = await _read_to_the_video(await client.new_user("First", language_code="en"), course_key)
+    assert sent_by_first.media is not None
+    await first.stop()
+
+    # Telegram itself: a file_id of another bot is a "wrong file identifier".
+    async with Sandbox(token="777001:OTHERBOTTOKEN") as telegram:
+        telegram.state.settings.strict_file_ids = True
+        # Another bot's updates and users: ids the first one has not seen.
+        telegram.state.updates.next_update_id, telegram.state.next_user_id = 10_000, 200_001
+        async with SandboxClient(telegram.url) as other_client:
+            second = await _second_bot(telegram, first, clock)
+            try:
+                user = await other_client.new_user("Second", language_code="en")
+                _, message = await _read_to_the_video(user, course_key)
+                assert message.media is not None and message.media.kind == "video"
+                assert await other_client.download(message.media.file_id) == video
+                assert "Next ▶" in message.button_texts
+            finally:
+                await second.stop()
+
+
+async def test_a_cached_file_id_telegram_refuses_is_forgotten_and_the_file_uploaded_once(
+        start_bot: AppFactory, sandbox: Sandbox, client: SandboxClient, course_key: CourseKey,
+        tmp_path: Path) -> None:
+    """issue 9 item 4 (review item 3): a cached file_id Telegram answers "wrong file identifier" to
+    is forgotten: the video is uploaded from the store, and its new id cached in place of the old."""
+    course = _copy_sample(tmp_path)
+    video = (course / VIDEO).read_bytes()
+    app = await start_bot(content_dir=course.parent)
+    sandbox.state.settings.strict_file_ids = True
+    assert app.uow_factory is not None
+    async with app.uow_factory() as uow:
+        key = f"sha256:{hashlib.sha256(video).hexdigest()}.mp4"  # the store key: digest and extension
+        await uow.media.remember(f"{key}@{app.bot.id}", "BAADBAADnot-a-file-of-this-bot", app.clock.now())
+        await uow.commit()
+
+    _, message = await _read_to_the_video(await client.new_user("Cached", language_code="en"), course_key)
+    assert message.media is not None and await client.download(message.media.file_id) == video
+    async with app.uow_factory() as uow:
+        assert await uow.media.file_id(f"{key}@{app.bot.id}") == message.media.file_id
