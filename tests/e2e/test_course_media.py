@@ -23,6 +23,8 @@ from tests.e2e.driver import CourseKey, LearnerDriver
 PASSWD = Path("/etc/passwd")
 VIDEO = "media/week1.mp4"
 LAB = "media/lab1_calc.py"
+NOTICE = "⚠️ This part of the course could not be shown. The course team has been told; you can go on."
+MISSING_ALERT = "A course file could not be sent"
 
 
 def _copy_sample(tmp_path: Path) -> Path:
@@ -223,3 +225,38 @@ async def test_a_cached_file_id_telegram_refuses_is_forgotten_and_the_file_uploa
     assert message.media is not None and await client.download(message.media.file_id) == video
     async with app.uow_factory() as uow:
         assert await uow.media.file_id(f"{key}@{app.bot.id}") == message.media.file_id
+
+
+async def test_a_missing_course_file_gives_the_learner_the_notice_and_the_admin_chat_one_alert(
+        start_bot: AppFactory, client: SandboxClient, course_key: CourseKey, tmp_path: Path) -> None:
+    """issue 9 item 2 (review item 4): a file gone from the media store is not silent: the learner
+    gets the words, then the one-line notice with "Next" (and one for the lab's file); the admin
+    chat hears of each place once, however many learners meet it."""
+    admin_chat_id = -100778
+    course = _copy_sample(tmp_path)
+    app = await start_bot(content_dir=course.parent, admin_chat_id=admin_chat_id)
+    for stored in app.media_store.root.iterdir():
+        stored.unlink()
+    coordinator = await client.new_user("Coordinator", language_code="en")
+    await client.new_group("Admins", [coordinator], admins=[coordinator], id=admin_chat_id, type="supergroup")
+    admin_chat = coordinator.in_chat(admin_chat_id)
+
+    learner = LearnerDriver(await client.new_user("Missing", language_code="en"), course_key, "en")
+    message = await learner.start()
+    while NOTICE not in message.text:
+        previous = message.message_id
+        await learner.user.press(message, "Next ▶")
+        message = await learner.user.wait_for(lambda m: m.message_id > previous and "Next ▶" in m.button_texts
+                                              or "📝 Take the quiz" in m.button_texts)
+    assert message.text == NOTICE and message.button_texts == ["Next ▶"]
+    last = await learner.read_lecture(message)
+    await learner.take_quiz(last, correct=5)
+    await learner.user.wait_for(lambda m: m.message_id > last.message_id and NOTICE in m.text)
+
+    second = LearnerDriver(await client.new_user("Missing Too", language_code="en"), course_key, "en")
+    await second.read_lecture(await second.start())
+    await second.user.wait_quiet()
+    alerts = [m for m in await admin_chat.wait_quiet(period=0.5) if m.from_bot and MISSING_ALERT in m.text]
+    assert len(alerts) == 2, [m.text for m in alerts]  # the video chunk, the lab file
+    assert any("Where: laboratory work" in m.text for m in alerts)
+    assert all("media file missing from the store" in m.text for m in alerts)
