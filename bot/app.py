@@ -29,6 +29,7 @@ from bot.services.clock import Clock, SystemClock
 from bot.services.course_import import CourseImporter, ImportResult
 from bot.telegram.commands import register_profile
 from bot.telegram.course_alerts import CourseAlerts
+from bot.telegram.course_check import RenderedCourseCheck
 from bot.telegram.i18n import create_i18n
 from bot.telegram.middlewares import UnitOfWorkMiddleware, UserLocaleMiddleware
 from bot.telegram.commit_before_send import CommitBeforeSend
@@ -36,7 +37,7 @@ from bot.telegram.response_types import KeepResponseTypes
 from bot.telegram.throttle import SendThrottle
 from bot.web import WebServer, create_web_app
 from bot.web.server import CannotListen, listen_socket
-from content import SAMPLE_COURSE_DIR, CourseValidationError, discover_courses, load_course
+from content import SAMPLE_COURSE_DIR, Course, CourseValidationError, discover_courses, load_course
 from handlers import build_root_router
 from scheduler.housekeeping import Housekeeper
 from scheduler.setup import build_scheduler
@@ -120,10 +121,12 @@ class Talimger:
         """Course media copied at load; what learners receive is read only from here."""
         return MediaStore(self.settings.data_dir / "media")
 
-    async def publish_course(self, path: Path) -> ImportResult:
-        """Validate and publish; raises `CourseValidationError` listing every problem."""
+    async def publish_course(self, source: Path | Course) -> ImportResult:
+        """Validate (the format, then every message rendered as the bot sends it) and publish;
+        raises `CourseValidationError` listing every problem. A `Course` is one already checked so."""
         assert self.uow_factory is not None
-        spec = load_course(path)
+        spec = source if isinstance(source, Course) else load_course(
+            source, RenderedCourseCheck(self.i18n or create_i18n(self.settings.default_locale)))
         async with self.uow_factory() as uow:
             result = await CourseImporter(uow, self.clock, self.media_store).publish(spec)
             await uow.commit()

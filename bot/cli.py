@@ -10,9 +10,13 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import Redactor, configure_logging
+
+if TYPE_CHECKING:
+    from content import Course
 
 log = logging.getLogger("talimger")
 
@@ -69,11 +73,12 @@ def main(argv: list[str] | None = None) -> int:
 def _course_command(args: argparse.Namespace, settings: Settings) -> int:
     from bot.telegram.course_check import RenderedCourseCheck
     from bot.telegram.i18n import create_i18n
-    from content import validate_course
+    from content.validator import check_course
 
-    # The format's checks, then every message rendered as the bot sends it (see course_check).
-    errors = validate_course(args.path, RenderedCourseCheck(create_i18n(settings.default_locale)))
-    if errors:
+    # The format's checks, then every message rendered as the bot sends it (see course_check);
+    # `load` publishes the course checked here, without checking it again.
+    course, errors = check_course(args.path, RenderedCourseCheck(create_i18n(settings.default_locale)))
+    if errors or course is None:
         for error in errors:
             print(error, file=sys.stderr)
         print(f"{len(errors)} error(s); nothing was loaded.", file=sys.stderr)
@@ -81,16 +86,16 @@ def _course_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.course_command == "validate":
         print(f"{args.path}: the course is valid.")
         return 0
-    return asyncio.run(_load(settings, args.path))
+    return asyncio.run(_load(settings, course))
 
 
-async def _load(settings: Settings, path: Path) -> int:
+async def _load(settings: Settings, course: Course) -> int:
     from bot.app import Talimger
 
     app = Talimger(settings, token="0:offline")
     try:
         await app.prepare()
-        result = await app.publish_course(path)
+        result = await app.publish_course(course)
     finally:
         await app.stop()
     if result.is_new_version:
