@@ -40,7 +40,10 @@ class CoursePlace:
 
     @property
     def key(self) -> tuple[object, ...]:
-        return (self.course_id, self.lecture_id, self.kind, self.item, self.number, self.locale)
+        # A question's number is its place in one attempt, not in the course: the same broken
+        # question meets learners at every place of a quiz, and is one thing to fix.
+        number = 0 if self.kind == QUESTION else self.number
+        return (self.course_id, self.lecture_id, self.kind, self.item, number, self.locale)
 
     def for_log(self) -> str:
         return (f"course {self.course_id} lecture {self.lecture_id} ({visible_text(self.lecture)!r}) "
