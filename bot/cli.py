@@ -148,6 +148,11 @@ async def _run(settings: Settings, host: str, port: int) -> int:
             print(f"Open {_browsable(sandbox.web_url)} in your browser", flush=True)
         else:
             log.info("polling %s", settings.telegram_api_url or "Telegram")
+            if settings.public_base_url_is_default:
+                # Learners open certificate links on their phones: this machine's address is no use to them.
+                log.warning("PUBLIC_BASE_URL is not set: certificate links point at %s, which only this machine "
+                            "can open; set PUBLIC_BASE_URL to the web app's public address",
+                            settings.public_base_url)
         waiter = asyncio.create_task(stop.wait())
         polling = asyncio.create_task(app.wait())
         await asyncio.wait({waiter, polling}, return_when=asyncio.FIRST_COMPLETED)

@@ -14,6 +14,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from sandbox import Sandbox
 from sandbox.client import SandboxClient
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -201,4 +202,22 @@ async def test_the_browser_line_is_the_last_thing_run_prints(tmp_path: Path) -> 
     assert after == []
     noisy = [line for line in before if re.search(r" (alembic|apscheduler|fontTools|aiogram)[.:]", line)]
     assert noisy == [], "".join(noisy)
+    assert process.returncode == 0
+
+
+async def test_a_real_token_without_public_base_url_warns_once_naming_it(tmp_path: Path, sandbox: Sandbox) -> None:
+    """issue 9 item 9 (review item 8): with a token (here the sandbox stands in for Telegram) and no
+    PUBLIC_BASE_URL, certificate links would point at this machine: one WARNING says so at start."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path,
+        env=_env(tmp_path, BOT_TOKEN=sandbox.token, TELEGRAM_API_URL=sandbox.url),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    assert process.stderr is not None
+    try:
+        line = (await asyncio.wait_for(process.stderr.readline(), timeout=60)).decode()
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, rest = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert "WARNING" in line and "PUBLIC_BASE_URL is not set" in line and "127.0.0.1" in line, line
+    assert "PUBLIC_BASE_URL" not in rest.decode()
     assert process.returncode == 0
