@@ -99,13 +99,16 @@ class Talimger:
 
     async def load_sample_course_if_empty(self) -> ImportResult | None:
         """On an empty database, the first course in CONTENT_DIR that loads (a broken one is
-        logged with its errors and skipped), else the sample course."""
+        logged with its errors and skipped); the sample course only if CONTENT_DIR holds none.
+
+        A production bot whose every course is broken starts with no course rather than teach
+        the sample one to its learners."""
         assert self.uow_factory is not None
         async with self.uow_factory() as uow:
             if await uow.courses.count() > 0:
                 return None
         found = discover_courses(self.settings.content_dir) if Path(self.settings.content_dir).is_dir() else []
-        for source in [*found, SAMPLE_COURSE_DIR]:
+        for source in found or [SAMPLE_COURSE_DIR]:
             try:
                 result = await self.publish_course(source)
             except CourseValidationError as error:
@@ -114,6 +117,9 @@ class Talimger:
             log.info("the database held no course: loaded %s (version %s) from %s", result.slug,
                      result.version_number, source)
             return result
+        log.error("no course loaded: every course in CONTENT_DIR %s is broken (%s); fix them and restart, "
+                  "or load one with `talimger course load`", self.settings.content_dir,
+                  ", ".join(str(source) for source in found))
         return None
 
     @property

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import shutil
 from pathlib import Path
+
+import pytest
 
 from bot.app import Talimger
 from bot.db.migrate import upgrade_to_head
@@ -260,3 +263,29 @@ async def test_a_missing_course_file_gives_the_learner_the_notice_and_the_admin_
     assert len(alerts) == 2, [m.text for m in alerts]  # the video chunk, the lab file
     assert any("Where: laboratory work" in m.text for m in alerts)
     assert all("media file missing from the store" in m.text for m in alerts)
+
+
+async def test_when_every_content_dir_course_is_broken_no_sample_course_goes_live(
+        start_bot: AppFactory, client: SandboxClient, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """issue 9 item 11 (review item 10): the sample course is the fallback only for a CONTENT_DIR with
+    no course at all; with only broken ones the bot starts with none, logs an ERROR naming them, and
+    /start tells a learner plainly."""
+    courses = tmp_path / "courses"
+    (courses / "broken").mkdir(parents=True)
+    (courses / "broken" / "course.yaml").write_text("slug: broken\nweeks: []\n", encoding="utf-8")
+    with caplog.at_level(logging.ERROR):
+        app = await start_bot(content_dir=courses)
+    assert app.uow_factory is not None
+    async with app.uow_factory() as uow:
+        assert await uow.courses.published() == []
+    assert any(record.levelno == logging.ERROR and "no course loaded" in record.getMessage()
+               and str(courses / "broken") in record.getMessage() for record in caplog.records)
+
+    user = await client.new_user("Early Bird", language_code="en")
+    await user.send("/start")
+    answer = await user.wait_for(lambda m: "no courses yet" in m.text or "Choose your language" in m.text)
+    if "Choose your language" in answer.text:
+        await user.press(answer, next(text for text in answer.button_texts if "English" in text))
+        answer = await user.wait_for(lambda m: "no courses yet" in m.text)
+    assert answer.text == "There are no courses yet. Please come back later."
+    assert not [m for m in await user.wait_quiet() if m.from_bot and "went wrong" in m.text]
