@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings, web_app_url
 from bot.logging_setup import Redactor, configure_logging
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ async def _run(settings: Settings, host: str, port: int) -> int:
         await app.start()
         if sandbox is not None:
             # The one line a person needs: where the chat is.
-            print(f"Open {_browsable(sandbox.web_url)} in your browser", flush=True)
+            print(f"Open {web_app_url(sandbox.host, sandbox.port)}/ in your browser", flush=True)
         else:
             log.info("polling %s", settings.telegram_api_url or "Telegram")
             if settings.public_base_url_is_default:
@@ -170,11 +170,6 @@ def _sandbox_address_error(host: str, port: int, error: OSError) -> ConfigError:
         return ConfigError(f"Bad setting --port: cannot listen on port {port} of {host}: {reason}; "
                            f"pass --port with a free one (0 picks any)")
     return ConfigError(f"Bad setting --host: cannot listen on {host}:{port}: {reason}")
-
-
-def _browsable(url: str) -> str:
-    """A wildcard listen address is not one a browser can open."""
-    return url.replace("://0.0.0.0:", "://127.0.0.1:").replace("://[::]:", "://127.0.0.1:")
 
 
 if __name__ == "__main__":

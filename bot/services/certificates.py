@@ -23,7 +23,7 @@ from bot.services.learner_context import (
     load_current,
     owned_context,
 )
-from bot.services.names import NameProblem, checked_name
+from bot.services.names import NameProblem, checked_name, telegram_name
 from bot.services.views import LectureState, Refusal, Refused
 
 # 16 random bytes: 128 bits, far beyond guessing, 22 URL-safe characters.
@@ -44,10 +44,6 @@ def certificate_url(public_base_url: str, code: str) -> str:
 def looks_like_code(text: str) -> bool:
     """Cheap shape check before any lookup: URL-safe characters, a sane length."""
     return 16 <= len(text) <= 64 and all(char.isascii() and (char.isalnum() or char in "_-") for char in text)
-
-
-def telegram_name(user: User) -> str:
-    return " ".join(part for part in (user.first_name, user.last_name) if part)
 
 
 def holder_name(user: User) -> str | NameProblem:
