@@ -32,6 +32,7 @@ from bot.services.users import UserService
 from bot.telegram.commands import register_profile, set_private_menu
 from bot.telegram.fsm_storage import build_storage
 from bot.telegram.course_alerts import CourseAlerts
+from bot.telegram.course_check import RenderedCourseCheck
 from bot.telegram.i18n import create_i18n
 from bot.telegram.middlewares import UnitOfWorkMiddleware, UserLocaleMiddleware
 from bot.telegram.commit_before_send import CommitBeforeSend
@@ -39,7 +40,7 @@ from bot.telegram.response_types import KeepResponseTypes
 from bot.telegram.throttle import SendThrottle
 from bot.web import WebServer, create_web_app
 from bot.web.server import CannotListen, listen_socket
-from content import SAMPLE_COURSE_DIR, CourseValidationError, discover_courses, load_course
+from content import SAMPLE_COURSE_DIR, Course, CourseValidationError, discover_courses, load_course
 from handlers import build_root_router
 from scheduler.housekeeping import Housekeeper
 from scheduler.setup import build_scheduler
@@ -103,13 +104,16 @@ class Talimger:
 
     async def load_sample_course_if_empty(self) -> ImportResult | None:
         """On an empty database, the first course in CONTENT_DIR that loads (a broken one is
-        logged with its errors and skipped), else the sample course."""
+        logged with its errors and skipped); the sample course only if CONTENT_DIR holds none.
+
+        A production bot whose every course is broken starts with no course rather than teach
+        the sample one to its learners."""
         assert self.uow_factory is not None
         async with self.uow_factory() as uow:
             if await uow.courses.count() > 0:
                 return None
         found = discover_courses(self.settings.content_dir) if Path(self.settings.content_dir).is_dir() else []
-        for source in [*found, SAMPLE_COURSE_DIR]:
+        for source in found or [SAMPLE_COURSE_DIR]:
             try:
                 result = await self.publish_course(source)
             except CourseValidationError as error:
@@ -118,6 +122,9 @@ class Talimger:
             log.info("the database held no course: loaded %s (version %s) from %s", result.slug,
                      result.version_number, source)
             return result
+        log.error("no course loaded: every course in CONTENT_DIR %s is broken (%s); fix them and restart, "
+                  "or load one with `talimger course load`", self.settings.content_dir,
+                  ", ".join(str(source) for source in found))
         return None
 
     @property
@@ -125,10 +132,12 @@ class Talimger:
         """Course media copied at load; what learners receive is read only from here."""
         return MediaStore(self.settings.data_dir / "media")
 
-    async def publish_course(self, path: Path) -> ImportResult:
-        """Validate and publish; raises `CourseValidationError` listing every problem."""
+    async def publish_course(self, source: Path | Course) -> ImportResult:
+        """Validate (the format, then every message rendered as the bot sends it) and publish;
+        raises `CourseValidationError` listing every problem. A `Course` is one already checked so."""
         assert self.uow_factory is not None
-        spec = load_course(path)
+        spec = source if isinstance(source, Course) else load_course(
+            source, RenderedCourseCheck(self.i18n or create_i18n(self.settings.default_locale)))
         async with self.uow_factory() as uow:
             result = await CourseImporter(uow, self.clock, self.media_store).publish(spec)
             await uow.commit()

@@ -10,9 +10,13 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings, web_app_url
 from bot.logging_setup import Redactor, configure_logging
+
+if TYPE_CHECKING:
+    from content import Course
 
 log = logging.getLogger("talimger")
 
@@ -69,11 +73,12 @@ def main(argv: list[str] | None = None) -> int:
 def _course_command(args: argparse.Namespace, settings: Settings) -> int:
     from bot.telegram.course_check import RenderedCourseCheck
     from bot.telegram.i18n import create_i18n
-    from content import validate_course
+    from content.validator import check_course
 
-    # The format's checks, then every message rendered as the bot sends it (see course_check).
-    errors = validate_course(args.path, RenderedCourseCheck(create_i18n(settings.default_locale)))
-    if errors:
+    # The format's checks, then every message rendered as the bot sends it (see course_check);
+    # `load` publishes the course checked here, without checking it again.
+    course, errors = check_course(args.path, RenderedCourseCheck(create_i18n(settings.default_locale)))
+    if errors or course is None:
         for error in errors:
             print(error, file=sys.stderr)
         print(f"{len(errors)} error(s); nothing was loaded.", file=sys.stderr)
@@ -81,16 +86,16 @@ def _course_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.course_command == "validate":
         print(f"{args.path}: the course is valid.")
         return 0
-    return asyncio.run(_load(settings, args.path))
+    return asyncio.run(_load(settings, course))
 
 
-async def _load(settings: Settings, path: Path) -> int:
+async def _load(settings: Settings, course: Course) -> int:
     from bot.app import Talimger
 
     app = Talimger(settings, token="0:offline")
     try:
         await app.prepare()
-        result = await app.publish_course(path)
+        result = await app.publish_course(course)
     finally:
         await app.stop()
     if result.is_new_version:
@@ -109,16 +114,28 @@ async def _run(settings: Settings, host: str, port: int) -> int:
         app = Talimger(settings, token=settings.token, api_url=settings.telegram_api_url)
     else:
         from sandbox import Sandbox
+        from sandbox.persistence import StateFileError
         from sandbox.web import WebChatConfig
 
         # The sandbox keeps its chats beside the database, as Telegram keeps them across restarts;
         # its admin group (the browser's Instructor and Coordinator) is the bot's admin chat.
         try:
-            sandbox = await Sandbox(host=host, port=port, state_path=settings.data_dir / "sandbox.json",
-                                    web_config=WebChatConfig(admin_chat_id=settings.admin_chat_id)).start()
+            sandbox = Sandbox(host=host, port=port, state_path=settings.data_dir / "sandbox.json",
+                              web_config=WebChatConfig(admin_chat_id=settings.admin_chat_id))
+        except StateFileError as error:
+            raise ConfigError(f"Bad setting DATA_DIR: {error}") from None
+        try:
+            await sandbox.start()
         except OSError as error:
             raise _sandbox_address_error(host, port, error) from None
-        settings = settings.model_copy(update={"admin_chat_id": sandbox.ensure_admin_chat().id})
+        try:
+            admin_chat = sandbox.ensure_admin_chat()
+        except ValueError as error:
+            await sandbox.stop()
+            raise ConfigError(f"Bad setting ADMIN_CHAT_ID: the sandbox cannot make {settings.admin_chat_id} "
+                              f"its admin group ({error}); a group's id is negative, e.g. -1001234567890, "
+                              "or leave ADMIN_CHAT_ID empty") from None
+        settings = settings.model_copy(update={"admin_chat_id": admin_chat.id})
         # The browser's Instructor and Coordinator hold their roles, so the staff side works at once.
         staff = [(member.id, Role(member.role)) for member in sandbox.web_config.staff
                  if member.role in (Role.INSTRUCTOR.value, Role.COORDINATOR.value)]
@@ -132,9 +149,14 @@ async def _run(settings: Settings, host: str, port: int) -> int:
         await app.start()
         if sandbox is not None:
             # The one line a person needs: where the chat is.
-            print(f"Open {_browsable(sandbox.web_url)} in your browser", flush=True)
+            print(f"Open {web_app_url(sandbox.host, sandbox.port)}/ in your browser", flush=True)
         else:
             log.info("polling %s", settings.telegram_api_url or "Telegram")
+            if settings.public_base_url_is_default:
+                # Learners open certificate links on their phones: this machine's address is no use to them.
+                log.warning("PUBLIC_BASE_URL is not set: certificate links point at %s, which only this machine "
+                            "can open; set PUBLIC_BASE_URL to the web app's public address",
+                            settings.public_base_url)
         waiter = asyncio.create_task(stop.wait())
         polling = asyncio.create_task(app.wait())
         await asyncio.wait({waiter, polling}, return_when=asyncio.FIRST_COMPLETED)
@@ -152,11 +174,6 @@ def _sandbox_address_error(host: str, port: int, error: OSError) -> ConfigError:
         return ConfigError(f"Bad setting --port: cannot listen on port {port} of {host}: {reason}; "
                            f"pass --port with a free one (0 picks any)")
     return ConfigError(f"Bad setting --host: cannot listen on {host}:{port}: {reason}")
-
-
-def _browsable(url: str) -> str:
-    """A wildcard listen address is not one a browser can open."""
-    return url.replace("://0.0.0.0:", "://127.0.0.1:").replace("://[::]:", "://127.0.0.1:")
 
 
 if __name__ == "__main__":

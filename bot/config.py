@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib
 import ipaddress
+import re
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -12,6 +13,8 @@ from pydantic import (Field, PrivateAttr, SecretStr, ValidationError, Validation
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+TOKEN_SHAPE = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
 
 SUPPORTED_LOCALES = ("kk", "ru", "en")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -82,8 +85,8 @@ class Settings(BaseSettings):
         if value in (None, ""):
             return None
         text = str(value).strip()
-        head, _, tail = text.partition(":")
-        if not head.isdigit() or not tail:
+        # The shape aiogram accepts; checked here so a bad token stops start-up before anything runs.
+        if not TOKEN_SHAPE.fullmatch(text):
             raise ValueError("BOT_TOKEN must look like 123456:ABC-DEF (the token BotFather gave you)")
         return text
 

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterable
 from urllib.parse import quote
 
-from bot.web.server import ClientErrorsAreDebug
+from aiohttp.http_exceptions import HttpProcessingError
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 MASK = "<BOT_TOKEN>"
@@ -18,6 +18,21 @@ MASK = "<BOT_TOKEN>"
 # lines each), Alembic's plugin and context lines, APScheduler's two lines a minute, aiogram's
 # per-update and polling lines. Their warnings and errors still show.
 QUIET_LOGGERS = ("fontTools", "alembic", "apscheduler", "aiogram.event", "aiogram.dispatcher")
+# aiohttp logs a malformed request (a URL over 8 KB, a header line too long, garbage on the
+# port) as an error with a traceback. It is the visitor's mistake, answered 400: one debug line.
+http_log = logging.getLogger("bot.web.http")
+
+
+class ClientErrorsAreDebug(logging.Filter):
+    """Drops aiohttp's error record for a malformed request; a debug line says what was refused."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError):
+            if http_log.isEnabledFor(logging.DEBUG):
+                http_log.debug("refused a malformed request (%s %s)", error.code, error.message.splitlines()[0][:200])
+            return False
+        return True
 
 
 class Redactor:

@@ -7,20 +7,20 @@ from pathlib import Path
 from content.assembly import COURSE_FILES, YAML_SUFFIXES
 from content.errors import CourseValidationError
 from content.schema import Course
-from content.validator import check_course
+from content.validator import RenderedCheck, check_course
 from content.yaml_lines import YamlSyntaxError, load_yaml_file
 
 COURSES_DIR = Path(__file__).resolve().parent / "courses"
 SAMPLE_COURSE_DIR = COURSES_DIR / "python-basics"
 
 
-def load_course(path: str | Path) -> Course:
+def load_course(path: str | Path, rendered: RenderedCheck | None = None) -> Course:
     """The course at `path` (a folder with course.yaml, or a one-file .yaml), validated.
 
     Raises `CourseValidationError` listing every problem found.  The returned course's
     media `file`s are absolute paths and `course.content_hash` identifies its content.
     """
-    course, errors = check_course(path)
+    course, errors = check_course(path, rendered)
     if course is None:
         raise CourseValidationError(errors)
     return course

@@ -221,10 +221,6 @@ class MediaSource(_Model):
         data = handler(self)
         return {key: value for key, value in data.items() if key not in LOCALES or value is not None}
 
-    def for_locale(self, locale: str) -> Path | None:
-        """The file a learner of `locale` gets: their language's copy, else `file`."""
-        return (getattr(self, locale) if locale in LOCALES else None) or self.file
-
     @field_serializer("file", "kk", "ru", "en")
     def _serialize_file(self, value: Path | None, info) -> str | None:
         # For content hashes: a path relative to the course plus the file's digest, so the

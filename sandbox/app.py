@@ -35,15 +35,37 @@ async def _index(request: web.Request) -> web.Response:
     )
 
 
+# Bot API methods that only read: a bot calls them all the time, and none changes what is kept.
+READ_METHODS = frozenset({"getme", "getchatmember", "getmycommands", "getfile", "getchat", "getwebhookinfo",
+                          "getmydescription", "getmyshortdescription", "getmyname", "getchatadministrators",
+                          "getchatmembercount"})
+
+
+def _queue_mark(state: SandboxState) -> tuple[object, ...]:
+    """What a getUpdates call can change: confirmed updates leave the queue, allowed_updates is set."""
+    queue = state.updates
+    return (len(queue.pending), queue.pending[0].update_id if queue.pending else None, queue.allowed_updates)
+
+
 @web.middleware
 async def _note_changes(request: web.Request, handler: web_chat.Handler) -> web.StreamResponse:
-    """Every Bot API call and every user action may change what a saving sandbox keeps
-    (reads — transcripts, the event stream, files, the page — do not)."""
+    """Bot API calls and user actions may change what a saving sandbox keeps; reads do not
+    (transcripts, the event stream, files, the page; getMe and the other get* methods; a
+    getUpdates that confirms nothing), so a polling bot does not rewrite the file every poll."""
+    state = request.app[STATE_KEY]
+    method = request.path.rsplit("/", 1)[-1].lower() if request.path.startswith("/bot") else ""
+    before = _queue_mark(state) if method == "getupdates" else None
     try:
         return await handler(request)
     finally:
-        if request.method != "GET" or request.path.startswith("/bot"):
-            request.app[STATE_KEY].changed()
+        if method == "getupdates":
+            if _queue_mark(state) != before:
+                state.changed()
+        elif method:
+            if method not in READ_METHODS:
+                state.changed()
+        elif request.method != "GET":
+            state.changed()
 
 
 def create_app(

@@ -27,7 +27,8 @@ import json
 import logging
 import os
 import tempfile
-from dataclasses import asdict, fields
+import threading
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,17 @@ SAVE_DELAY = 0.2  # seconds between a change and its write
 UNCLEAN_UPDATE_ID_GAP = 1000
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    generation: int
+    data: dict[str, Any]
+    new_files: list[tuple[str, bytes]]
+
+
+class StateFileError(ValueError):
+    """The state file is not one the sandbox wrote (truncated, edited by hand, another format)."""
+
+
 class StateStore:
     """Loads a ``SandboxState`` from ``path`` and saves it there (bytes in ``<stem>-files/``)."""
 
@@ -51,6 +63,10 @@ class StateStore:
         self.delay = delay
         self._timer: asyncio.TimerHandle | None = None
         self._written: set[str] = set()  # file_ids whose bytes are on disk
+        self._writing: asyncio.Task[None] | None = None
+        self._write_lock = threading.Lock()
+        self._generation = 0  # of the latest snapshot taken
+        self._written_generation = 0  # of the latest snapshot on disk
 
     # --- wiring ----------------------------------------------------------------------------
     def attach(self, state: SandboxState) -> bool:
@@ -71,9 +87,18 @@ class StateStore:
         self._timer = loop.call_later(self.delay, self._save_later, state)
 
     def _save_later(self, state: SandboxState) -> None:
+        """The snapshot is taken here, on the event loop (nothing changes under it); the JSON
+        and the disk are the worker thread's, so a big state does not hold up every request."""
         self._timer = None
+        if self._writing is not None and not self._writing.done():
+            self.schedule(state)  # one write at a time: this burst goes in the next one
+            return
+        snapshot = self._snapshot(state, clean=False)
+        self._writing = asyncio.get_running_loop().create_task(self._write_in_thread(snapshot))
+
+    async def _write_in_thread(self, snapshot: _Snapshot) -> None:
         try:
-            self.save(state)
+            await asyncio.to_thread(self._write, snapshot)
         except OSError:
             # The disk is full or gone: keep serving from memory; the next change tries again.
             log.exception("could not save the sandbox's state to %s", self.path)
@@ -87,8 +112,13 @@ class StateStore:
 
     # --- saving ----------------------------------------------------------------------------
     def save(self, state: SandboxState, *, clean: bool = False) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._write_new_files(state)
+        self._write(self._snapshot(state, clean=clean))
+
+    def _snapshot(self, state: SandboxState, *, clean: bool) -> _Snapshot:
+        """Everything to write, copied out of ``state`` (a write in a thread must not see it change)."""
+        self._generation += 1
+        new_files = [(stored.file_id, stored.data) for stored in state.files.values()
+                     if stored.data is not None and stored.file_id not in self._written]
         data = {
             "format": FORMAT_VERSION,
             "clean_shutdown": clean,
@@ -104,32 +134,40 @@ class StateStore:
                     {"scope": scope, "language_code": language, "commands": commands}
                     for (scope, language), commands in state.bot.commands.items()
                 ],
-                "descriptions": state.bot.descriptions,
-                "short_descriptions": state.bot.short_descriptions,
-                "names": state.bot.names,
+                "descriptions": dict(state.bot.descriptions),
+                "short_descriptions": dict(state.bot.short_descriptions),
+                "names": dict(state.bot.names),
             },
-            "webhook": asdict(state.webhook),
+            "webhook": asdict(state.webhook),  # asdict copies deeply
             "users": [asdict(user) for user in state.users.values()],
             "files": [_file_record(stored) for stored in state.files.values()],
             "chats": [_chat_record(chat) for chat in state.chats.values()],
             "callbacks": [asdict(record) for record in state.callbacks.values()],
             "updates": {
-                "allowed_updates": state.updates.allowed_updates,
+                "allowed_updates": _copied(state.updates.allowed_updates),
                 "pending": [
                     {"update_id": u.update_id, "kind": u.kind, "payload": u.payload, "created": u.created}
                     for u in state.updates.pending
                 ],
             },
         }
-        _write_atomically(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        return _Snapshot(self._generation, data, new_files)
 
-    def _write_new_files(self, state: SandboxState) -> None:
-        for stored in state.files.values():
-            if stored.data is None or stored.file_id in self._written:
-                continue
-            self.files_dir.mkdir(parents=True, exist_ok=True)
-            _write_atomically(self.files_dir / _file_name(stored.file_id), stored.data)
-            self._written.add(stored.file_id)
+    def _write(self, snapshot: _Snapshot) -> None:
+        # A write in the thread may still be running when the clean one at shutdown comes: the
+        # newer snapshot wins, an older one never lands on top of it.
+        with self._write_lock:
+            if snapshot.generation <= self._written_generation:
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            for file_id, payload in snapshot.new_files:
+                if file_id in self._written:
+                    continue
+                self.files_dir.mkdir(parents=True, exist_ok=True)
+                _write_atomically(self.files_dir / _file_name(file_id), payload)
+                self._written.add(file_id)
+            _write_atomically(self.path, json.dumps(snapshot.data, ensure_ascii=False).encode("utf-8"))
+            self._written_generation = snapshot.generation
 
     # --- loading ---------------------------------------------------------------------------
     def load(self, state: SandboxState) -> bool:
@@ -139,11 +177,19 @@ class StateStore:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise ValueError(f"{self.path} is not a sandbox state file ({error}); move it away "
-                             "to start with an empty sandbox") from None
+            raise StateFileError(f"{self.path} is not a sandbox state file ({error}); move it away "
+                                 "to start with an empty sandbox") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION:
-            raise ValueError(f"{self.path} is not a sandbox state file of format {FORMAT_VERSION}; "
-                             "move it away to start with an empty sandbox")
+            raise StateFileError(f"{self.path} is not a sandbox state file of format {FORMAT_VERSION}; "
+                                 "move it away to start with an empty sandbox")
+        try:
+            self._fill(state, data)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise StateFileError(f"{self.path} is damaged ({type(error).__name__}: {error}); move it away "
+                                 "to start with an empty sandbox") from None
+        return True
+
+    def _fill(self, state: SandboxState, data: dict[str, Any]) -> None:
         counters = data["counters"]
         state.next_number = counters["next_number"]
         state.next_user_id = counters["next_user_id"]
@@ -181,7 +227,6 @@ class StateStore:
             update = PendingUpdate(item["update_id"], item["kind"], item["payload"], item["created"])
             queue.pending.append(update)
             queue.history[update.update_id] = update
-        return True
 
     def _load_file(self, record: dict[str, Any]) -> StoredFile:
         has_data = record.pop("has_data", False)
@@ -214,14 +259,24 @@ def _file_name(file_id: str) -> str:
     return hashlib.sha256(file_id.encode("utf-8")).hexdigest()[:40]
 
 
+def _copied(value: Any) -> Any:
+    """A list's or dict's own copy (one level: the sandbox replaces nested values, it does not edit
+    them), so a snapshot written in a thread does not change while it is encoded."""
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, dict):
+        return dict(value)
+    return value
+
+
 def _chat_record(chat: Chat) -> dict[str, Any]:
-    record = {f.name: getattr(chat, f.name) for f in fields(Chat) if f.name != "messages"}
+    record = {f.name: _copied(getattr(chat, f.name)) for f in fields(Chat) if f.name != "messages"}
     record["messages"] = [_message_record(message) for message in chat.messages.values()]
     return record
 
 
 def _message_record(message: ChatMessage) -> dict[str, Any]:
-    record = {f.name: getattr(message, f.name) for f in fields(ChatMessage) if f.name != "media"}
+    record = {f.name: _copied(getattr(message, f.name)) for f in fields(ChatMessage) if f.name != "media"}
     if message.media is not None:
         record["media"] = {"file_id": message.media.file.file_id, "kind": message.media.kind}
     return record

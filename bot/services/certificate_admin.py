@@ -20,6 +20,7 @@ class AdminProblem(enum.Enum):
 
     UNKNOWN_CODE = "unknown_code"
     NO_REASON = "no_reason"
+    REASON_TOO_LONG = "reason_too_long"  # over MAX_REASON_CHARS: the holder's message must fit Telegram's
     ALREADY_REVOKED = "already_revoked"
     SUPERSEDED = "superseded"  # a newer certificate of the same enrolment exists
 
@@ -41,9 +42,11 @@ class CertificateAdminService:
         certificate = await self._find(code)
         if certificate is None:
             return AdminRefusal(AdminProblem.UNKNOWN_CODE)
-        reason = " ".join(reason.split())[:MAX_REASON_CHARS]
+        reason = " ".join(reason.split())
         if not reason:
             return AdminRefusal(AdminProblem.NO_REASON)
+        if len(reason) > MAX_REASON_CHARS:  # refused, not cut: a reason cut short may say something else
+            return AdminRefusal(AdminProblem.REASON_TOO_LONG)
         if certificate.revoked_at is not None:
             return AdminRefusal(AdminProblem.ALREADY_REVOKED, await certificate_facts(self._uow, certificate))
         self._revoke(certificate, reason, by)

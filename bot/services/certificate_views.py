@@ -66,6 +66,7 @@ class FinalTestDue:
     """Every lecture is passed; the final test is not (yet)."""
 
     status: FinalTestStatus
+    enrolment_id: int | None = None  # the course it is for: its button names it
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,14 @@ from bot.services.certificate_views import (
 )
 from bot.services.clock import Clock
 from bot.services.final_test_rules import FinalTestStatus, final_test_status
-from bot.services.learner_context import LearnerContext, follow_newest_version, load_context, load_current
-from bot.services.names import NameProblem, checked_name
+from bot.services.learner_context import (
+    LearnerContext,
+    follow_newest_version,
+    load_context,
+    load_current,
+    owned_context,
+)
+from bot.services.names import NameProblem, checked_name, telegram_name
 from bot.services.refusals import raise_refused
 from bot.services.views import LectureState, Refusal, Refused
 
@@ -37,10 +43,6 @@ def certificate_url(public_base_url: str, code: str) -> str:
 def looks_like_code(text: str) -> bool:
     """Cheap shape check before any lookup: URL-safe characters, a sane length."""
     return 16 <= len(text) <= 64 and all(char.isascii() and (char.isalnum() or char in "_-") for char in text)
-
-
-def telegram_name(user: User) -> str:
-    return " ".join(part for part in (user.first_name, user.last_name) if part)
 
 
 def holder_name(user: User) -> str | NameProblem:
@@ -93,7 +95,7 @@ class CertificateService:
             return CertificateReady(CertificateFacts.of(existing, context.version.title, zone),
                                     revoke_reason=existing.revoke_reason)
         if final is not None and not final.passed:
-            return FinalTestDue(final)
+            return FinalTestDue(final, context.enrolment.id)
         user = await self._uow.users.get(context.enrolment.user_id)
         assert user is not None
         name = holder_name(user)
@@ -107,15 +109,22 @@ class CertificateService:
         certificate = await self._issue(context, user, name, final)
         return CertificateReady(CertificateFacts.of(certificate, zone=zone), newly_issued=True)
 
-    async def for_learner(self, user_id: int) -> CompletionStep:
+    async def for_learner(self, user_id: int, enrolment_id: int | None = None) -> CompletionStep:
         """/certificate: the certificate, or what is still missing for it. Raises RefusedError."""
-        return raise_refused(await self._for_learner(user_id))
+        return raise_refused(await self._for_learner(user_id, enrolment_id))
 
-    async def _for_learner(self, user_id: int) -> CompletionStep | Refused:
-        """/certificate: the certificate, or what is still missing for it."""
-        context = await load_current(self._uow, user_id, self._clock.now())
+    async def _for_learner(self, user_id: int, enrolment_id: int | None = None) -> CompletionStep | Refused:
+        """/certificate: the certificate, or what is still missing for it, in the enrolment
+        (default: the course touched last)."""
+        context: LearnerContext | Refused | None
+        if enrolment_id is not None:
+            context = await owned_context(self._uow, user_id, enrolment_id, self._clock.now())
+        else:
+            context = await load_current(self._uow, user_id, self._clock.now())
         if context is None:
             return Refused(Refusal.NOT_ENROLLED)
+        if isinstance(context, Refused):
+            return context
         return await self.step(context)
 
     async def confirm_name(self, user_id: int) -> CompletionStep:
@@ -146,11 +155,13 @@ class CertificateService:
         user = await self._uow.users.get(user_id)
         if user is None or user.name_confirmed:
             return None
+        # Looking at a course must not move it to its newest version: only the chosen one moves.
         for enrolment in await self._uow.enrolments.for_user(user_id):
-            context = await follow_newest_version(self._uow, await load_context(self._uow, enrolment,
-                                                                                self._clock.now()))
+            context = await load_context(self._uow, enrolment, self._clock.now())
             if isinstance(await self.step(context, issue=False), NameToConfirm):
-                return context
+                context = await follow_newest_version(self._uow, context)
+                if isinstance(await self.step(context, issue=False), NameToConfirm):
+                    return context
         return None
 
     async def verify(self, code: str) -> CertificateFacts | None:

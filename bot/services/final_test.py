@@ -20,6 +20,7 @@ from bot.services.learner_context import (
     learner_zone,
     load_context,
     load_current,
+    owned_context,
     touch,
 )
 from bot.services.quiz import draw_questions
@@ -45,20 +46,29 @@ class FinalTestService:
         self._clock = clock
         self._rng = rng or random.SystemRandom()
 
-    async def start(self, user_id: int, button_message_id: int | None = None) -> QuestionView:
+    async def start(self, user_id: int, button_message_id: int | None = None,
+                    enrolment_id: int | None = None) -> QuestionView:
         """Begin an attempt (or show the running one's question again) once every lecture is passed.
 
         Raises RefusedError."""
-        return raise_refused(await self._start(user_id, button_message_id))
+        return raise_refused(await self._start(user_id, button_message_id, enrolment_id))
 
-    async def _start(self, user_id: int, button_message_id: int | None = None) -> QuestionView | Refused:
+    async def _start(self, user_id: int, button_message_id: int | None = None,
+                     enrolment_id: int | None = None) -> QuestionView | Refused:
         """Begin an attempt (or show the running one's question again) once every lecture is passed.
 
-        Claimed like a lecture quiz's start (see QuizService.start): many presses under one
-        message start one attempt and show its question once.
+        `enrolment_id` is the course the button was sent for (None on old buttons: the course
+        due a final test). Claimed like a lecture quiz's start (see QuizService.start): many
+        presses under one message start one attempt and show its question once.
         """
-        context = await self._course_due_a_final_test(user_id) or await load_current(
-            self._uow, user_id, self._clock.now())
+        context: LearnerContext | Refused | None
+        if enrolment_id is not None:
+            context = await owned_context(self._uow, user_id, enrolment_id, self._clock.now())
+            if isinstance(context, Refused):
+                return context
+        else:
+            context = await self._course_due_a_final_test(user_id) or await load_current(
+                self._uow, user_id, self._clock.now())
         if context is None:
             return Refused(Refusal.NOT_ENROLLED)
         status = await final_test_status(self._uow, context, self._clock.now())
@@ -83,20 +93,28 @@ class FinalTestService:
         return await self._next_unanswered(running, context)
 
     async def _course_due_a_final_test(self, user_id: int) -> LearnerContext | None:
-        """The course whose final test the button is for (the button names none): the most
-        recently active one with every lecture passed and its final test not passed yet."""
+        """The course whose final test an old button is for (it names none): the most recently
+        active one with every lecture passed and its final test not passed yet.
+
+        Only the chosen course moves to its newest version: looking must not move the others.
+        """
         now = self._clock.now()
         for enrolment in await self._uow.enrolments.for_user(user_id):
-            context = await follow_newest_version(self._uow, await load_context(self._uow, enrolment, now))
+            context = await load_context(self._uow, enrolment, now)
             status = await final_test_status(self._uow, context, now)
             if status is not None and not status.passed and context.all_passed():
-                return context
+                return await follow_newest_version(self._uow, context)
         return None
 
-    async def resume(self, user_id: int) -> QuestionView | None:
-        """The final test question waiting for an answer, if an attempt is running."""
-        context = await load_current(self._uow, user_id, self._clock.now())
-        if context is None:
+    async def resume(self, user_id: int, enrolment_id: int | None = None) -> QuestionView | None:
+        """The final test question waiting for an answer in the enrolment (default: the course
+        touched last), if an attempt is running."""
+        context: LearnerContext | Refused | None
+        if enrolment_id is not None:
+            context = await owned_context(self._uow, user_id, enrolment_id, self._clock.now())
+        else:
+            context = await load_current(self._uow, user_id, self._clock.now())
+        if context is None or isinstance(context, Refused):
             return None
         running = await self._uow.attempts.open_attempt(context.enrolment.id, FINAL_TEST_KEY)
         if running is None:
@@ -121,7 +139,7 @@ class FinalTestService:
         else:
             status = await final_test_status(self._uow, context, now)
             assert status is not None
-            completion, retry_at = FinalTestDue(status), status.retry_at
+            completion, retry_at = FinalTestDue(status, enrolment.id), status.retry_at
         missed = [] if passed else await self._missed_lectures(items, context)
         return AttemptResult(
             attempt_id=attempt.id, lecture_id=0, lecture_title=context.version.title, score=score,

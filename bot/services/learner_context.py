@@ -115,6 +115,16 @@ async def follow_newest_version(uow: UnitOfWork, context: LearnerContext) -> Lea
     return await load_context(uow, enrolment, context.now)
 
 
+async def owned_context(uow: UnitOfWork, user_id: int, enrolment_id: int,
+                        now: datetime | None = None) -> LearnerContext | Refused:
+    """The context of the enrolment a button names (moved to the newest version at a boundary);
+    refused unless it is the presser's own."""
+    enrolment = await uow.enrolments.get(enrolment_id)
+    if enrolment is None or enrolment.user_id != user_id:
+        return Refused(Refusal.NOT_YOURS)
+    return await follow_newest_version(uow, await load_context(uow, enrolment, now))
+
+
 async def lecture_for_button(uow: UnitOfWork, context: LearnerContext, lecture_id: int) -> Lecture | None:
     """The learner's lecture that a button names.
 

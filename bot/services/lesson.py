@@ -27,6 +27,7 @@ class CourseFinished:
     """Every lecture is passed: nothing left to read."""
 
     certificate_code: str | None
+    enrolment_id: int | None = None  # the finished course
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class LessonService:
             return WeekNotOpen(context.release_at(waiting), await learner_zone(self._uow, context))
         if lecture is None:
             certificate = await self._uow.certificates.for_enrolment(context.enrolment.id)
-            return CourseFinished(certificate.code if certificate else None)
+            return CourseFinished(certificate.code if certificate else None, context.enrolment.id)
         touch(context, self._clock.now())
         progress = await self._progress_row(context, lecture)
         position = max(progress.chunk_cursor, 0)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import enum
 import unicodedata
+from typing import TYPE_CHECKING
 
 from bot.services.certificate_font import unprintable_characters
+
+if TYPE_CHECKING:
+    from bot.db.models import User
 
 NAME_MIN, NAME_MAX = 2, 128
 # Punctuation real names carry: O'Brien, Jean-Luc, J. R. R., Anne (Nan), Paul·la, גרשון׳.
@@ -35,6 +39,11 @@ class NameRefused(ValueError):
     def __init__(self, problem: NameProblem) -> None:
         super().__init__(problem.value)
         self.problem = problem
+
+
+def telegram_name(user: User) -> str:
+    """The name a Telegram account shows (first and last name), unchecked."""
+    return " ".join(part for part in (user.first_name, user.last_name) if part)
 
 
 def clean_name(raw: str) -> str:

@@ -9,6 +9,7 @@ from bot.config import SUPPORTED_LOCALES
 from bot.db.models import User
 from bot.db.uow import UnitOfWork
 from bot.services.clock import Clock
+from bot.services.names import telegram_name
 from bot.services.names import NameProblem, NameRefused, checked_name, clean_name
 from bot.services.views import ProfileView
 
@@ -112,9 +113,8 @@ class UserService:
         assert user is not None
         # The Telegram name stands in only if the name rule would print it: a card never shows
         # markup, direction overrides or blank "names" as the learner's name.
-        telegram_name = checked_name(" ".join(part for part in (user.first_name, user.last_name) if part))
-        return ProfileView(user.full_name, telegram_name if isinstance(telegram_name, str) else "", user.phone,
-                           user.email)
+        shown = checked_name(telegram_name(user))
+        return ProfileView(user.full_name, shown if isinstance(shown, str) else "", user.phone, user.email)
 
     async def update_profile(self, user_id: int, field: str, raw: str) -> str:
         """Validate and store one profile field; raises ProfileError and stores nothing if invalid."""

@@ -91,8 +91,10 @@ class CertificateNameCb(CallbackData, prefix="cn"):
     action: Literal["yes", "change"]  # the name to print on the certificate
 
 
-class FinalTestCb(CallbackData, prefix="ft"):
+class FinalTestCb(_OptionalTail, CallbackData, prefix="ft"):
     """Start (or continue) the course's final test."""
+
+    e: RowId | None = None  # the enrolment; None on buttons sent before it was added
 
 
 class SettingsCb(CallbackData, prefix="st"):

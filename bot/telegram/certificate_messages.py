@@ -37,7 +37,7 @@ async def send_completion(presenter: Presenter, step: CompletionStep) -> None:
         await presenter.text(texts_account.certificate_name_request(step.problem), keyboards.cancel_keyboard())
     elif isinstance(step, FinalTestDue):
         await presenter.text(texts_certificate.final_test_offer(step.status, presenter.locale),
-                             keyboards_certificate.final_test_keyboard(step.status))
+                             keyboards_certificate.final_test_keyboard(step.status, step.enrolment_id))
     else:
         await presenter.text(texts_certificate.missing_text(step))
 

@@ -1,4 +1,5 @@
-"""When Telegram refuses a course message: where it came from, and one alert to the admin chat.
+"""When Telegram refuses a course message (or its file is missing): where it came from, and one
+alert to the admin chat.
 
 A refused course text is refused for every learner who reaches it, on every press, until the
 course is fixed. The learner gets a one-line notice and goes on (see `Presenter`); the people
@@ -39,7 +40,10 @@ class CoursePlace:
 
     @property
     def key(self) -> tuple[object, ...]:
-        return (self.course_id, self.lecture_id, self.kind, self.item, self.number, self.locale)
+        # A question's number is its place in one attempt, not in the course: the same broken
+        # question meets learners at every place of a quiz, and is one thing to fix.
+        number = 0 if self.kind == QUESTION else self.number
+        return (self.course_id, self.lecture_id, self.kind, self.item, number, self.locale)
 
     def for_log(self) -> str:
         return (f"course {self.course_id} lecture {self.lecture_id} ({visible_text(self.lecture)!r}) "
@@ -56,9 +60,13 @@ def _where(place: CoursePlace) -> str:
     return _("quiz result")
 
 
-def alert_text(place: CoursePlace, error: str) -> str:
+def alert_text(place: CoursePlace, error: str, missing_file: bool = False) -> str:
     """The admin chat's alert, in the current gettext locale; each line is a label and a value."""
-    lines = [_("⚠️ Telegram refused a course message. Learners see a short notice in its place and can go on.")]
+    if missing_file:
+        lines = [_("⚠️ A course file could not be sent (missing from the bot's media store, or not a regular "
+                    "file). Learners see a short notice in its place and can go on.")]
+    else:
+        lines = [_("⚠️ Telegram refused a course message. Learners see a short notice in its place and can go on.")]
     if place.course:
         lines.append(_("Course: {course}").format(course=visible_text(place.course)))
     lecture = visible_text(place.lecture)
@@ -67,7 +75,10 @@ def alert_text(place: CoursePlace, error: str) -> str:
     lines.append(_("Lecture: {lecture}").format(lecture=lecture))
     lines.append(_("Where: {where}").format(where=_where(place)))
     lines.append(_("Language: {language}").format(language=place.locale))
-    lines.append(_("Telegram said: {error}").format(error=error))
+    if missing_file:
+        lines.append(_("Details: {problem}").format(problem=error))
+    else:
+        lines.append(_("Telegram said: {error}").format(error=error))
     # Plain text: the alert quotes course text and Telegram's words, either of which may hold '<'.
     return "\n".join(lines)
 
@@ -81,7 +92,7 @@ class CourseAlerts:
         self._admin_locale = admin_locale
         self._reported: set[tuple[object, ...]] = set()
 
-    async def report(self, bot: Bot, place: CoursePlace, error: str) -> None:
+    async def report(self, bot: Bot, place: CoursePlace, error: str, missing_file: bool = False) -> None:
         if place.key in self._reported:
             return
         self._reported.add(place.key)  # before sending: a failing admin chat is not retried per press
@@ -89,7 +100,7 @@ class CourseAlerts:
             log.warning("no ADMIN_CHAT_ID: nobody is alerted about the refused %s", place.for_log())
             return
         with self._i18n.context(), self._i18n.use_locale(self._admin_locale):
-            text = alert_text(place, error)
+            text = alert_text(place, error, missing_file)
         try:
             await bot.send_message(self._admin_chat_id, text, parse_mode=None)
         except TelegramAPIError as failure:

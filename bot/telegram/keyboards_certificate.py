@@ -17,11 +17,11 @@ def name_confirm_keyboard() -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def final_test_keyboard(status: FinalTestStatus) -> InlineKeyboardMarkup | None:
-    """The start button, unless the attempts are used up."""
+def final_test_keyboard(status: FinalTestStatus, enrolment_id: int | None = None) -> InlineKeyboardMarkup | None:
+    """The start button (naming the enrolment it is for), unless the attempts are used up."""
     if status.passed or status.exhausted:
         return None
     builder = InlineKeyboardBuilder()
     label = _("🎯 Start the final test") if status.attempts_used == 0 else _("🔁 Retake the final test")
-    builder.button(text=label, callback_data=FinalTestCb())
+    builder.button(text=label, callback_data=FinalTestCb(e=enrolment_id))
     return builder.as_markup()

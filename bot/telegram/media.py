@@ -7,18 +7,24 @@ hold an absolute `file` only; those are still sent while the file is a regular f
 the course folder they were loaded from, never through a symlink. Loading such a course
 again (`talimger course load`) makes a new version whose media is in the store.
 
-Anything that cannot be sent raises `MediaUnavailable`: the caller logs it and lets the
-learner go on without the file instead of failing the update again at every press.
+Anything that cannot be sent raises `MediaUnavailable`: the caller tells the learner and lets
+them go on without the file instead of failing the update again at every press.
+
+A file_id is valid only for the bot that uploaded it: the cache is keyed by the bot's id too
+(the sandbox's bot and a real one may share a DATA_DIR), and a cached id Telegram no longer
+knows is forgotten and the file uploaded again, once.
 """
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import stat
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import FSInputFile, Message
 
 from bot.db.uow import UnitOfWork
@@ -27,6 +33,8 @@ from bot.services.clock import Clock
 
 if TYPE_CHECKING:
     from aiogram import Bot
+
+log = logging.getLogger(__name__)
 
 __all__ = ["MediaResolver", "MediaUnavailable", "NoFollowInputFile", "fingerprint", "local_path"]
 
@@ -72,6 +80,11 @@ def _store_fingerprint(key: str) -> str:
     return f"sha256:{key}"  # the bytes themselves: one upload serves every version holding them
 
 
+def _for_bot(fingerprint_: str, bot_id: int) -> str:
+    """The cache key of a file for one bot (its file_ids mean nothing to another bot)."""
+    return f"{fingerprint_}@{bot_id}"[-128:]
+
+
 def _display_name(source: dict[str, Any], fallback: str) -> str:
     written = source.get("file")
     name = PurePosixPath(str(written).replace("\\", "/")).name if written else ""
@@ -90,29 +103,58 @@ class MediaResolver:
         self._clock = clock
         self._store = store
 
-    async def resolve(self, source: dict[str, Any], source_dir: str) -> str | FSInputFile:
-        """A cached file_id, the Telegram file_id or URL as given, or the local file to upload.
+    async def send(self, bot: Bot, source: dict[str, Any], source_dir: str,
+                   send: Callable[[str | FSInputFile], Awaitable[Message]]) -> Message:
+        """Send the media with `send`: this bot's cached file_id, the file_id or URL as given,
+        or the local file uploaded (its new file_id remembered).
 
         Raises `MediaUnavailable` when a local file cannot be sent safely.
         """
         source = _chosen_copy(source)
+        media, cache_key = await self.resolve(source, source_dir, bot.id)
+        try:
+            sent = await send(media)
+        except TelegramBadRequest as error:
+            if cache_key is None or isinstance(media, FSInputFile) or "wrong file identifier" not in error.message:
+                raise
+            # A cached id this bot cannot use (a cache written before it was keyed by bot, or a
+            # file Telegram dropped): forget it and upload from the store, once.
+            log.warning("cached file_id of %s refused (%s); uploading the file again", cache_key, error.message)
+            await self._uow.media.forget(cache_key)
+            media = self._upload(source, source_dir)
+            sent = await send(media)
+        if isinstance(media, FSInputFile) and cache_key is not None:
+            await self._remember(cache_key, sent)
+        return sent
+
+    async def resolve(self, source: dict[str, Any], source_dir: str,
+                      bot_id: int) -> tuple[str | FSInputFile, str | None]:
+        """What `bot_id` sends, and the cache key of a local file (None for a file_id or URL as given)."""
+        source = _chosen_copy(source)
         if source.get("file_id"):
-            return str(source["file_id"])
+            return str(source["file_id"]), None
         if source.get("url"):
-            return str(source["url"])
+            return str(source["url"]), None
         key = source.get("stored")
         if key:
             # The key is the bytes' digest: a file_id uploaded from them needs no local file.
-            cached = await self._uow.media.file_id(_store_fingerprint(str(key)))
-            if cached:
-                return cached
+            cache_key = _for_bot(_store_fingerprint(str(key)), bot_id)
+        else:
+            path, _checked = self._legacy(source, source_dir)
+            cache_key = _for_bot(fingerprint(path), bot_id)
+        cached = await self._uow.media.file_id(cache_key)
+        return (cached, cache_key) if cached else (self._upload(source, source_dir), cache_key)
+
+    def _upload(self, source: dict[str, Any], source_dir: str) -> FSInputFile:
+        """The local file to upload: from the media store, else a pre-store version's folder."""
+        key = source.get("stored")
+        if key:
             if self._store is None:
                 raise MediaUnavailable(f"no media store to read {key} from")
             path, checked = self._store.checked(str(key))
             return NoFollowInputFile(path, checked, _display_name(source, path.name))
         path, checked = self._legacy(source, source_dir)
-        cached = await self._uow.media.file_id(fingerprint(path))
-        return cached or NoFollowInputFile(path, checked)
+        return NoFollowInputFile(path, checked)
 
     @staticmethod
     def _legacy(source: dict[str, Any], source_dir: str) -> tuple[Path, os.stat_result]:
@@ -129,17 +171,8 @@ class MediaResolver:
         finally:
             os.close(descriptor)
 
-    async def remember(self, source: dict[str, Any], source_dir: str, sent: Message) -> None:
-        source = _chosen_copy(source)
+    async def _remember(self, cache_key: str, sent: Message) -> None:
         media = sent.video or sent.document or sent.animation or sent.audio
         file_id = media.file_id if media else (sent.photo[-1].file_id if sent.photo else None)
-        if not file_id:
-            return
-        key = source.get("stored")
-        if key:
-            await self._uow.media.remember(_store_fingerprint(str(key)), file_id, self._clock.now())
-            return
-        path = local_path(source, source_dir)
-        if path is None or not path.exists():
-            return
-        await self._uow.media.remember(fingerprint(path), file_id, self._clock.now())
+        if file_id:
+            await self._uow.media.remember(cache_key, file_id, self._clock.now())

@@ -6,7 +6,7 @@ import logging
 from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message
+from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.services.views import AnswerOutcome, AttemptResult, ChunkView, LabView, QuestionView, media_for_locale, pick
@@ -63,6 +63,17 @@ class Presenter:
         button that goes on), alert the admin chat once. Never raises a 400 of its own."""
         log.error("chat %s: Telegram refused the course message of %s: %s", self.chat_id, place.for_log(),
                   error.message)
+        return await self._not_shown(place, error.message, markup)
+
+    async def missing_file(self, place: CoursePlace, missing: MediaUnavailable,
+                           markup: InlineKeyboardMarkup | None) -> Message | None:
+        """A course file cannot be sent (gone from the media store, or unsafe): the same notice
+        and the one alert as a refused message; failing again at every press would trap the learner."""
+        log.error("chat %s: the file of %s cannot be sent: %s", self.chat_id, place.for_log(), missing)
+        return await self._not_shown(place, str(missing), markup, missing_file=True)
+
+    async def _not_shown(self, place: CoursePlace, reason: str, markup: InlineKeyboardMarkup | None,
+                         missing_file: bool = False) -> Message | None:
         notice = None
         try:
             notice = await self.text(_("⚠️ This part of the course could not be shown. The course team has been "
@@ -71,7 +82,7 @@ class Presenter:
             log.error("chat %s: the notice about %s was refused too: %s", self.chat_id, place.for_log(),
                       again.message)
         if self._alerts is not None:
-            await self._alerts.report(self.bot, place, error.message)
+            await self._alerts.report(self.bot, place, reason, missing_file=missing_file)
         return notice
 
     def _chunk_place(self, chunk: ChunkView) -> CoursePlace:
@@ -91,17 +102,14 @@ class Presenter:
                 return await self._texts(messages.texts, markup)
             source = media_for_locale(chunk.body["video"] if chunk.kind == "video" else chunk.body["file"],
                                       self.locale)
-            try:
-                media = await self._media.resolve(source, chunk.source_dir)
-            except MediaUnavailable as missing:
-                # Failing here again at every press would trap the learner: the words go on.
-                log.error("chat %s, chunk %s: %s; sent without its file", self.chat_id, chunk.chunk_id, missing)
-                return await self.long_text(texts.chunk_text(chunk, self.locale), markup)
             send = self.bot.send_video if chunk.kind == "video" else self.bot.send_document
-            sent = await send(self.chat_id, media, caption=messages.caption,
-                              reply_markup=None if messages.texts else markup)
-            if isinstance(media, FSInputFile):
-                await self._media.remember(source, chunk.source_dir, sent)
+            try:
+                sent = await self._media.send(self.bot, source, chunk.source_dir, lambda media: send(
+                    self.chat_id, media, caption=messages.caption, reply_markup=None if messages.texts else markup))
+            except MediaUnavailable as missing:
+                # The words go on without the file; the notice under them carries the buttons.
+                await self.long_text(texts.chunk_text(chunk, self.locale))
+                return await self.missing_file(self._chunk_place(chunk), missing, markup)
             return await self._texts(messages.texts, markup) if messages.texts else sent
         except TelegramBadRequest as error:
             # Only "Next" (or "Take the quiz"): a link button may be what Telegram refused.
@@ -164,16 +172,12 @@ class Presenter:
             await self.refused(place, error, None)
         for source in (media_for_locale(each, self.locale) for each in lab.files):
             try:
-                media = await self._media.resolve(source, lab.source_dir)
-                sent = await self.bot.send_document(self.chat_id, media)
+                await self._media.send(self.bot, source, lab.source_dir,
+                                       lambda media: self.bot.send_document(self.chat_id, media))
             except MediaUnavailable as missing:
-                log.error("chat %s, lab of lecture %s: %s; not sent", self.chat_id, lecture_id, missing)
-                continue
+                await self.missing_file(place, missing, None)
             except TelegramBadRequest as error:
                 await self.refused(place, error, None)
-                continue
-            if isinstance(media, FSInputFile):
-                await self._media.remember(source, lab.source_dir, sent)
 
     async def edit(self, message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
         """Edit a message's text or caption; an edit that changes nothing is not an error."""

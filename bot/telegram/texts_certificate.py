@@ -6,7 +6,7 @@ from html import escape
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.services.certificate_admin import AdminProblem, AdminRefusal
+from bot.services.certificate_admin import MAX_REASON_CHARS, AdminProblem, AdminRefusal
 from bot.services.certificate_labels import certificate_date, certificate_labels, certificate_percent, fact_lines
 from bot.services.certificate_views import (
     CertificateFacts,
@@ -166,6 +166,9 @@ def admin_refusal_text(refusal: AdminRefusal, code: str, locale: str) -> str:
             code=escape(code[:64]))
     if refusal.problem is AdminProblem.NO_REASON:
         return _("Please give a reason after the code: /revoke CODE REASON. The reason is kept with the record.")
+    if refusal.problem is AdminProblem.REASON_TOO_LONG:
+        return _("The reason is too long: at most {limit} characters. Shorten it and send /revoke again; "
+                 "nothing was changed.").format(limit=MAX_REASON_CHARS)
     facts = refusal.facts
     if refusal.problem is AdminProblem.ALREADY_REVOKED and facts is not None:
         return _("Certificate <code>{code}</code> was already revoked on {date}.").format(

@@ -109,7 +109,10 @@ def server_error_text(_: Callable[[str], str]) -> tuple[str, str]:
 async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Rate limit per visitor (behind TRUSTED_PROXIES: the forwarded address); no stack trace reaches one."""
     context = request.app[CONTEXT]
-    visitor = client_address(request.remote, request.headers.get("X-Forwarded-For"), context.trusted_proxies)
+    # Several X-Forwarded-For lines are one list in order (RFC 9110 §5.3): the visitor may send the
+    # first line, our proxy appends its own; reading only the first would believe the visitor's.
+    forwarded_for = ",".join(request.headers.getall("X-Forwarded-For", []))
+    visitor = client_address(request.remote, forwarded_for or None, context.trusted_proxies)
     if request.path.startswith("/c/") and not context.limiter.allow(visitor):
         lang, labels = _language_and_labels(request)
         page = message_page(labels.too_many_title, labels.too_many_text, lang, context.issuer)

@@ -8,7 +8,10 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+from bot.config import IPNetwork
+
+__all__ = ["IPAddress", "IPNetwork", "client_address"]
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 

@@ -6,14 +6,11 @@ import logging
 import socket
 
 from aiohttp import web
-from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.config import web_app_url
+from bot.logging_setup import ClientErrorsAreDebug, http_log
 
 log = logging.getLogger(__name__)
-# aiohttp logs a malformed request (a URL over 8 KB, a header line too long, garbage on the
-# port) as an error with a traceback. It is the visitor's mistake, answered 400: one debug line.
-http_log = logging.getLogger("bot.web.http")
 
 
 class CannotListen(Exception):
@@ -22,18 +19,6 @@ class CannotListen(Exception):
     def __init__(self, reason: str, port_refused: bool = False) -> None:
         super().__init__(reason)
         self.port_refused = port_refused  # the port is the problem (in use, or privileged), not the host
-
-
-class ClientErrorsAreDebug(logging.Filter):
-    """Drops aiohttp's error record for a malformed request; a debug line says what was refused."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, HttpProcessingError):
-            if http_log.isEnabledFor(logging.DEBUG):
-                http_log.debug("refused a malformed request (%s %s)", error.code, error.message.splitlines()[0][:200])
-            return False
-        return True
 
 
 http_log.addFilter(ClientErrorsAreDebug())

@@ -101,14 +101,13 @@ async def _chunk(presenter: Presenter, service: CoursePreviewService, lecture_id
     messages = chunk_messages(view, locale)
     if messages.caption is not None:
         source = media_for_locale(view.body["video"] if view.kind == "video" else view.body["file"], locale)
+        send = presenter.bot.send_video if view.kind == "video" else presenter.bot.send_document
         try:
-            media = await presenter.media.resolve(source, view.source_dir)
+            await presenter.media.send(presenter.bot, source, view.source_dir, lambda media: send(
+                presenter.chat_id, media, caption=messages.caption, reply_markup=None if messages.texts else markup))
         except MediaUnavailable as missing:
             log.warning("preview of chunk %s: %s", view.chunk_id, missing)
         else:
-            send = presenter.bot.send_video if view.kind == "video" else presenter.bot.send_document
-            await send(presenter.chat_id, media, caption=messages.caption,
-                       reply_markup=None if messages.texts else markup)
             if not messages.texts:
                 return
     parts = messages.texts or [messages.caption or ""]

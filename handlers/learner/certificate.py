@@ -35,8 +35,10 @@ async def certificate(message: Message, user: User, services: Services, presente
     await send_completion(presenter, step)
 
 
-async def start_final_test(query: CallbackQuery, user: User, services: Services, presenter: Presenter) -> None:
-    question = await services.final_test.start(user.id, query.message.message_id if query.message else None)
+async def start_final_test(query: CallbackQuery, callback_data: FinalTestCb, user: User, services: Services,
+                           presenter: Presenter) -> None:
+    question = await services.final_test.start(user.id, query.message.message_id if query.message else None,
+                                               callback_data.e)
     await query.answer()
     await presenter.drop_buttons(_message(query))
     await presenter.question(question)

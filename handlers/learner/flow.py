@@ -22,12 +22,12 @@ async def deliver_step(user_id: int, step: ChunkView | CourseFinished | NotEnrol
         else:
             await presenter.chunk(step)
     elif isinstance(step, CourseFinished):
-        final_question = await services.final_test.resume(user_id)
+        final_question = await services.final_test.resume(user_id, step.enrolment_id)
         if final_question is not None:
             await presenter.question(final_question)
             return
         await presenter.text(_("You have passed every lecture of this course. 🎓"))
-        await send_completion(presenter, await services.certificates.for_learner(user_id))
+        await send_completion(presenter, await services.certificates.for_learner(user_id, step.enrolment_id))
     elif isinstance(step, WeekNotOpen):
         await presenter.text(texts.refusal_text(Refused(Refusal.NOT_RELEASED, step.until, step.zone),
                                                 presenter.locale))

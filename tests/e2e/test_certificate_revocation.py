@@ -74,3 +74,21 @@ async def test_a_reissued_certificates_old_page_links_the_new_one(start_bot: App
     await verifier.start(f"verify_{code}")
     answer = await verifier.wait_for(lambda m: "REVOKED" in m.text)
     assert f"{PUBLIC_BASE_URL}/c/{new_code}" in answer.text
+
+
+async def test_a_revoke_reason_over_500_characters_is_refused_and_changes_nothing(
+        start_bot: AppFactory, client: SandboxClient, course_key: CourseKey) -> None:
+    """issue 9 item 20 (review item 12): the reason goes into the holder's message, which must stay
+    under Telegram's 4096: past 500 characters the coordinator is told, and nothing is revoked."""
+    app = await start_bot(admin_chat_id=ADMIN_CHAT_ID)
+    user, code, admin_chat = await issued_certificate(client, app, course_key, "en")
+    await user.mark()
+    await admin_chat.send(f"/revoke {code} " + "plagiarism " * 50)  # 550 characters
+    answer = await admin_chat.wait_for(lambda m: "too long" in m.text)
+    assert answer.text == ("The reason is too long: at most 500 characters. Shorten it and send /revoke again; "
+                           "nothing was changed.")
+    assert "VALID" in await fetch(app, f"/c/{code}?lang=en")
+    await admin_chat.send(f"/revoke {code} " + "x" * 500)  # exactly the limit: revoked
+    await admin_chat.wait_for(lambda m: "is revoked" in m.text)
+    notice = await user.wait_for(lambda m: "revoked" in m.text)
+    assert "x" * 500 in notice.text

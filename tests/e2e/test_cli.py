@@ -14,6 +14,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from sandbox import Sandbox
 from sandbox.client import SandboxClient
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,6 +128,13 @@ BAD_SETTINGS = {
     "web host": ({"WEB_HOST": "999.1.1.1"}, "WEB_HOST", "999.1.1.1"),
     "web port in use": ({"WEB_PORT": "BUSY"}, "WEB_PORT", "in use"),
     "read-only database": ({"DATABASE_URL": "READ_ONLY"}, "DATABASE_URL", "read-only"),
+    # Review of issue 9 item 9: these stopped with a traceback.
+    "sandbox admin chat id not a group": ({"BOT_TOKEN": "", "ADMIN_CHAT_ID": "5"}, "ADMIN_CHAT_ID", "negative"),
+    "sandbox state file truncated": ({"BOT_TOKEN": "", "SANDBOX_JSON": '{"format": 1, "counters": {"next_nu'},
+                                     "DATA_DIR", "sandbox.json"),
+    "sandbox state file garbage": ({"BOT_TOKEN": "", "SANDBOX_JSON": '{"format": 1, "counters": []}'},
+                                   "DATA_DIR", "sandbox.json"),
+    "token with a space": ({"BOT_TOKEN": "555:SUPER SECRET"}, "BOT_TOKEN", "BotFather"),
 }
 
 
@@ -140,13 +148,17 @@ async def test_each_bad_setting_stops_start_up_with_one_line_and_never_shows_the
         env = {**env, "DATABASE_URL": _read_only_database(tmp_path)}
     replacements = {"SHADOW": _shadow_asyncpg(tmp_path) if "PYTHONPATH" in env else "", "BUSY": str(busy_port)}
     env = {name: replacements.get(value, value) for name, value in env.items()}
+    if "SANDBOX_JSON" in env:  # DATA_DIR/sandbox.json as a crash or a hand edit left it
+        (tmp_path / "data").mkdir(exist_ok=True)
+        (tmp_path / "data" / "sandbox.json").write_text(env.pop("SANDBOX_JSON"), encoding="utf-8")
     fresh = not (tmp_path / "data").exists()
-    code, out, err = await _talimger(tmp_path, "run", "--port", "0", BOT_TOKEN=TOKEN, **env)
+    code, out, err = await _talimger(tmp_path, "run", "--port", "0", **{"BOT_TOKEN": TOKEN, **env})
     assert code == 2
     assert len(err.splitlines()) == 1, err
     assert err.startswith(f"Bad setting {variable}: ") and words in err, err
     assert "Traceback" not in out + err
     assert TOKEN not in out + err and "SUPERSECRETTOKEN" not in out + err and "555%3A" not in out + err
+    assert "SUPER SECRET" not in out + err
     if variable in ("WEB_HOST", "WEB_PORT") and fresh:
         assert not (tmp_path / "data" / "talimger.db").exists()  # checked before any migration
 
@@ -190,4 +202,22 @@ async def test_the_browser_line_is_the_last_thing_run_prints(tmp_path: Path) -> 
     assert after == []
     noisy = [line for line in before if re.search(r" (alembic|apscheduler|fontTools|aiogram)[.:]", line)]
     assert noisy == [], "".join(noisy)
+    assert process.returncode == 0
+
+
+async def test_a_real_token_without_public_base_url_warns_once_naming_it(tmp_path: Path, sandbox: Sandbox) -> None:
+    """issue 9 item 9 (review item 8): with a token (here the sandbox stands in for Telegram) and no
+    PUBLIC_BASE_URL, certificate links would point at this machine: one WARNING says so at start."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path,
+        env=_env(tmp_path, BOT_TOKEN=sandbox.token, TELEGRAM_API_URL=sandbox.url),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    assert process.stderr is not None
+    try:
+        line = (await asyncio.wait_for(process.stderr.readline(), timeout=60)).decode()
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, rest = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert "WARNING" in line and "PUBLIC_BASE_URL is not set" in line and "127.0.0.1" in line, line
+    assert "PUBLIC_BASE_URL" not in rest.decode()
     assert process.returncode == 0

@@ -17,6 +17,8 @@ FORGED = [
     f"qs:{HUGE}", f"qs:1:{HUGE}", f"ol:{HUGE}", f"ol:1:{HUGE}", f"nx:{HUGE}:1:0:0", f"nx:1:1:{HUGE}:0",
     "nx:1:1:0:7", f"rv:{HUGE}", f"sc:{HUGE}:0", f"sc:1:{HUGE}", f"enrol:{HUGE}", "enrol:0",
     "lang:xx", "st:drop:", f"st:set_zone:{'x' * 60}", "pf:admin", "cn:maybe", "qa:1:0", "nothing:at:all",
+    # Review of issue 9, item 11: real zone names never offered as a choice are not stored either.
+    "st:set_zone:Factory", "st:set_zone:right/UTC", "st:set_zone:posix/Asia/Almaty", "st:set_zone:Etc/GMT+12",
 ]
 
 

@@ -1,6 +1,9 @@
 """A learner in two courses: every button acts on the course it was sent for, not the last one touched."""
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
 from sqlalchemy import select
 
 from bot.app import Talimger
@@ -120,3 +123,76 @@ async def test_the_first_courses_final_test_button_starts_the_first_courses_fina
     question = await learner.user.wait_for(is_question)
     assert question.text.startswith("Final test · Python")
     assert "Question 1 of 10" in question.text
+
+
+def _mini_course_with_final_test(folder: Path) -> Path:
+    data = yaml.safe_load(MINI_COURSE.read_text(encoding="utf-8"))
+    data["settings"]["final_test"] = {"size": 4, "pass_percent": 50, "attempts": 3}
+    path = folder / "mini-final.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+async def test_each_courses_final_test_button_starts_its_own_final_test(
+        bot_app: Talimger, client: SandboxClient, course_key: CourseKey, tmp_path: Path) -> None:
+    """issue 9 item 3 (review item 1): a learner with two courses both due a final test presses the
+    first course's "Start the final test" after the second was touched last, and the first course's
+    test starts; an old button (naming no enrolment) still works."""
+    learner = LearnerDriver(await client.new_user("Two Finals", language_code="en"), course_key, "en")
+    await bot_app.publish_course(_mini_course_with_final_test(tmp_path))
+    await learner.start(SAMPLE)
+    await seed_lectures_passed(bot_app, learner.user.id)
+    await learner.user.send("/certificate")
+    sample_offer = await learner.user.wait_for(lambda m: learner.words["final"] in m.button_texts)
+    await learner.user.start("mini")
+    await learner.user.wait_for(lambda m: "Mini course" in m.text)
+    await learner.user.wait_quiet()
+    await seed_lectures_passed(bot_app, learner.user.id)
+    await learner.user.send("/certificate")
+    mini_offer = await learner.user.wait_for(
+        lambda m: m.message_id > sample_offer.message_id and learner.words["final"] in m.button_texts)
+    assert sample_offer.all_buttons[0].callback_data != mini_offer.all_buttons[0].callback_data
+
+    query = await learner.user.press(sample_offer, learner.words["final"])
+    assert (await learner.user.wait_for_answer(query))["text"] in (None, "")
+    question = await learner.user.wait_for(is_question)
+    assert question.text.startswith("Final test · Python"), question.text
+    assert "Question 1 of 10" in question.text
+
+    # A button sent before it named its enrolment: the course due a final test still starts.
+    legacy = await learner.user.press(mini_offer, callback_data="ft", forge=True)
+    assert (await learner.user.wait_for_answer(legacy))["text"] in (None, "")
+    second = await learner.user.wait_for(lambda m: m.message_id > question.message_id and is_question(m))
+    assert "Question 1 of" in second.text
+
+
+async def test_an_old_final_test_button_does_not_move_the_other_course_to_its_new_version(
+        bot_app: Talimger, client: SandboxClient, course_key: CourseKey, tmp_path: Path) -> None:
+    """issue 9 item 3 (review item 9): looking for the course an old "Start the final test" button
+    means must not move every other course of the learner to its newest version."""
+    learner = LearnerDriver(await client.new_user("Looker", language_code="en"), course_key, "en")
+    await bot_app.publish_course(MINI_COURSE)
+    await learner.start(SAMPLE)
+    await seed_lectures_passed(bot_app, learner.user.id)
+    await learner.user.send("/certificate")
+    offer = await learner.user.wait_for(lambda m: learner.words["final"] in m.button_texts)
+    await learner.user.start("mini")
+    await learner.user.wait_for(lambda m: "Mini course" in m.text)
+    await learner.user.wait_quiet()
+    assert bot_app.uow_factory is not None
+    async with bot_app.uow_factory() as uow:
+        mini = await uow.courses.by_slug("mini")
+        enrolment = await uow.enrolments.find(learner.user.id, mini.id)
+        first_version = enrolment.version_id
+    changed = yaml.safe_load(MINI_COURSE.read_text(encoding="utf-8"))
+    changed["title"]["en"] = "Mini course, second edition"
+    (tmp_path / "mini-2.yaml").write_text(yaml.safe_dump(changed, allow_unicode=True), encoding="utf-8")
+    assert (await bot_app.publish_course(tmp_path / "mini-2.yaml")).is_new_version
+
+    legacy = await learner.user.press(offer, callback_data="ft", forge=True)
+    assert (await learner.user.wait_for_answer(legacy))["text"] in (None, "")
+    question = await learner.user.wait_for(is_question)
+    assert question.text.startswith("Final test · Python"), question.text
+    async with bot_app.uow_factory() as uow:
+        enrolment = await uow.enrolments.find(learner.user.id, mini.id)
+        assert enrolment.version_id == first_version

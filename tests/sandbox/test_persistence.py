@@ -125,3 +125,42 @@ async def test_python_m_sandbox_with_a_state_file_keeps_its_users_across_a_resta
             await asyncio.wait_for(process.wait(), timeout=10)
     assert ids == [100_001, 100_002]
     assert json.loads(state.read_text(encoding="utf-8"))["clean_shutdown"] is True
+
+
+async def test_reads_and_idle_polls_do_not_rewrite_the_state_file_and_a_change_is_written_off_the_loop(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review of issue 9, item 14: getMe, getChatMember, getMyCommands and a getUpdates with nothing
+    new rewrote the whole file each time, on the event loop; now only a change is written, by a thread."""
+    import threading
+
+    import sandbox.persistence as persistence
+
+    writers: list[str] = []
+    real_write = persistence._write_atomically
+
+    def recording_write(path: Path, payload: bytes) -> None:
+        writers.append(threading.current_thread().name)
+        real_write(path, payload)
+
+    monkeypatch.setattr(persistence, "_write_atomically", recording_write)
+    path = tmp_path / "sandbox.json"
+    async with Sandbox(state_path=path) as running, SandboxClient(running.url) as client:
+        bot = Bot(running.token, session=AiohttpSession(api=running.api_server))
+        aru = await client.new_user("Aru", language_code="kk")
+        await aru.send("/start")
+        updates = await bot.get_updates(timeout=0)
+        await bot.get_updates(offset=updates[-1].update_id + 1, timeout=0)
+        await asyncio.sleep(persistence.SAVE_DELAY * 3)
+        assert writers, "the changes above are saved"
+        assert threading.main_thread().name not in writers, writers
+        written = len(writers)
+
+        for _ in range(5):
+            await bot.get_me()
+            await bot.get_chat_member(aru.id, aru.id)
+            await bot.get_my_commands()
+            await bot.get_updates(offset=updates[-1].update_id + 1, timeout=0)
+        await asyncio.sleep(persistence.SAVE_DELAY * 3)
+        assert len(writers) == written, "reads wrote the file again"
+        await close_bot(bot)
+    assert json.loads(path.read_text(encoding="utf-8"))["clean_shutdown"] is True

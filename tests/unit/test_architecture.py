@@ -53,3 +53,12 @@ def test_handlers_do_not_check_refusals_or_roles_themselves() -> None:
     offenders += [f"{f} calls {name}" for f, name in _calls(ROOT / "handlers")
                   if name in {"has_role", "is_coordinator", "HasRole"} and not f.endswith("__init__.py")]
     assert offenders == []
+
+
+def test_logging_setup_imports_nothing_of_the_bot_above_it() -> None:
+    """Review of issue 9, item 13: logging is set up before anything else, so it depends on no
+    other part of the bot (it imported bot.web.server for one filter)."""
+    tree = ast.parse((SERVICES.parent / "logging_setup.py").read_text(encoding="utf-8"))
+    imported = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    imported += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    assert [name for name in imported if name.split(".")[0] == "bot"] == []

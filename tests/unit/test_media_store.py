@@ -137,9 +137,9 @@ async def test_a_stored_file_is_resolved_by_key_with_its_own_name_also_as_a_lang
     async with uow_factory() as uow:
         resolver = MediaResolver(uow, clock, store)
         for given in (entry, {"file": entry}):
-            upload = await resolver.resolve(given, "")
+            upload, _ = await resolver.resolve(given, "", 1)
             assert isinstance(upload, NoFollowInputFile)
             assert (upload.filename, Path(upload.path).read_bytes()) == ("lab1.py", b"print('salem')")
         (store.root / key).unlink()
         with pytest.raises(MediaUnavailable):
-            await resolver.resolve(entry, "")
+            await resolver.resolve(entry, "", 1)

@@ -30,6 +30,18 @@ async def test_behind_a_trusted_proxy_each_visitor_has_their_own_bucket(start_we
     assert await _status(base + UNKNOWN, "203.0.113.7, 10.1.2.3") == 404
 
 
+async def test_a_forged_first_x_forwarded_for_line_does_not_buy_a_fresh_bucket(start_web: WebFactory) -> None:
+    """issue 9 item 10 (review item 6): the visitor sends an X-Forwarded-For line of their own and
+    the trusted proxy adds its line below it: the visitor is still the address the proxy saw."""
+    base = await start_web(per_minute=2, trusted_proxies="127.0.0.1/32")
+    statuses = []
+    for n in range(1, 4):
+        headers = [("X-Forwarded-For", f"198.51.100.{n}"), ("X-Forwarded-For", "203.0.113.5")]
+        async with aiohttp.ClientSession() as http, http.get(base + UNKNOWN, headers=headers) as response:
+            statuses.append(response.status)
+    assert statuses == [404, 404, 429]
+
+
 async def test_from_an_untrusted_address_x_forwarded_for_buys_no_fresh_bucket(start_web: WebFactory) -> None:
     """issue 9 item 10: the client (127.0.0.1) is not a listed proxy, so its header is ignored."""
     base = await start_web(per_minute=2, trusted_proxies="10.0.0.0/8")
