@@ -34,6 +34,7 @@ class UploadProblem(enum.Enum):
     SYMLINK = "symlink"
     ZIP_BOMB = "zip_bomb"
     NOT_UTF8 = "not_utf8"
+    UNSUPPORTED_ZIP = "unsupported_zip"  # encrypted, or a compression method Python cannot read
     NO_COURSE_FILE = "no_course_file"
 
 
@@ -107,6 +108,8 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, into: Path, writte
                 sink.write(block)
     except (zipfile.BadZipFile, OSError, EOFError):
         raise UploadRefused(UploadProblem.NOT_A_ZIP, info.filename) from None
+    except (RuntimeError, NotImplementedError):  # zipfile's words for an encrypted member or an unknown method
+        raise UploadRefused(UploadProblem.UNSUPPORTED_ZIP, info.filename) from None
     if is_text:
         _check_utf8(bytes(buffer), info.filename)
     return written + size

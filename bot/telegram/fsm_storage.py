@@ -69,7 +69,8 @@ class SqlStorage(BaseStorage):
 
 def build_storage(redis_url: str | None, uow_factory: UnitOfWorkFactory) -> BaseStorage:
     if redis_url:
-        from aiogram.fsm.storage.redis import RedisStorage
+        from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
 
-        return RedisStorage.from_url(redis_url)
+        # Keyed by bot as the SQL storage is, so bots sharing one Redis never share a conversation.
+        return RedisStorage.from_url(redis_url, key_builder=DefaultKeyBuilder(with_bot_id=True))
     return SqlStorage(uow_factory)

@@ -1,6 +1,7 @@
 """Sending what the services decided: chunks, questions, results, labs."""
 from __future__ import annotations
 
+import copy
 import logging
 
 from aiogram import Bot
@@ -162,6 +163,12 @@ class Presenter:
                                            pick(result.lecture_title, self.locale)), error, markup)
         if result.completion is not None:
             await send_completion(self, result.completion)
+
+    def in_locale(self, locale: str) -> Presenter:
+        """The same chat, course texts in another language (an instructor's preview in kk, say)."""
+        other = copy.copy(self)
+        other.locale = locale
+        return other
 
     async def lab(self, lab: LabView, lecture_id: int | None = None) -> None:
         """The lab work's text, then its files; a refused one is a notice, and the rest still come."""

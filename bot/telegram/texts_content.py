@@ -41,6 +41,9 @@ def upload_refused_text(refused: UploadRefused) -> str:
                  "unpacked.").format(name=name)
     elif problem is UploadProblem.NOT_UTF8:
         text = _("{name} is not UTF-8 text. Save it as UTF-8 and send the course again.").format(name=name)
+    elif problem is UploadProblem.UNSUPPORTED_ZIP:
+        text = _("{name} is encrypted or packed in a way I cannot read. Make a plain .zip without a password "
+                 "(the usual “Deflate” method) and send it again.").format(name=name)
     else:
         text = _("The archive has no course.yaml, neither at its top nor in its one folder.")
     return _("⛔ Upload refused. {reason}\nNothing was changed.").format(reason=text)

@@ -16,11 +16,12 @@ from aiogram.types import CallbackQuery, TelegramObject
 
 from bot.services.course_drafts import ContentRefused
 from bot.services.course_export import ExportRefused
+from bot.services.course_upload import UploadRefused
 from bot.services.refusals import RefusedError
 from bot.services.views import Refusal
 from bot.telegram.presenter import Presenter
 from bot.telegram.texts import refusal_text
-from bot.telegram.texts_content import content_refused_text
+from bot.telegram.texts_content import content_refused_text, upload_refused_text
 from bot.telegram.texts_courses import export_refusal_text
 
 log = logging.getLogger(__name__)
@@ -31,11 +32,16 @@ ALERTED = {Refusal.LOCKED, Refusal.COOLDOWN, Refusal.NOT_RELEASED, Refusal.NO_AT
            Refusal.NOT_ENROLLED, Refusal.UNKNOWN_COURSE}
 
 
-def _explained(error: RefusedError | ContentRefused | ExportRefused, locale: str) -> tuple[str, str, bool]:
+Refusing = RefusedError | ContentRefused | ExportRefused | UploadRefused
+
+
+def _explained(error: Refusing, locale: str) -> tuple[str, str, bool]:
     """(the text, the reason for the log, whether a press shows it as an alert)."""
     match error:
         case ContentRefused():
             return content_refused_text(error), error.problem.value, True
+        case UploadRefused():
+            return upload_refused_text(error), f"{error.problem.value} {error.name}".strip(), True
         case ExportRefused():
             return export_refusal_text(error), f"{error.problem.value} {error.detail}".strip(), True
         case _:
@@ -48,7 +54,7 @@ class RefusalAnswer(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         try:
             return await handler(event, data)
-        except (RefusedError, ContentRefused, ExportRefused) as refused:
+        except (RefusedError, ContentRefused, ExportRefused, UploadRefused) as refused:
             presenter: Presenter | None = data.get("presenter")
             locale = presenter.locale if presenter is not None else str(data.get("locale") or "en")
             text, reason, alert = _explained(refused, locale)

@@ -8,7 +8,6 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message, Update
 from aiogram.utils.i18n import gettext as _
 
-from bot.config import Settings
 from bot.media_store import MediaStore
 from bot.services.course_export import CourseExporter
 from bot.services.registry import Services
@@ -19,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 async def export(message: Message, command: CommandObject, services: Services, presenter: Presenter,
-                 settings: Settings, event_update: Update) -> None:
+                 media_store: MediaStore, event_update: Update) -> None:
     words = (command.args or "").split()
     slug = words[0] if words else None
     number = None
@@ -28,8 +27,7 @@ async def export(message: Message, command: CommandObject, services: Services, p
         return
     if len(words) == 2:
         number = int(words[1])
-    # The same folder the course was loaded into (Talimger.media_store).
-    exporter = CourseExporter(services.uow, MediaStore(settings.data_dir / "media"))
+    exporter = CourseExporter(services.uow, media_store)  # the store courses are loaded into
     result = await exporter.export(slug, number)
     log.info("user %s exported %s version %s (%d bytes; update %s)", message.from_user and message.from_user.id,
              result.slug, result.version_number, len(result.data), event_update.update_id)

@@ -167,7 +167,7 @@ async def _answer(message: Message | None, data: PreviewCb, presenter: Presenter
     if result is None:
         return
     if result.lab is not None:
-        await presenter.lab(result.lab, data.l)
+        await presenter.in_locale(data.g).lab(result.lab, data.l)  # the previewed language, not the instructor's
     await presenter.text("\n".join([preview_result_header(), score_sentence(result.score, result.size),
                                     grade_sentence(result.score, result.size, result.pass_score)]))
 

@@ -21,7 +21,7 @@ from bot.services.registry import Services
 from bot.telegram.course_check import RenderedCourseCheck
 from bot.telegram.course_messages import message_parts
 from bot.telegram.presenter import Presenter
-from bot.telegram.texts_content import error_lines, upload_errors_header, upload_refused_text, upload_report
+from bot.telegram.texts_content import error_lines, upload_errors_header, upload_report
 from content.errors import CourseValidationError
 from content.validator import check_course
 from handlers.instructor.staff_place import actor, in_admin_chat_or_private
@@ -52,21 +52,13 @@ async def upload(message: Message, bot: Bot, services: Services, presenter: Pres
     filename = Path(document.file_name or "course.yaml").name
     log.info("user %s uploads %s (%s bytes) in chat %s", message.from_user.id, filename, document.file_size,
              message.chat.id)
-    try:
-        data = await _download(bot, document.file_id, document.file_size)
-    except UploadRefused as refused:
-        await presenter.text(upload_refused_text(refused))
-        return
+    # A refused upload (UploadRefused) is answered by the one refusal answer (handlers/common/refusals.py).
+    data = await _download(bot, document.file_id, document.file_size)
     with tempfile.TemporaryDirectory(prefix="talimger-upload-") as folder:
         root = Path(folder)
-        try:
-            course_path = await asyncio.to_thread(unpack, data, filename, root)
-        except UploadRefused as refused:
-            log.info("user %s: upload %s refused: %s %s", message.from_user.id, filename, refused.problem.value,
-                     refused.name)
-            await presenter.text(upload_refused_text(refused))
-            return
-        spec, errors = check_course(course_path, RenderedCourseCheck(i18n))
+        course_path = await asyncio.to_thread(unpack, data, filename, root)
+        # Off the event loop: a big course takes a while to check, and learners are waiting meanwhile.
+        spec, errors = await asyncio.to_thread(check_course, course_path, RenderedCourseCheck(i18n))
         shown_as = filename if course_path.is_file() else None
         base = course_path.parent if course_path.is_file() else course_path
         if spec is None:

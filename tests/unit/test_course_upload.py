@@ -71,3 +71,16 @@ def test_a_member_that_lies_about_its_size_is_stopped(tmp_path: Path) -> None:
 def test_a_course_folder_inside_the_zip_is_found(tmp_path: Path) -> None:
     root = unpack(archive({"python-basics/course.yaml": b"slug: x\n"}), "c.zip", tmp_path / "into")
     assert root == tmp_path / "into" / "python-basics"
+
+
+def test_an_encrypted_member_gets_its_own_refusal(tmp_path: Path) -> None:
+    """Review of issue 10: an encrypted member (zipfile raises RuntimeError, needing a password)
+    was not a refusal but an error the generic handler answered; now it is UNSUPPORTED_ZIP."""
+    data = bytearray(archive({"course.yaml": b"slug: x\n", "lectures/01-secret.yaml": b"key: secret\n"}))
+    name = b"lectures/01-secret.yaml"
+    # zipfile writes no encrypted member, so set the "encrypted" flag bit in both of its headers.
+    for signature, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        header = data.rfind(signature, 0, data.find(name, data.find(signature)))
+        data[header + flags_at] |= 0x1
+    problem = refused(bytes(data), tmp_path)
+    assert (problem.problem, problem.name) == (UploadProblem.UNSUPPORTED_ZIP, "lectures/01-secret.yaml")
