@@ -89,12 +89,12 @@ async def test_an_instructor_attaches_a_zip_in_the_admin_chat_and_the_bot_receiv
     question = await chat.wait_message(after=report, buttons=("🚀 Publish",))
     await chat.press(question, "🚀 Publish")
     await chat.wait_message(after=question, text="python-basics v2 is live")
-    learner = LearnerDriver(await client.new_user("Dana", language_code="en"), CourseKey(), "en")
-    first_part = await learner.start()
-    assert REWORDED in first_part.text, "a new learner reads the published change"
     if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         await page.screenshot(path=str(SCREENSHOT))
     await chat.screenshot("web-chat-attach")
+    learner = LearnerDriver(await client.new_user("Dana", language_code="en"), CourseKey(), "en")
+    first_part = await learner.start()
+    assert REWORDED in first_part.text, "a new learner reads the published change"
 
     await page.set_input_files("#file-input", files=[{"name": "week2.mp4", "mimeType": "video/mp4",
                                                       "buffer": b"\0\0\0\x18ftypmp42 not really a video"}])
