@@ -9,7 +9,7 @@ import handlers.coordinator
 import handlers.instructor
 import handlers.owner
 from handlers.common.refusals import RefusalAnswer
-from handlers.common import errors, help as help_, staff_refusal, start
+from handlers.common import admin_chat_leave, errors, help as help_, staff_refusal, start
 from handlers.learner import certificate, lesson, profile, progress, quiz, settings
 
 
@@ -17,6 +17,7 @@ def build_root_router() -> Router:
     root = Router(name="talimger")
     root.include_routers(
         errors.build_router(),
+        admin_chat_leave.build_router(),  # before any router that might take the service message
         handlers.owner.build_router(),
         handlers.coordinator.build_router(),
         handlers.instructor.build_router(),

@@ -168,7 +168,7 @@ async def get_chat(call: Call) -> dict[str, Any]:
     }
 
 
-def _member(state: SandboxState, chat: Chat, user_id: int) -> dict[str, Any]:
+def member_to_api(state: SandboxState, chat: Chat, user_id: int) -> dict[str, Any]:
     user = state.bot.get_me() if user_id == state.bot.id else None
     if user is None:
         if user_id not in state.users:
@@ -199,7 +199,7 @@ def _member(state: SandboxState, chat: Chat, user_id: int) -> dict[str, Any]:
 @bot_method("getChatMember")
 async def get_chat_member(call: Call) -> dict[str, Any]:
     chat = target_chat(call)
-    return _member(call.state, chat, get_int(call.params, "user_id", required=True) or 0)
+    return member_to_api(call.state, chat, get_int(call.params, "user_id", required=True) or 0)
 
 
 @bot_method("getChatAdministrators")
@@ -207,4 +207,4 @@ async def get_chat_administrators(call: Call) -> list[dict[str, Any]]:
     chat = target_chat(call)
     if chat.type == "private":
         return []
-    return [_member(call.state, chat, user_id) for user_id in chat.admin_ids]
+    return [member_to_api(call.state, chat, user_id) for user_id in chat.admin_ids]

@@ -18,6 +18,7 @@ from sandbox.entities import bot_command_entities
 from sandbox.errors import ApiError
 from sandbox.media import store_upload
 from sandbox.menus import menu_for
+from sandbox.methods_edit import member_to_api
 from sandbox.models import CallbackRecord, Chat, Media
 from sandbox.params import Upload
 from sandbox.serialize import chat_to_api, message_to_api, message_to_transcript
@@ -282,8 +283,13 @@ async def leave(request: web.Request) -> web.Response:
     if chat.type == "private":
         raise UserApiError("nobody leaves a private chat; block the bot instead")
     from_id = sender_in(state, chat, data.get("from_id"))
+    was = member_to_api(state, chat, from_id)
     chat.member_ids = [m for m in chat.member_ids if m != from_id]
     chat.admin_ids = [m for m in chat.admin_ids if m != from_id]
+    # As Telegram does: a chat_member update (for a bot that asked for them in allowed_updates).
+    state.enqueue("chat_member", {"chat": chat_to_api(state, chat), "from": state.users[from_id].to_api(),
+                                  "date": int(state.now()), "old_chat_member": was,
+                                  "new_chat_member": {"status": "left", "user": state.users[from_id].to_api()}})
     state.touch(chat)
     state.changed()
     return web.json_response({"chat_id": chat.id, "user_id": from_id, "status": "left"})

@@ -8,6 +8,7 @@ from bot.db.models import Certificate, User
 from bot.db.uow import UnitOfWork
 from bot.services.certificate_views import CertificateFacts, Reissued, Revoked
 from bot.services.certificates import certificate_facts, holder_name, looks_like_code, new_certificate_code
+from bot.services.staff import Role, StaffService
 from bot.services.clock import Clock
 from bot.services.names import NameProblem
 from bot.services.users import locale_from_telegram
@@ -23,6 +24,7 @@ class AdminProblem(enum.Enum):
     REASON_TOO_LONG = "reason_too_long"  # over MAX_REASON_CHARS: the holder's message must fit Telegram's
     ALREADY_REVOKED = "already_revoked"
     SUPERSEDED = "superseded"  # a newer certificate of the same enrolment exists
+    NOT_YOURS = "not_yours"  # a coordinator limited to other courses
 
 
 @dataclass(frozen=True)
@@ -32,16 +34,27 @@ class AdminRefusal:
 
 
 class CertificateAdminService:
-    def __init__(self, uow: UnitOfWork, clock: Clock, default_locale: str) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Clock, default_locale: str, staff: StaffService | None = None) -> None:
         self._uow = uow
         self._clock = clock
         self._default_locale = default_locale
+        self._staff = staff
+
+    async def _not_yours(self, by: int, course_id: int) -> bool:
+        """A coordinator granted only some courses acts only on their certificates (HasRole has
+        already let only coordinators and owners through)."""
+        if self._staff is None:
+            return False
+        mine = await self._staff.course_ids_of(by, Role.COORDINATOR)
+        return bool(mine) and course_id not in mine
 
     async def revoke(self, code: str, reason: str, by: int) -> Revoked | AdminRefusal:
         """Revoke the certificate; its holder is to be told, with the reason, in their language."""
         certificate = await self._find(code)
         if certificate is None:
             return AdminRefusal(AdminProblem.UNKNOWN_CODE)
+        if await self._not_yours(by, certificate.course_id):
+            return AdminRefusal(AdminProblem.NOT_YOURS)
         reason = " ".join(reason.split())
         if not reason:
             return AdminRefusal(AdminProblem.NO_REASON)
@@ -59,6 +72,8 @@ class CertificateAdminService:
         certificate = await self._find(code)
         if certificate is None:
             return AdminRefusal(AdminProblem.UNKNOWN_CODE)
+        if await self._not_yours(by, certificate.course_id):
+            return AdminRefusal(AdminProblem.NOT_YOURS)
         newest = await self._uow.certificates.for_enrolment(certificate.enrolment_id)
         if newest is not None and newest.id != certificate.id:
             return AdminRefusal(AdminProblem.SUPERSEDED, await certificate_facts(self._uow, certificate))

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.db.uow import UnitOfWork
+from bot.services.staff import CourseScope
 
 
 @dataclass(frozen=True)
@@ -19,12 +20,17 @@ class CourseSummary:
 
 
 class CourseCatalog:
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWork, scope: CourseScope | None = None) -> None:
+        """`scope`: who asks; only their courses are listed (None: every course)."""
         self._uow = uow
+        self._scope = scope
 
     async def summaries(self) -> list[CourseSummary]:
         summaries = []
+        mine = await self._scope.course_ids() if self._scope is not None else None
         for row in await self._uow.catalog.courses():
+            if mine is not None and row.course_id not in mine:
+                continue
             summaries.append(CourseSummary(row.slug, row.title, row.learners, row.current_number, row.versions,
                                            row.draft_number))
         return summaries

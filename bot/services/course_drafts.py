@@ -18,6 +18,7 @@ from bot.media_store import MediaStore
 from bot.services.clock import Clock
 from bot.services.course_diff import Change, LectureContent, changed_lectures, diff_lectures
 from bot.services.course_import import CourseImporter
+from bot.services.staff import CourseScope
 from content.schema import Course as CourseSpec
 
 Localized = dict[str, str]
@@ -29,6 +30,8 @@ class ContentProblem(enum.Enum):
     NO_DRAFT = "no_draft"
     NOTHING_TO_ROLL_BACK = "nothing_to_roll_back"
     UNKNOWN_CHUNK = "unknown_chunk"
+    NOT_YOURS = "not_yours"  # a course the instructor was not granted
+    NEW_COURSE_NOT_YOURS = "new_course_not_yours"  # only all-course instructors and owners create courses
 
 
 @dataclass
@@ -94,10 +97,26 @@ class HistoryLine:
 
 
 class CourseDraftService:
-    def __init__(self, uow: UnitOfWork, clock: Clock, media: MediaStore | None) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Clock, media: MediaStore | None,
+                 scope: CourseScope | None = None) -> None:
+        """`scope`: who acts; every course settled on is checked against it (None: no check)."""
         self._uow = uow
         self._clock = clock
         self._media = media
+        self._scope = scope
+
+    async def ensure_may_act(self, course: Course) -> Course:
+        if self._scope is not None and not await self._scope.allows(course.id):
+            raise ContentRefused(ContentProblem.NOT_YOURS, course.slug)
+        return course
+
+    async def ensure_may_upload(self, slug: str) -> None:
+        """An upload of an existing course needs that course; a new slug, an all-course grant."""
+        course = await self._uow.courses.by_slug(slug)
+        if course is not None:
+            await self.ensure_may_act(course)
+        elif self._scope is not None and not await self._scope.allows(None):
+            raise ContentRefused(ContentProblem.NEW_COURSE_NOT_YOURS, slug)
 
     # --- finding the course a command names ------------------------------------------------
     async def course(self, slug: str | None) -> Course:
@@ -106,17 +125,17 @@ class CourseDraftService:
             course = await self._uow.courses.by_slug(slug)
             if course is None:
                 raise ContentRefused(ContentProblem.NO_COURSE, slug)
-            return course
+            return await self.ensure_may_act(course)
         courses = list(await self._uow.drafts.all_courses())
         if len(courses) != 1:
             raise ContentRefused(ContentProblem.NO_COURSE, "")
-        return courses[0]
+        return await self.ensure_may_act(courses[0])
 
     async def course_by_id(self, course_id: int) -> Course:
         course = await self._uow.courses.get(course_id)
         if course is None:
             raise ContentRefused(ContentProblem.NO_COURSE, "")
-        return course
+        return await self.ensure_may_act(course)
 
     async def live_version(self, course: Course) -> CourseVersion:
         """The published version learners get now; raises when there is none to roll back from."""
@@ -133,6 +152,7 @@ class CourseDraftService:
 
     # --- upload ----------------------------------------------------------------------------
     async def make_draft(self, spec: CourseSpec, by: Actor, details: str) -> DraftMade:
+        await self.ensure_may_upload(spec.slug)
         course = await self._uow.courses.by_slug(spec.slug)
         old = await self._uow.drafts.draft(course.id) if course is not None else None
         # Media are copied into the store before any row is written: a refused file changes nothing.
@@ -217,6 +237,7 @@ class CourseDraftService:
 
     async def _attach(self, course: Course, version: CourseVersion, lecture_key: str, chunk_key: str,
                       file_id: str, by: Actor) -> Attached:
+        await self.ensure_may_act(course)
         if version.state != DRAFT:
             version = await self._copy_as_draft(version)
         lecture = next(row for row in await self._uow.drafts.lectures(version.id) if row.key == lecture_key)
@@ -254,9 +275,11 @@ class CourseDraftService:
     async def history(self, slug: str | None, limit: int = 20) -> list[HistoryLine]:
         course = await self.course(slug) if slug else None
         slugs = {row.id: row.slug for row in await self._uow.drafts.all_courses()}
+        mine = await self._scope.course_ids() if self._scope is not None else None
         return [HistoryLine(entry.at, entry.user_id, entry.user_name, entry.action, slugs.get(entry.course_id, "?"),
                             entry.version_number, entry.details)
-                for entry in await self._uow.drafts.history(course.id if course else None, limit)]
+                for entry in await self._uow.drafts.history(course.id if course else None, limit)
+                if mine is None or entry.course_id in mine]
 
 
 def _columns(row: object, model: type, *skip: str) -> dict[str, object]:

@@ -15,6 +15,7 @@ from enum import Enum
 
 from bot.db.uow import UnitOfWork
 from bot.media_store import MediaRefused, MediaStore, MediaUnavailable, open_regular
+from bot.services.staff import CourseScope
 from bot.services.course_yaml import CourseDocuments, MediaFile, course_documents, dump_yaml
 
 # What a bot may upload to Telegram (TELEGRAM.md): a bigger export could not be sent.
@@ -25,6 +26,7 @@ class ExportProblem(Enum):
     NO_COURSE = "no_course"  # the database holds no course
     CHOOSE = "choose"  # several courses and none named
     UNKNOWN_COURSE = "unknown_course"
+    NOT_YOURS = "not_yours"  # a course the instructor was not granted
     UNKNOWN_VERSION = "unknown_version"
     MEDIA_MISSING = "media_missing"  # a media file is gone from the store
     TOO_BIG = "too_big"
@@ -48,13 +50,21 @@ class CourseExport:
 
 
 class CourseExporter:
-    def __init__(self, uow: UnitOfWork, media: MediaStore) -> None:
+    def __init__(self, uow: UnitOfWork, media: MediaStore, scope: CourseScope | None = None) -> None:
+        """`scope`: who exports; only their courses (None: every course)."""
         self._uow = uow
         self._media = media
+        self._scope = scope
 
     async def export(self, slug: str | None = None, number: int | None = None) -> CourseExport:
         """The published version of `slug` (or version `number`); without a slug the only course."""
-        courses = await self._uow.catalog.courses()
+        courses = list(await self._uow.catalog.courses())
+        mine = await self._scope.course_ids() if self._scope is not None else None
+        if mine is not None:
+            if slug is not None and any(course.slug == slug for course in courses):
+                if not any(course.slug == slug and course.course_id in mine for course in courses):
+                    raise ExportRefused(ExportProblem.NOT_YOURS, (slug,))
+            courses = [course for course in courses if course.course_id in mine]
         if slug is None:
             if not courses:
                 raise ExportRefused(ExportProblem.NO_COURSE)

@@ -9,6 +9,7 @@ from bot.db.repositories.course_drafts import DRAFT
 from bot.db.uow import UnitOfWork
 from bot.services.course_drafts import ContentProblem, ContentRefused, CourseDraftService
 from bot.services.clock import Clock
+from bot.services.staff import CourseScope
 from bot.services.views import AnsweredView, ChunkView, LabView, Localized, QuestionView
 
 
@@ -43,9 +44,9 @@ class PreviewResult:
 
 
 class CoursePreviewService:
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Clock, scope: CourseScope | None = None) -> None:
         self._uow = uow
-        self._drafts = CourseDraftService(uow, clock, None)
+        self._drafts = CourseDraftService(uow, clock, None, scope)
 
     async def start(self, slug: str | None, lecture_key: str | None) -> PreviewStart | UnknownLecture:
         """The lecture to preview (the first by default). Raises `ContentRefused`."""
@@ -65,6 +66,10 @@ class CoursePreviewService:
     async def _lecture(self, lecture_id: int) -> tuple[Lecture, CourseVersion] | None:
         lecture = await self._uow.courses.lecture(lecture_id)
         version = await self._uow.drafts.version(lecture.version_id) if lecture is not None else None
+        if version is not None:  # a forged press may name any lecture: its course must be the instructor's
+            course = await self._uow.courses.get(version.course_id)
+            if course is not None:
+                await self._drafts.ensure_may_act(course)
         return (lecture, version) if lecture is not None and version is not None else None
 
     async def chunk(self, lecture_id: int, position: int) -> ChunkView | None:

@@ -63,7 +63,7 @@ class Services:
 
     @cached_property
     def certificate_admin(self) -> CertificateAdminService:
-        return CertificateAdminService(self.uow, self.clock, self._default_locale)
+        return CertificateAdminService(self.uow, self.clock, self._default_locale, self.staff)
 
     @cached_property
     def staff(self) -> StaffService:

@@ -77,6 +77,26 @@ class StaffService:
         return frozenset(Role(row.role) for row in rows
                          if course_id is None or row.course_id is None or row.course_id == course_id)
 
+    async def may_act(self, user_id: int, role: Role, course_id: int | None) -> bool:
+        """Whether the user may act as `role` on the course (`None`: a course not made yet, which only
+        an all-course grant may create). Owners and all-course grants: always."""
+        if self.is_owner(user_id):
+            return True
+        return any(row.role == role.value and (row.course_id is None or row.course_id == course_id)
+                   for row in await self._uow.staff.of_user(user_id))
+
+    async def course_ids_of(self, user_id: int, role: Role) -> frozenset[int] | None:
+        """The courses the user may act on as `role`; None: every course."""
+        if self.is_owner(user_id):
+            return None
+        rows = [row for row in await self._uow.staff.of_user(user_id) if row.role == role.value]
+        if any(row.course_id is None for row in rows):
+            return None
+        return frozenset(row.course_id for row in rows if row.course_id is not None)
+
+    def scope(self, user_id: int, role: Role) -> CourseScope:
+        return CourseScope(self, user_id, role)
+
     async def grant(self, user_id: int, role_name: str, course_slug: str | None, by: int | None) -> RoleGrant:
         """Idempotent: granting a role the user already holds changes nothing."""
         role = parse_role(role_name)
@@ -149,3 +169,18 @@ class StaffService:
         if course is None:
             raise StaffError(StaffProblem.UNKNOWN_COURSE, slug)
         return course.id
+
+
+class CourseScope:
+    """Who acts, in which role: a service checks each course it settles on against this."""
+
+    def __init__(self, staff: StaffService, user_id: int, role: Role) -> None:
+        self._staff = staff
+        self.user_id = user_id
+        self.role = role
+
+    async def allows(self, course_id: int | None) -> bool:
+        return await self._staff.may_act(self.user_id, self.role, course_id)
+
+    async def course_ids(self) -> frozenset[int] | None:
+        return await self._staff.course_ids_of(self.user_id, self.role)

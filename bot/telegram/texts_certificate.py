@@ -161,6 +161,8 @@ def ready_or_missing(step: CompletionStep, locale: str) -> str | None:
 
 def admin_refusal_text(refusal: AdminRefusal, code: str, locale: str) -> str:
     """Why /revoke or /reissue changed nothing."""
+    if refusal.problem is AdminProblem.NOT_YOURS:
+        return _("That certificate is of a course not granted to you.")
     if refusal.problem is AdminProblem.UNKNOWN_CODE:
         return _("There is no certificate with the code <code>{code}</code>. Check the code and try again.").format(
             code=escape(code[:64]))

@@ -117,6 +117,11 @@ def content_refused_text(refused: ContentRefused) -> str:
         return _("Course {slug} has no draft: upload the course file first.").format(slug=escape(refused.slug))
     if refused.problem is ContentProblem.NOTHING_TO_ROLL_BACK:
         return _("Course {slug} has no earlier published version to go back to.").format(slug=escape(refused.slug))
+    if refused.problem is ContentProblem.NOT_YOURS:
+        return _("The course {slug} was not granted to you; /courses lists yours.").format(slug=escape(refused.slug))
+    if refused.problem is ContentProblem.NEW_COURSE_NOT_YOURS:
+        return _("There is no course {slug} yet, and you may work only on the courses granted to you: a new "
+                 "course is created by an instructor of every course or an owner.").format(slug=escape(refused.slug))
     names = ", ".join(refused.valid) or "—"
     return _("There is no video or file chunk of that name. Write the caption as lecture/chunk, one of: "
              "{names}").format(names=escape(names))

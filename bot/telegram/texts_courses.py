@@ -48,6 +48,8 @@ def export_refusal_text(refused: ExportRefused) -> str:
         case ExportProblem.UNKNOWN_COURSE:
             return _("There is no course “{slug}”. The courses are: {slugs}").format(
                 slug=escape(refused.detail), slugs=slugs)
+        case ExportProblem.NOT_YOURS:
+            return _("The course {slugs} was not granted to you; /courses lists yours.").format(slugs=slugs)
         case ExportProblem.UNKNOWN_VERSION:
             if not refused.detail:
                 return _("The course {slugs} has no published version to export; name a version: "

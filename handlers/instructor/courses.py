@@ -9,10 +9,12 @@ from bot.services.course_catalog import CourseCatalog
 from bot.services.registry import Services
 from bot.telegram.presenter import Presenter
 from bot.telegram.texts_courses import courses_text
+from handlers.instructor.staff_place import instructor_scope
 
 
 async def courses(message: Message, services: Services, presenter: Presenter) -> None:
-    summaries = await CourseCatalog(services.uow).summaries()
+    assert message.from_user is not None  # HasRole let only a person through
+    summaries = await CourseCatalog(services.uow, instructor_scope(services, message.from_user)).summaries()
     await presenter.long_text(courses_text(summaries, presenter.locale))
 
 

@@ -13,6 +13,7 @@ from bot.services.course_export import CourseExporter
 from bot.services.registry import Services
 from bot.telegram.presenter import Presenter
 from bot.telegram.texts_courses import export_caption
+from handlers.instructor.staff_place import instructor_scope
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,9 @@ async def export(message: Message, command: CommandObject, services: Services, p
         return
     if len(words) == 2:
         number = int(words[1])
-    exporter = CourseExporter(services.uow, media_store)  # the store courses are loaded into
+    assert message.from_user is not None  # HasRole let only a person through
+    exporter = CourseExporter(services.uow, media_store,  # the store courses are loaded into
+                              instructor_scope(services, message.from_user))
     result = await exporter.export(slug, number)
     log.info("user %s exported %s version %s (%d bytes; update %s)", message.from_user and message.from_user.id,
              result.slug, result.version_number, len(result.data), event_update.update_id)

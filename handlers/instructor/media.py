@@ -13,7 +13,7 @@ from bot.services.registry import Services
 from bot.services.views import pick
 from bot.telegram.presenter import Presenter
 from bot.telegram.texts_content import attached_text
-from handlers.instructor.staff_place import actor
+from handlers.instructor.staff_place import actor, instructor_scope
 
 log = logging.getLogger(__name__)
 CHUNK_NAME = re.compile(r"^\s*[\w.-]+/[\w.-]+\s*$")
@@ -31,7 +31,7 @@ async def attach(message: Message, services: Services, presenter: Presenter) -> 
     assert message.from_user is not None and message.caption is not None
     media = message.video or message.document
     assert media is not None
-    drafts = CourseDraftService(services.uow, services.clock, None)
+    drafts = CourseDraftService(services.uow, services.clock, None, instructor_scope(services, message.from_user))
     attached = await drafts.attach(message.caption.strip(), media.file_id, actor(message.from_user))
     log.info("user %s attached file %s to %s of %s v%s", message.from_user.id, media.file_id, attached.name,
              attached.slug, attached.number)

@@ -14,7 +14,7 @@ from typing import Literal
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, User
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
@@ -27,6 +27,7 @@ from bot.telegram.keyboards import LANGUAGE_NAMES, OPTION_LETTERS
 from bot.telegram.media import MediaUnavailable
 from bot.telegram.presenter import Presenter
 from bot.telegram.texts import answered_text, grade_sentence, question_text, score_sentence
+from handlers.instructor.staff_place import instructor_scope
 from bot.telegram.texts_content import (
     preview_header,
     preview_private_only,
@@ -50,8 +51,8 @@ class PreviewCb(CallbackData, prefix="pv"):
     o: OptionIndex = 0
 
 
-def _service(services: Services) -> CoursePreviewService:
-    return CoursePreviewService(services.uow, services.clock)
+def _service(services: Services, person: User) -> CoursePreviewService:
+    return CoursePreviewService(services.uow, services.clock, instructor_scope(services, person))
 
 
 async def preview(message: Message, command: CommandObject, services: Services, presenter: Presenter,
@@ -59,7 +60,8 @@ async def preview(message: Message, command: CommandObject, services: Services, 
     words = (command.args or "").split()
     locale = next((word for word in words if word in LOCALES), presenter.locale)
     words = [word for word in words if word not in LOCALES]
-    service = _service(services)
+    assert message.from_user is not None  # HasRole let only a person through
+    service = _service(services, message.from_user)
     slug = words[0] if words and await service.is_course(words[0]) else None
     lecture_key = next(iter(words[1:] if slug else words), None)
     start = await service.start(slug, lecture_key)
@@ -131,7 +133,7 @@ async def _question(presenter: Presenter, service: CoursePreviewService, lecture
 async def pressed(query: CallbackQuery, callback_data: PreviewCb, services: Services, presenter: Presenter,
                   i18n: I18n) -> None:
     await query.answer()
-    service = _service(services)
+    service = _service(services, query.from_user)
     data = callback_data
     message = query.message if isinstance(query.message, Message) else None
     with i18n.use_locale(data.g):

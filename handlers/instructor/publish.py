@@ -8,7 +8,7 @@ from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, User
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
@@ -27,7 +27,7 @@ from bot.telegram.texts_content import (
     rollback_question,
     rolled_back_text,
 )
-from handlers.instructor.staff_place import actor, in_admin_chat_or_private
+from handlers.instructor.staff_place import actor, in_admin_chat_or_private, instructor_scope
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +43,18 @@ def _slug(command: CommandObject) -> str | None:
     return (command.args or "").strip().split(" ")[0] or None
 
 
-def _drafts(services: Services) -> CourseDraftService:
+def _sender(message: Message) -> User:
+    assert message.from_user is not None  # HasRole let only a person through
+    return message.from_user
+
+
+def _drafts(services: Services, person: User) -> CourseDraftService:
     """No media store: these steps only move versions, they copy no file."""
-    return CourseDraftService(services.uow, services.clock, None)
+    return CourseDraftService(services.uow, services.clock, None, instructor_scope(services, person))
 
 
 async def diff(message: Message, command: CommandObject, services: Services, presenter: Presenter) -> None:
-    drafts = _drafts(services)
+    drafts = _drafts(services, _sender(message))
     course = await drafts.course(_slug(command))
     draft, published, changes = await drafts.diff(course)
     await presenter.long_text(diff_text(course.slug, draft.number, published.number if published else None, changes,
@@ -57,7 +62,7 @@ async def diff(message: Message, command: CommandObject, services: Services, pre
 
 
 async def ask_publish(message: Message, command: CommandObject, services: Services, presenter: Presenter) -> None:
-    drafts = _drafts(services)
+    drafts = _drafts(services, _sender(message))
     course = await drafts.course(_slug(command))
     draft, _published, _changes = await drafts.diff(course)
     markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
@@ -66,7 +71,7 @@ async def ask_publish(message: Message, command: CommandObject, services: Servic
 
 
 async def ask_rollback(message: Message, command: CommandObject, services: Services, presenter: Presenter) -> None:
-    drafts = _drafts(services)
+    drafts = _drafts(services, _sender(message))
     course = await drafts.course(_slug(command))
     current = await drafts.live_version(course)
     markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
@@ -77,7 +82,7 @@ async def ask_rollback(message: Message, command: CommandObject, services: Servi
 async def confirmed(query: CallbackQuery, callback_data: ContentCb, services: Services, presenter: Presenter,
                     bot: Bot, i18n: I18n, settings: Settings) -> None:
     await query.answer()
-    drafts = _drafts(services)
+    drafts = _drafts(services, query.from_user)
     course = await drafts.course_by_id(callback_data.c)
     if callback_data.act == "pub":
         published = await drafts.publish(course, actor(query.from_user), callback_data.v)
@@ -108,7 +113,7 @@ async def _notify_learners(bot: Bot, i18n: I18n, settings: Settings, published: 
 
 
 async def history(message: Message, command: CommandObject, services: Services, presenter: Presenter) -> None:
-    drafts = _drafts(services)
+    drafts = _drafts(services, _sender(message))
     lines = await drafts.history(_slug(command))
     await presenter.long_text(history_text(lines))
 

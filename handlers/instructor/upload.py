@@ -24,7 +24,7 @@ from bot.telegram.presenter import Presenter
 from bot.telegram.texts_content import error_lines, upload_errors_header, upload_report
 from content.errors import CourseValidationError
 from content.validator import check_course
-from handlers.instructor.staff_place import actor, in_admin_chat_or_private
+from handlers.instructor.staff_place import actor, in_admin_chat_or_private, instructor_scope
 
 log = logging.getLogger(__name__)
 # Past this many messages the errors come as one attached .txt instead of a wall of messages.
@@ -65,7 +65,8 @@ async def upload(message: Message, bot: Bot, services: Services, presenter: Pres
             await _send_errors(presenter, filename, error_lines(errors, base, shown_as))
             return
         try:
-            made = await CourseDraftService(services.uow, services.clock, media_store).make_draft(
+            made = await CourseDraftService(services.uow, services.clock, media_store,
+                                      instructor_scope(services, message.from_user)).make_draft(
                 spec, actor(message.from_user), filename)
         except CourseValidationError as refused:  # a media file the store would not take; nothing written
             await _send_errors(presenter, filename, error_lines(refused.errors, base, shown_as))

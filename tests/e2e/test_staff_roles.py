@@ -2,6 +2,7 @@
 guarded once per router; learners refused politely; menus per audience (issue 10, ground)."""
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -138,3 +139,36 @@ async def test_each_staff_members_private_menu_is_set_at_start_in_their_language
     assert "revoke" not in await menu_commands(client, learner.id)
     group_menu = await client.user(aliya.id, ADMIN_CHAT_ID).command_menu()
     assert [item["command"] for item in group_menu["commands"]][:2] == ["revoke", "reissue"]
+
+
+async def menu_settled(client: SandboxClient, user_id: int, done) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The menu once `done` holds (the bot sets it after its answer), or as it is after 5 s."""
+    for _attempt in range(100):
+        menu = await menu_commands(client, user_id)
+        if done(menu):
+            break
+        await asyncio.sleep(0.05)
+    return menu
+
+
+async def test_leaving_the_admin_chat_brings_the_learner_menu_back_at_once(start_bot: AppFactory,
+                                                                           client: SandboxClient) -> None:
+    """issue 10 item 2: before, the private menu kept the staff commands after leaving the admin
+    chat (until a restart or a regrant); now the chat_member update restores the learner menu."""
+    app = await start_bot(admin_chat_id=ADMIN_CHAT_ID, owner_ids=[OWNER_ID])
+    owner = await client.new_user("Olga", id=OWNER_ID, language_code="en")
+    dana = await client.new_user("Dana", last_name="Omarova", language_code="ru")
+    await client.new_group("Admins", [owner, dana], id=ADMIN_CHAT_ID, type="supergroup")
+    owner_chat, dana_chat = owner.in_chat(ADMIN_CHAT_ID), dana.in_chat(ADMIN_CHAT_ID)
+    hello = await dana_chat.send("Please make me a coordinator")
+    await owner_chat.send("/grant coordinator", reply_to=hello["message"]["message_id"])
+    await owner_chat.wait_for(lambda m: "Dana Omarova" in m.text and "coordinator" in m.text)
+    assert "revoke" in await menu_settled(client, dana.id, lambda menu: "revoke" in menu)
+
+    await dana_chat.leave()
+    menu = await menu_settled(client, dana.id, lambda menu: "revoke" not in menu)
+    assert "revoke" not in menu and menu["lesson"]  # the learner menu, in her language
+    assert any("урок" in text.lower() or "лекц" in text.lower() for text in menu.values())
+    assert app.uow_factory is not None
+    async with app.uow_factory() as uow:  # the grant itself stays: coming back restores the staff side
+        assert await uow.session.scalar(select(func.count()).select_from(StaffRole)) == 1
