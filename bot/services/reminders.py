@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.db.models import CourseVersion, Enrolment, Lecture, LectureProgress, User
+from bot.db.repositories.reminders import AttemptFacts  # the repository's row; reminders reason about it
 from bot.services.quiet_hours import QuietHours, defer_past_quiet
 from bot.services.releases import ReleaseSchedule
 from bot.services.reminder_views import NoticeKind
@@ -62,17 +63,6 @@ def preferences_of(user: User, policy: ReminderPolicy) -> Preferences:
     return Preferences(user.remind_new_week, user.remind_stalled, user.remind_retry,
                        QuietHours.parse(user.quiet_hours or policy.quiet_hours),
                        ZoneInfo(user.timezone or policy.zone))
-
-
-@dataclass(frozen=True)
-class AttemptFacts:
-    """The learner's newest quiz attempt, as far as reminders care."""
-
-    lecture_key: str
-    finished_at: datetime | None
-    passed: bool | None
-    score: int | None
-    size: int
 
 
 @dataclass(frozen=True)

@@ -62,3 +62,16 @@ def test_logging_setup_imports_nothing_of_the_bot_above_it() -> None:
     imported = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
     imported += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
     assert [name for name in imported if name.split(".")[0] == "bot"] == []
+
+
+def test_the_database_layer_imports_nothing_above_it() -> None:
+    """Repositories hold SQL and return plain rows: they know no service, adapter, handler or aiogram
+    (reminders' repository imported `AttemptFacts` from a service)."""
+    above = ("bot.services", "bot.telegram", "bot.web", "handlers", "scheduler", "aiogram")
+    offenders = []
+    for path in (SERVICES.parent / "db").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+        names += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+        offenders += [f"{path.name} imports {name}" for name in names if name.startswith(above)]
+    assert offenders == []

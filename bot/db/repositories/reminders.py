@@ -14,7 +14,17 @@ from sqlalchemy import Integer, String, bindparam, case, func, or_, select, upda
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Enrolment, LectureProgress, QuizAttempt, User, UTCDateTime
-from bot.services.reminders import AttemptFacts
+
+
+@dataclass(frozen=True)
+class AttemptFacts:
+    """The learner's newest quiz attempt, as far as reminders care (the rows this repository reads)."""
+
+    lecture_key: str
+    finished_at: datetime | None
+    passed: bool | None
+    score: int | None
+    size: int
 
 
 @dataclass(frozen=True)
