@@ -18,11 +18,13 @@ from bot.services.course_drafts import ContentRefused
 from bot.services.course_export import ExportRefused
 from bot.services.course_upload import UploadRefused
 from bot.services.refusals import RefusedError
+from bot.services.staff import StaffError
 from bot.services.views import Refusal
 from bot.telegram.presenter import Presenter
 from bot.telegram.texts import refusal_text
 from bot.telegram.texts_content import content_refused_text, upload_refused_text
 from bot.telegram.texts_courses import export_refusal_text
+from bot.telegram.texts_staff import staff_error_text
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -32,7 +34,7 @@ ALERTED = {Refusal.LOCKED, Refusal.COOLDOWN, Refusal.NOT_RELEASED, Refusal.NO_AT
            Refusal.NOT_ENROLLED, Refusal.UNKNOWN_COURSE}
 
 
-Refusing = RefusedError | ContentRefused | ExportRefused | UploadRefused
+Refusing = RefusedError | ContentRefused | ExportRefused | UploadRefused | StaffError
 
 
 def _explained(error: Refusing, locale: str) -> tuple[str, str, bool]:
@@ -40,6 +42,8 @@ def _explained(error: Refusing, locale: str) -> tuple[str, str, bool]:
     match error:
         case ContentRefused():
             return content_refused_text(error), error.problem.value, True
+        case StaffError():
+            return staff_error_text(error), str(error), False
         case UploadRefused():
             return upload_refused_text(error), f"{error.problem.value} {error.name}".strip(), True
         case ExportRefused():
@@ -54,7 +58,7 @@ class RefusalAnswer(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         try:
             return await handler(event, data)
-        except (RefusedError, ContentRefused, ExportRefused, UploadRefused) as refused:
+        except (RefusedError, ContentRefused, ExportRefused, UploadRefused, StaffError) as refused:
             presenter: Presenter | None = data.get("presenter")
             locale = presenter.locale if presenter is not None else str(data.get("locale") or "en")
             text, reason, alert = _explained(refused, locale)

@@ -11,12 +11,12 @@ from aiogram.utils.i18n import I18n
 from bot.config import Settings
 from bot.db.models import User
 from bot.services.registry import Services
-from bot.services.staff import StaffError
+from bot.services.names import telegram_name
 from bot.services.users import TelegramIdentity
 from bot.telegram.callbacks import StaffGrantCb
 from bot.telegram.commands import set_private_menu
 from bot.telegram.presenter import Presenter
-from bot.telegram.texts_staff import (grant_text, grant_usage_text, granted_text, staff_error_text,
+from bot.telegram.texts_staff import (grant_text, grant_usage_text, granted_text,
                                       staff_list_text, ungranted_text)
 
 log = logging.getLogger(__name__)
@@ -29,13 +29,13 @@ async def _target(message: Message, words: list[str], services: Services) -> tup
         person = replied.from_user
         await services.users.seen(TelegramIdentity(person.id, person.first_name, person.last_name,
                                                    person.username, person.language_code))
-        name = " ".join(part for part in (person.first_name, person.last_name) if part)
+        name = telegram_name(person)  # type: ignore[arg-type]
         return person.id, name, words[1] if len(words) > 1 else None
     if len(words) < 2 or not words[1].lstrip("-").isdigit():
         return None
     user_id = int(words[1])
     known = await services.users.get(user_id)
-    name = " ".join(p for p in (known.first_name, known.last_name) if p) if known is not None else str(user_id)
+    name = telegram_name(known) if known is not None else str(user_id)
     return user_id, name, words[2] if len(words) > 2 else None
 
 
@@ -46,40 +46,35 @@ async def _refresh_menu(bot: Bot, i18n: I18n, services: Services, settings: Sett
     await set_private_menu(bot, i18n, user_id, locale, await services.staff.roles_of(user_id))
 
 
-async def grant(message: Message, command: CommandObject, services: Services, presenter: Presenter, bot: Bot,
-                settings: Settings, i18n: I18n, user: User) -> None:
+async def _change_role(message: Message, command: CommandObject, services: Services, presenter: Presenter,
+                       bot: Bot, settings: Settings, i18n: I18n, user: User, granting: bool) -> None:
+    """/grant and /ungrant: the same target, the service's grant or ungrant. A StaffError goes to the
+    one refusal answer (handlers/common/refusals.py)."""
     words = (command.args or "").split()
     target = await _target(message, words, services) if words else None
     if target is None:
         await presenter.text(grant_usage_text())
         return
     user_id, name, course = target
-    try:
-        granted = await services.staff.grant(user_id, words[0], course, by=user.id)
-    except StaffError as error:
-        await presenter.text(staff_error_text(error))
-        return
-    log.info("owner %s granted %s (course %s) to user %s", user.id, granted.role.value, course, user_id)
-    await presenter.text(granted_text(name, user_id, granted))
+    if granting:
+        changed = await services.staff.grant(user_id, words[0], course, by=user.id)
+        log.info("owner %s granted %s (course %s) to user %s", user.id, changed.role.value, course, user_id)
+        await presenter.text(granted_text(name, user_id, changed))
+    else:
+        changed = await services.staff.ungrant(user_id, words[0], course)
+        log.info("owner %s took %s (course %s) from user %s", user.id, changed.role.value, course, user_id)
+        await presenter.text(ungranted_text(name, user_id, changed))
     await _refresh_menu(bot, i18n, services, settings, user_id)
+
+
+async def grant(message: Message, command: CommandObject, services: Services, presenter: Presenter, bot: Bot,
+                settings: Settings, i18n: I18n, user: User) -> None:
+    await _change_role(message, command, services, presenter, bot, settings, i18n, user, granting=True)
 
 
 async def ungrant(message: Message, command: CommandObject, services: Services, presenter: Presenter, bot: Bot,
                   settings: Settings, i18n: I18n, user: User) -> None:
-    words = (command.args or "").split()
-    target = await _target(message, words, services) if words else None
-    if target is None:
-        await presenter.text(grant_usage_text())
-        return
-    user_id, name, course = target
-    try:
-        taken = await services.staff.ungrant(user_id, words[0], course)
-    except StaffError as error:
-        await presenter.text(staff_error_text(error))
-        return
-    log.info("owner %s took %s (course %s) from user %s", user.id, taken.role.value, course, user_id)
-    await presenter.text(ungranted_text(name, user_id, taken))
-    await _refresh_menu(bot, i18n, services, settings, user_id)
+    await _change_role(message, command, services, presenter, bot, settings, i18n, user, granting=False)
 
 
 def _grant_buttons(grants: list[tuple[int, int, object]]) -> InlineKeyboardMarkup | None:
@@ -96,15 +91,11 @@ async def staff_list(message: Message, services: Services, presenter: Presenter)
 
 async def ungrant_pressed(query: CallbackQuery, callback_data: StaffGrantCb, services: Services,
                           presenter: Presenter, bot: Bot, settings: Settings, i18n: I18n, user: User) -> None:
-    try:
-        user_id, taken = await services.staff.ungrant_by_id(callback_data.grant_id)
-    except StaffError as error:
-        await query.answer(staff_error_text(error))
-        return
+    user_id, taken = await services.staff.ungrant_by_id(callback_data.grant_id)
     log.info("owner %s took %s (course %s) from user %s by /staff's button", user.id, taken.role.value,
              taken.course_slug, user_id)
     known = await services.users.get(user_id)
-    name = " ".join(p for p in (known.first_name, known.last_name) if p) if known is not None else str(user_id)
+    name = telegram_name(known) if known is not None else str(user_id)
     await query.answer()
     await presenter.text(ungranted_text(name, user_id, taken))
     await _refresh_menu(bot, i18n, services, settings, user_id)
