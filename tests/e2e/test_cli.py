@@ -86,8 +86,16 @@ async def test_a_bad_setting_stops_start_up_with_one_line(tmp_path: Path) -> Non
     assert err.strip() == "Bad setting DEFAULT_LOCALE: DEFAULT_LOCALE must be one of kk, ru, en"
 
 
+async def test_run_webhook_without_webhook_url_names_it(tmp_path: Path) -> None:
+    """issue 12 item 1: `run --webhook` with no address to take updates at stops with one line."""
+    code, out, err = await _talimger(tmp_path, "run", "--webhook", BOT_TOKEN=TOKEN)
+    assert code == 2 and err.startswith("Bad setting WEBHOOK_URL: webhook mode needs") and len(err.splitlines()) == 1
+    assert not (tmp_path / "data" / "talimger.db").exists()
+
+
 async def test_every_command_has_help(tmp_path: Path) -> None:
-    for args in (["--help"], ["run", "--help"], ["course", "validate", "--help"], ["course", "load", "--help"]):
+    for args in (["--help"], ["run", "--help"], ["course", "validate", "--help"], ["course", "load", "--help"],
+                 ["db", "upgrade", "--help"], ["webhook", "set", "--help"]):
         code, out, _ = await _talimger(tmp_path, *args)
         assert code == 0 and out.startswith("usage: talimger")
 
@@ -135,6 +143,13 @@ BAD_SETTINGS = {
     "sandbox state file garbage": ({"BOT_TOKEN": "", "SANDBOX_JSON": '{"format": 1, "counters": []}'},
                                    "DATA_DIR", "sandbox.json"),
     "token with a space": ({"BOT_TOKEN": "555:SUPER SECRET"}, "BOT_TOKEN", "BotFather"),
+    # issue 12 item 1: webhook mode takes no update without a secret, and says so.
+    "webhook without a secret": ({"WEBHOOK_URL": "https://bot.example.edu/telegram"}, "WEBHOOK_SECRET",
+                                 "refuses to start without a secret"),
+    "webhook secret of a bad shape": ({"WEBHOOK_URL": "https://bot.example.edu/telegram",
+                                       "WEBHOOK_SECRET": "not allowed!"}, "WEBHOOK_SECRET", "A-Z, a-z, 0-9"),
+    "webhook url without a path": ({"WEBHOOK_URL": "https://bot.example.edu/", "WEBHOOK_SECRET": "s3cret"},
+                                   "WEBHOOK_URL", "a path of its own"),
 }
 
 
@@ -159,7 +174,7 @@ async def test_each_bad_setting_stops_start_up_with_one_line_and_never_shows_the
     assert "Traceback" not in out + err
     assert TOKEN not in out + err and "SUPERSECRETTOKEN" not in out + err and "555%3A" not in out + err
     assert "SUPER SECRET" not in out + err
-    if variable in ("WEB_HOST", "WEB_PORT") and fresh:
+    if variable in ("WEB_HOST", "WEB_PORT", "WEBHOOK_SECRET", "WEBHOOK_URL") and fresh:
         assert not (tmp_path / "data" / "talimger.db").exists()  # checked before any migration
 
 
