@@ -86,6 +86,15 @@ async def test_a_bad_setting_stops_start_up_with_one_line(tmp_path: Path) -> Non
     assert err.strip() == "Bad setting DEFAULT_LOCALE: DEFAULT_LOCALE must be one of kk, ru, en"
 
 
+async def test_db_upgrade_migrates_and_says_to_which_revision(tmp_path: Path) -> None:
+    """issue 12 item 2: `talimger db upgrade` is a step of its own: it makes the schema and exits."""
+    code, out, err = await _talimger(tmp_path, "db", "upgrade")
+    assert code == 0, err
+    assert re.fullmatch(r"The database is at revision \S+\.\n", out)
+    assert (tmp_path / "data" / "talimger.db").exists()
+    assert (await _talimger(tmp_path, "db", "upgrade"))[1] == out  # again: nothing to do, same answer
+
+
 async def test_run_webhook_without_webhook_url_names_it(tmp_path: Path) -> None:
     """issue 12 item 1: `run --webhook` with no address to take updates at stops with one line."""
     code, out, err = await _talimger(tmp_path, "run", "--webhook", BOT_TOKEN=TOKEN)
