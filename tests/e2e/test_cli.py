@@ -22,7 +22,7 @@ TOKEN = "555:SUPERSECRETTOKEN"
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in {"BOT_TOKEN", "DATABASE_URL"}}
+    env = {key: value for key, value in os.environ.items() if key not in {"BOT_TOKEN", "DATABASE_URL", "WEBHOOK_URL", "WEBHOOK_SECRET"}}
     # WEB_PORT=0: the certificate pages on a free port, so a busy 8080 cannot fail the test.
     return {**env, "DATA_DIR": str(tmp_path / "data"), "LOG_LEVEL": "WARNING", "WEB_PORT": "0", **extra}
 

@@ -3,6 +3,7 @@ posts them, and refuses any request without the secret (issue 12 item 1)."""
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import aiohttp
 from pydantic import SecretStr
@@ -14,6 +15,7 @@ from sandbox import Sandbox
 from sandbox.client import SandboxClient
 from tests.e2e.conftest import AppFactory
 from tests.e2e.driver import CourseKey, LearnerDriver, is_question
+from tests.e2e.talimger_run import talimger_run
 
 SECRET = "w3bhook-Secret_for-tests"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -95,3 +97,17 @@ async def test_a_restarted_replica_leaves_the_webhook_as_it_is(
     await user.send("/start")
     await user.wait_for(lambda m: bool(m.buttons))
     assert second.web is not None
+
+
+async def test_talimger_run_webhook_takes_the_browser_chat_through_the_webhook(tmp_path: Path) -> None:
+    """issue 12 item 1: `talimger run --webhook` as a person starts it (the sandbox stands in for
+    Telegram): the sandbox's webhook points at WEBHOOK_URL and a learner's /start is answered."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram"
+    async with talimger_run(tmp_path, WEB_PORT=str(port), WEBHOOK_URL=url, WEBHOOK_SECRET=SECRET,
+                            args=("--webhook",)) as client:
+        assert (await client.bot_info())["webhook"]["url"] == url
+        user = await client.new_user("Nurlan", language_code="en")
+        await user.send("/start")
+        assert any("English" in text for text in (await user.wait_for(lambda m: bool(m.buttons))).button_texts)
+        assert await client.calls("getUpdates") == []
