@@ -69,8 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     redact = Redactor([os.environ.get("BOT_TOKEN", "").strip()])
     try:
         settings = load_settings()
-        redact = configure_logging(settings.log_level, [settings.token, os.environ.get("BOT_TOKEN", "").strip(),
-                                                        settings.secret])
+        # (WEBHOOK_SECRET is never logged: it travels only in setWebhook's body and in a request header.)
+        redact = configure_logging(settings.log_level, [settings.token, os.environ.get("BOT_TOKEN", "").strip()])
         if args.command == "course":
             return _course_command(args, settings)
         if args.command == "db":

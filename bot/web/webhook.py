@@ -46,9 +46,9 @@ class WebhookHandler(SimpleRequestHandler):
         task = asyncio.create_task(self._apply(bot, update, update_id))
         self._background_feed_update_tasks.add(task)
         task.add_done_callback(self._forget)
-        # shield: a dropped connection must not cancel the update half-way.
-        done, _ = await asyncio.wait({asyncio.shield(task)}, timeout=ANSWER_WITHIN)
-        if done and not task.cancelled() and task.exception() is not None:
+        # asyncio.wait cancels nothing: a dropped connection leaves the update running to its end.
+        done, _ = await asyncio.wait({task}, timeout=ANSWER_WITHIN)
+        if task in done and not task.cancelled() and task.exception() is not None:
             # Rolled back, its claim included: Telegram's next delivery applies it.
             return web.Response(status=500, text="Internal Server Error")
         return web.json_response({}, dumps=bot.session.json_dumps)

@@ -245,3 +245,20 @@ async def test_a_real_token_without_public_base_url_warns_once_naming_it(tmp_pat
     assert "WARNING" in line and "PUBLIC_BASE_URL is not set" in line and "127.0.0.1" in line, line
     assert "PUBLIC_BASE_URL" not in rest.decode()
     assert process.returncode == 0
+
+
+async def test_webhook_set_points_telegram_at_the_url_with_the_secret_each_time(tmp_path: Path,
+                                                                                sandbox: Sandbox) -> None:
+    """issue 12 item 1: the deploy step `talimger webhook set` calls setWebhook with WEBHOOK_URL and
+    WEBHOOK_SECRET, and again with a new secret (which a starting replica cannot see)."""
+    url = "https://bot.example.edu/telegram"
+    env = {"BOT_TOKEN": sandbox.token, "TELEGRAM_API_URL": sandbox.url, "WEBHOOK_URL": url}
+    for secret in ("first-Secret", "rotated_secret-2"):
+        code, out, err = await _talimger(tmp_path, "webhook", "set", WEBHOOK_SECRET=secret, **env)
+        assert code == 0, err
+        assert out == f"Telegram posts updates to {url}.\n"
+        async with SandboxClient(sandbox.url) as client:
+            webhook = (await client.bot_info())["webhook"]
+        assert webhook["url"] == url and webhook["secret_token"] == secret
+    code, _, err = await _talimger(tmp_path, "webhook", "set", WEBHOOK_URL=url, WEBHOOK_SECRET="s")
+    assert code == 2 and err.startswith("Bad setting BOT_TOKEN: `webhook set`")
