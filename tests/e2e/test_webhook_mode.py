@@ -111,3 +111,22 @@ async def test_talimger_run_webhook_takes_the_browser_chat_through_the_webhook(t
         await user.send("/start")
         assert any("English" in text for text in (await user.wait_for(lambda m: bool(m.buttons))).button_texts)
         assert await client.calls("getUpdates") == []
+
+
+async def test_the_webhook_answers_200_once_the_update_is_stored(start_bot: AppFactory, client: SandboxClient) -> None:
+    """issue 12 item 1: Telegram hears 200 only after the update's id is claimed and its writes are
+    committed, so a replica that dies after answering has lost nothing (aiogram's plain background
+    mode answers before the update is even read)."""
+    app = await start_webhook_bot(start_bot)
+    assert app.settings.webhook_url is not None and app.uow_factory is not None
+    user = await client.new_user("Saule", language_code="en")
+    update = forged_update(900_002, user.id)
+    update["message"]["from"]["first_name"] = "Saule"  # type: ignore[index]
+    async with aiohttp.ClientSession() as http:
+        async with http.post(app.settings.webhook_url, json=update, headers={SECRET_HEADER: SECRET}) as reply:
+            assert reply.status == 200
+            async with app.uow_factory() as uow:
+                assert await uow.session.get(ProcessedUpdate, 900_002) is not None
+                stored = await uow.session.get(User, user.id)
+                assert stored is not None and stored.first_name == "Saule"
+    await user.wait_for(lambda m: bool(m.buttons))  # and the learner got the language picker
