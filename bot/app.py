@@ -44,6 +44,7 @@ from bot.web.server import CannotListen, listen_socket
 from content import SAMPLE_COURSE_DIR, Course, CourseValidationError, discover_courses, load_course
 from handlers import build_root_router
 from scheduler.housekeeping import Housekeeper
+from scheduler.digest import WeeklyDigest
 from scheduler.outbox import OutboxConfig, OutboxSender
 from scheduler.setup import build_scheduler
 from scheduler.sweep import SweepConfig, Sweeper
@@ -81,6 +82,7 @@ class Talimger:
     throttle: SendThrottle | None = None  # the one pace of every send (the bot session's middleware)
     outbox: OutboxSender | None = None  # sends what the bot sends on its own; tests call `outbox.drain()`
     scheduler: AsyncIOScheduler | None = None
+    digest: WeeklyDigest | None = None  # the weekly digest to the admin chat; tests call `digest.run()`
     _polling: asyncio.Task[None] | None = None
     _redis: Any = None  # the send limiter's connection, when REDIS_URL is set
     _web_socket: socket.socket | None = None
@@ -107,6 +109,8 @@ class Talimger:
         self.dispatcher = self._build_dispatcher()
         self.sweeper = self._build_sweeper()
         self.outbox = self._build_outbox()
+        self.digest = WeeklyDigest(self.uow_factory, self.i18n, self.clock, self.settings.admin_chat_id,
+                                   self.settings.default_locale)
 
     async def load_sample_course_if_empty(self) -> ImportResult | None:
         """On an empty database, the first course in CONTENT_DIR that loads (a broken one is
@@ -191,7 +195,7 @@ class Talimger:
         """The periodic sweep; nothing to restore, the database says what is due."""
         if self.settings.scheduler_enabled and self.sweeper is not None and self.scheduler is None:
             self.scheduler = build_scheduler(self.sweeper, self.settings.sweep_interval_seconds,
-                                             Housekeeper(self.uow_factory, self.clock))
+                                             Housekeeper(self.uow_factory, self.clock), self.digest)
             self.scheduler.start()
             if self.outbox is not None:
                 self.outbox.start()
