@@ -1,7 +1,8 @@
 """Texts of /stats, /stuck, the learner-data export and the weekly digest (kk, ru, en)."""
 from __future__ import annotations
 
-from html import escape
+import re
+from html import escape, unescape
 
 from aiogram.utils.i18n import gettext as _
 
@@ -81,6 +82,11 @@ def funnel_chart(stats: CourseStats, locale: str) -> FunnelChart:
         axis_label=_("learners"))
 
 
+def plain(text: str) -> str:
+    """Course text is Telegram HTML; a one-line mention shows its visible words only."""
+    return " ".join(unescape(re.sub(r"<[^>]*>", "", text)).split())
+
+
 def _short(text: str, limit: int = 28) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
@@ -89,18 +95,22 @@ def stuck_text(slug: str, learners: list[StuckLearner], listed: int, locale: str
     if not learners:
         return _("Nobody is stalled in <code>{slug}</code>: every learner who has not finished made a step in the "
                  "last 3 days.").format(slug=escape(slug))
-    lines = [_("⏳ <b>Stalled in <code>{slug}</code></b>: {count} learners with no step for 3 days or more, "
-               "longest first.").format(slug=escape(slug), count=len(learners))]
+    lines = [_("⏳ <b>Stalled in <code>{slug}</code></b>: {count} learner with no step for 3 days or more, "
+               "longest first.",
+               "⏳ <b>Stalled in <code>{slug}</code></b>: {count} learners with no step for 3 days or more, "
+               "longest first.", len(learners)).format(slug=escape(slug), count=len(learners))]
     for learner in learners[:listed]:
         where = escape(pick(learner.lecture_title, locale)) if learner.lecture_title else "—"
         handle = f" @{escape(learner.username)}" if learner.username else ""
-        line = _("{name}{handle} (id {id}): {days} days, at “{lecture}”").format(
+        line = _("{name}{handle} (id {id}): {days} day, at “{lecture}”",
+                 "{name}{handle} (id {id}): {days} days, at “{lecture}”", learner.days).format(
             name=escape(learner.name), handle=handle, id=learner.user_id, days=learner.days, lecture=where)
         if not learner.accepts_nudges:
             line += " " + _("(turned stalled reminders off)")
         lines.append("• " + line)
     if len(learners) > listed:
-        lines.append(_("…and {count} more.").format(count=len(learners) - listed))
+        lines.append(_("…and {count} more learner.", "…and {count} more learners.", len(learners) - listed).format(
+            count=len(learners) - listed))
     return "\n".join(lines)
 
 
@@ -198,6 +208,6 @@ def digest_text(stats: CourseStats, flagged: list[ItemStats], locale: str) -> st
         r = "—" if item.discrimination is None else f"{item.discrimination:+.2f}"
         lines.append("• " + _("{lecture}/{question} “{text}”: {share}, {r}, {answers} — {flags}").format(
             lecture=escape(item.lecture_key), question=escape(item.question_key),
-            text=escape(_short(pick(item.text, locale), 60)), share=f"{item.share_correct:.0%}", r=r,
+            text=escape(_short(plain(pick(item.text, locale)), 60)), share=f"{item.share_correct:.0%}", r=r,
             answers=item.answers, flags=", ".join(flag_label(flag.value) for flag in item.flags)))
     return "\n".join(lines)

@@ -66,7 +66,7 @@ async def test_stats_stuck_and_the_nudge_reach_the_chat_and_the_learners(
     assert app.outbox is not None
     await app.outbox.drain()
     kazakh = await learners["L1"].wait_for(lambda m: "/lesson" in m.text)
-    assert KAZAKH_TITLE in kazakh.text
+    assert KAZAKH_TITLE in kazakh.text and "Сізді" in kazakh.text  # the learner's language, not the coordinator's
     english = await learners["L7"].wait_for(lambda m: "/lesson" in m.text)
     assert "We miss you" in english.text and "Python programming basics" in english.text
     await learners["L4"].wait_for(lambda m: "/lesson" in m.text)
@@ -132,3 +132,24 @@ async def test_export_gives_learner_data_with_contacts_only_to_an_owner(
     await owner_chat.press(asked, "📦 Course files (.zip to edit)")
     files = await owner_chat.wait_for(lambda m: m.media is not None, timeout=30)
     assert files.media.file_name == "python-basics-v1.zip"
+
+
+async def test_the_weekly_digest_names_the_flagged_questions_once_a_week(
+        start_bot: AppFactory, client: SandboxClient, clock: ManualClock) -> None:
+    """issue 11 (analytics) weekly digest: the job queues one 'digest' delivery per course and ISO week
+    into the outbox; the admin chat receives the figures and the flagged questions; a second run
+    in the same week adds nothing, the next week's does."""
+    app, _owner, coordinator, _learners = await _course_with_learners(start_bot, client, clock)
+    chat = coordinator.in_chat(ADMIN_CHAT_ID)
+    assert app.digest is not None and app.outbox is not None
+    assert await app.digest.run() == 1
+    await app.outbox.drain()
+    digest = await chat.wait_for(lambda m: m.from_bot and "Weekly digest" in m.text)
+    assert "Enrolled: 7; active in the last 7 days: 2" in digest.text
+    lines = digest.text.splitlines()
+    assert any(line.startswith("• variables/") and "too easy" in line and "100%" in line for line in lines)
+    assert any("negative discrimination" in line and "-0.11" in line for line in lines)
+    assert sum("too hard" in line for line in lines) == 2
+    assert await app.digest.run() == 0  # the same ISO week: its dedupe key is taken
+    clock.advance(days=7)
+    assert await app.digest.run() == 1
