@@ -6,6 +6,7 @@ on a bare server. Drawing is CPU work: callers run it off the event loop (asynci
 from __future__ import annotations
 
 import io
+import textwrap
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +50,7 @@ def render_funnel_png(chart: FunnelChart) -> bytes:
     with _lock:
         _use_bundled_font()
         rows = max(len(chart.lecture_labels), 1)
-        figure = Figure(figsize=(8, 1.2 + 0.75 * rows), dpi=110)
+        figure = Figure(figsize=(8, 1.4 + 0.75 * rows), dpi=110, layout="constrained")
         axes = figure.subplots()
         height = 0.26
         positions = list(range(len(chart.lecture_labels)))
@@ -62,14 +63,14 @@ def render_funnel_png(chart: FunnelChart) -> bytes:
         axes.set_yticks(positions, labels=list(chart.lecture_labels), fontfamily=FONT_FAMILY, fontsize=9)
         axes.invert_yaxis()
         axes.set_xlabel(chart.axis_label, fontfamily=FONT_FAMILY)
-        axes.set_title(chart.title, fontfamily=FONT_FAMILY, fontsize=11, loc="left")
+        # The figure's own title, from its left edge and wrapped: a long course name stays whole.
+        figure.suptitle(textwrap.fill(chart.title, 80), x=0.01, ha="left", fontfamily=FONT_FAMILY, fontsize=11)
         axes.xaxis.get_major_locator().set_params(integer=True)
         top = max([*chart.reached, *chart.attempted, *chart.passed, 1])
         axes.set_xlim(0, top * 1.12 + 0.5)
         axes.legend(prop={"family": FONT_FAMILY, "size": 8}, loc="lower right")
         for spine in ("top", "right"):
             axes.spines[spine].set_visible(False)
-        figure.tight_layout()
         out = io.BytesIO()
         figure.savefig(out, format="png")
         return out.getvalue()
