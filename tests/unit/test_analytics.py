@@ -146,3 +146,36 @@ async def test_the_workbook_and_the_csv_files_hold_every_row(uow_factory: UnitOf
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == 8 and any(row[1] == "Әлия Құдайберген" for row in rows)
     assert ("+77010000001" in raw.decode("utf-8-sig")) == owner
+
+
+async def test_a_coordinator_sees_only_the_courses_granted(uow_factory: UnitOfWorkFactory, clock: ManualClock,
+                                                           mini_course: int) -> None:
+    """issue 11 (analytics): /stats, /stuck and /export settle on a course through the coordinator's
+    grants: another course is refused, several ask which, an unknown one names the choice."""
+    from bot.services.analytics import AnalyticsRefused, CourseChoiceProblem
+    from bot.services.course_import import CourseImporter
+    from bot.services.staff import Role, StaffService
+    from content import load_course
+    from tests.conftest import MINI_COURSE
+
+    async with uow_factory() as uow:
+        other = await CourseImporter(uow, clock).publish(load_course(MINI_COURSE).model_copy(update={"slug": "other"}))
+        await uow.staff.add(42, Role.COORDINATOR.value, other.course_id, None, clock.now())
+        await uow.commit()
+    async with uow_factory() as uow:
+        staff = StaffService(uow, clock, frozenset({7}))
+        mine = AnalyticsService(uow, clock, staff.scope(42, Role.COORDINATOR))
+        assert (await mine.choose_course(None, "stats")).slug == "other"  # the only course granted
+        with pytest.raises(AnalyticsRefused) as refused:
+            await mine.choose_course("mini", "stats")
+        assert refused.value.problem is CourseChoiceProblem.NOT_YOURS
+        with pytest.raises(AnalyticsRefused) as refused:
+            await mine.course_by_id(mini_course, "stuck")  # a forged nudge button for the other course
+        assert refused.value.problem is CourseChoiceProblem.NOT_YOURS
+        owner = AnalyticsService(uow, clock, staff.scope(7, Role.COORDINATOR))
+        with pytest.raises(AnalyticsRefused) as refused:
+            await owner.choose_course(None, "export")
+        assert (refused.value.problem, refused.value.slugs) == (CourseChoiceProblem.CHOOSE, ("mini", "other"))
+        with pytest.raises(AnalyticsRefused) as refused:
+            await owner.choose_course("nope", "stats")
+        assert (refused.value.problem, refused.value.detail) == (CourseChoiceProblem.UNKNOWN_COURSE, "nope")
