@@ -12,6 +12,10 @@ from bot.services.views import pick
 from bot.telegram.charts import FunnelChart
 
 
+# One message holds at most 4096 characters: the digest names this many questions, the export all.
+DIGEST_QUESTIONS = 25
+
+
 def analytics_refusal_text(refused: AnalyticsRefused) -> str:
     slugs = ", ".join(f"<code>{escape(slug)}</code>" for slug in refused.slugs)
     command = f"/{refused.command}"
@@ -204,10 +208,14 @@ def digest_text(stats: CourseStats, flagged: list[ItemStats], locale: str) -> st
         lines.append(_("No question needs attention this week."))
         return "\n".join(lines)
     lines.append(_("<b>Questions to look at</b> (share correct, discrimination, answers):"))
-    for item in flagged:
+    for item in flagged[:DIGEST_QUESTIONS]:
         r = "—" if item.discrimination is None else f"{item.discrimination:+.2f}"
         lines.append("• " + _("{lecture}/{question} “{text}”: {share}, {r}, {answers} — {flags}").format(
             lecture=escape(item.lecture_key), question=escape(item.question_key),
             text=escape(_short(plain(pick(item.text, locale)), 60)), share=f"{item.share_correct:.0%}", r=r,
             answers=item.answers, flags=", ".join(flag_label(flag.value) for flag in item.flags)))
+    if len(flagged) > DIGEST_QUESTIONS:
+        more = len(flagged) - DIGEST_QUESTIONS
+        lines.append(_("…and {count} more question; /export lists every question.",
+                       "…and {count} more questions; /export lists every question.", more).format(count=more))
     return "\n".join(lines)

@@ -5,6 +5,7 @@ Someone who may export both (an instructor too, or an owner) is asked with two b
 and email go only into an owner's export."""
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from aiogram import F, Router
@@ -69,8 +70,11 @@ async def send_learner_data(presenter: Presenter, services: Services, settings: 
     owner = services.staff.is_owner(person.id)
     data = await LearnerDataExporter(services.uow).collect(course, presenter.locale, with_contacts=owner,
                                                            flag_label=flag_label)
-    workbook = workbook_bytes(data, export_label)
-    archive = csv_zip_bytes(data, export_label)
+    # Writing the files is CPU work: off the event loop. The labels are worked out here, in the
+    # handler's locale (the worker thread has no gettext context).
+    labels = {key: export_label(key) for table in data.tables for key in (table.name, *table.columns)}
+    workbook = await asyncio.to_thread(workbook_bytes, data, labels.__getitem__)
+    archive = await asyncio.to_thread(csv_zip_bytes, data, labels.__getitem__)
     xlsx_name, zip_name = file_names(course.slug, services.clock.now())
     learners = len(data.table("learners").rows)
     log.info("user %s exported the learner data of %s (%d learners, contacts %s)", person.id, course.slug,

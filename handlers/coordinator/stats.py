@@ -36,7 +36,7 @@ async def stats(message: Message, command: CommandObject, services: Services, pr
     analytics = analytics_for(services, settings, message.from_user.id)
     course = await analytics.choose_course(course_argument(command), "stats")
     figures = await analytics.stats(course)
-    await presenter.text(stats_text(figures, presenter.locale))
+    await presenter.long_text(stats_text(figures, presenter.locale))  # a long course: parts, not a 400
     chart = funnel_chart(figures, presenter.locale)
     png = await asyncio.to_thread(render_funnel_png, chart)  # drawing is CPU work: off the event loop
     log.info("user %s: /stats of %s (update %s, chart %d bytes)", message.from_user.id, course.slug,
