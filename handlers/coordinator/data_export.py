@@ -16,6 +16,7 @@ from aiogram.types import (BufferedInputFile, CallbackQuery, InlineKeyboardButto
 
 from bot.config import Settings
 from bot.db.repositories.catalog import CourseRow
+from bot.services.analytics import AnalyticsRefused
 from bot.services.analytics_export import LearnerDataExporter, csv_zip_bytes, file_names, workbook_bytes
 from bot.services.registry import Services
 from bot.services.staff import Role
@@ -43,8 +44,12 @@ async def export(message: Message, command: CommandObject, services: Services, p
     if len(words) > 1:
         raise SkipHandler("a version number: the course files, the instructor's /export")
     course_id = 0
-    if words:  # the course named must be one this person may see, whichever they pick
-        course_id = (await analytics_for(services, settings, person.id).choose_course(words[0], "export")).course_id
+    if words:
+        try:
+            course_id = (await analytics_for(services, settings, person.id).choose_course(words[0], "export")
+                         ).course_id
+        except AnalyticsRefused:  # not a course they coordinate: perhaps one they teach
+            raise SkipHandler("not this coordinator's course: the instructor's /export answers") from None
     markup = InlineKeyboardMarkup(inline_keyboard=[
         [InlineKeyboardButton(text=export_course_files_button(),
                               callback_data=ExportChoiceCb(what="files", c=course_id).pack())],

@@ -11,7 +11,7 @@ from PIL import Image
 from bot.services.clock import ManualClock
 from bot.services.staff import Role
 from sandbox import Sandbox
-from sandbox.client import SandboxClient
+from sandbox.client import ChatUser, SandboxClient
 from tests.e2e.conftest import AppFactory
 from tests.e2e.staff_steps import hold_role
 from tests.unit.analytics_seed import NOW, seed
@@ -22,13 +22,14 @@ COORDINATOR_ID = 700_012
 KAZAKH_TITLE = "Python бағдарламалау негіздері"
 
 
-async def _course_with_learners(start_bot: AppFactory, client: SandboxClient, clock: ManualClock):
+async def _course_with_learners(start_bot: AppFactory, client: SandboxClient, clock: ManualClock,
+                                *more_members: ChatUser):
     clock.advance(seconds=(NOW - clock.now()).total_seconds())
     app = await start_bot(admin_chat_id=ADMIN_CHAT_ID, owner_ids=[OWNER_ID])
     owner = await client.new_user("Olga", id=OWNER_ID, language_code="en")
     coordinator = await client.new_user("Kamila", id=COORDINATOR_ID, language_code="en")
     learners = {f"L{n}": await client.new_user(f"Learner{n}", language_code="en") for n in range(1, 8)}
-    await client.new_group("Admins", [owner, coordinator], id=ADMIN_CHAT_ID, type="supergroup")
+    await client.new_group("Admins", [owner, coordinator, *more_members], id=ADMIN_CHAT_ID, type="supergroup")
     await hold_role(app, COORDINATOR_ID, Role.COORDINATOR)
     assert app.uow_factory is not None
     await seed(app.uow_factory, "python-basics", {label: user.id for label, user in learners.items()})
@@ -153,3 +154,24 @@ async def test_the_weekly_digest_names_the_flagged_questions_once_a_week(
     assert await app.digest.run() == 0  # the same ISO week: its dedupe key is taken
     clock.advance(days=7)
     assert await app.digest.run() == 1
+
+
+async def test_export_of_a_course_taught_but_not_coordinated_gives_its_files(
+        start_bot: AppFactory, client: SandboxClient, clock: ManualClock) -> None:
+    """issue 11 (analytics) /export: a coordinator of no course who teaches python-basics asks for it by
+    name and gets the course files (the instructor's /export), not a refusal."""
+    both = await client.new_user("Bota", language_code="en")
+    app, _owner, _coordinator, _learners = await _course_with_learners(start_bot, client, clock, both)
+    await hold_role(app, both.id, Role.INSTRUCTOR, course="python-basics")
+    assert app.uow_factory is not None
+    async with app.uow_factory() as uow:  # a coordinator of another course (made for the test)
+        from bot.db.models import Course
+        other = Course(slug="other-course", is_published=True, created_at=clock.now())
+        uow.session.add(other)
+        await uow.session.flush()
+        await uow.staff.add(both.id, Role.COORDINATOR.value, other.id, None, clock.now())
+        await uow.commit()
+    chat = both.in_chat(ADMIN_CHAT_ID)
+    await chat.send("/export python-basics")
+    files = await chat.wait_for(lambda m: m.from_bot and m.media is not None, timeout=30)
+    assert files.media.file_name == "python-basics-v1.zip"
