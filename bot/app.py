@@ -49,6 +49,7 @@ from bot.web.webhook import WebhookHandler
 from content import SAMPLE_COURSE_DIR, Course, CourseValidationError, discover_courses, load_course
 from handlers import build_root_router
 from scheduler.housekeeping import Housekeeper
+from scheduler.digest import WeeklyDigest
 from scheduler.outbox import OutboxConfig, OutboxSender
 from scheduler.setup import build_scheduler
 from scheduler.sweep import SweepConfig, Sweeper
@@ -88,6 +89,7 @@ class Talimger:
     outbox: OutboxSender | None = None  # sends what the bot sends on its own; tests call `outbox.drain()`
     scheduler: AsyncIOScheduler | None = None
     metrics: BotMetrics = field(default_factory=BotMetrics)  # served at /metrics
+    digest: WeeklyDigest | None = None  # the weekly digest to the admin chat; tests call `digest.run()`
     _polling: asyncio.Task[None] | None = None
     _serving: asyncio.Event = field(default_factory=asyncio.Event)  # webhook mode: set when stopped
     _redis_check: RedisCheck | None = None
@@ -110,6 +112,8 @@ class Talimger:
         self.dispatcher = self._build_dispatcher()
         self.sweeper = self._build_sweeper()
         self.outbox = self._build_outbox()
+        self.digest = WeeklyDigest(self.uow_factory, self.i18n, self.clock, self.settings.admin_chat_id,
+                                   self.settings.default_locale)
 
     async def upgrade_database(self) -> None:
         """Migrate to the newest schema (on PostgreSQL under an advisory lock: replicas starting
@@ -211,7 +215,7 @@ class Talimger:
         """The periodic sweep; nothing to restore, the database says what is due."""
         if self.settings.scheduler_enabled and self.sweeper is not None and self.scheduler is None:
             self.scheduler = build_scheduler(self.sweeper, self.settings.sweep_interval_seconds,
-                                             Housekeeper(self.uow_factory, self.clock))
+                                             Housekeeper(self.uow_factory, self.clock), self.digest)
             self.scheduler.start()
             if self.outbox is not None:
                 self.outbox.start()

@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.repositories.analytics import AnalyticsRepository
 from bot.db.repositories.attempts import AttemptRepository
 from bot.db.repositories.broadcasts import BroadcastRepository
 from bot.db.repositories.catalog import CatalogRepository
@@ -41,6 +42,7 @@ class UnitOfWork:
         self.catalog = CatalogRepository(session)
         self.staff = StaffRepository(session)
         self.fsm_states = FsmStateRepository(session)
+        self.analytics = AnalyticsRepository(session)
         self.outbox = OutboxRepository(session)
         self.broadcasts = BroadcastRepository(session)
 

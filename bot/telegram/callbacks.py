@@ -109,3 +109,16 @@ class StaffGrantCb(CallbackData, prefix="sg"):
     """/staff: take away one grant (its row id) — owners only, see bot/telegram/staff_commands.py."""
 
     grant_id: int
+
+
+class NudgeStuckCb(CallbackData, prefix="stk"):
+    """/stuck: nudge every stalled learner of course `c` (coordinators; see bot/telegram/staff_commands.py)."""
+
+    c: RowId
+
+
+class ExportChoiceCb(CallbackData, prefix="exq"):
+    """/export for someone who may export both: the course files (instructor) or learner data (coordinator)."""
+
+    what: Literal["files", "data"]
+    c: Annotated[int, Field(ge=0, le=MAX_ROW_ID)] = 0  # the course named with /export (0: none named)

@@ -20,6 +20,8 @@ STAFF_COMMANDS: dict[str, Role] = {
     "export": Role.INSTRUCTOR,
     "revoke": Role.COORDINATOR,
     "reissue": Role.COORDINATOR,
+    "stats": Role.COORDINATOR,
+    "stuck": Role.COORDINATOR,
 }
 
 # callback_data prefixes of staff buttons (CallbackData prefix, before the first ":").
@@ -27,4 +29,6 @@ STAFF_CALLBACK_PREFIXES: dict[str, Role] = {
     "sg": Role.OWNER,  # /staff: take a role away by its button
     "pv": Role.INSTRUCTOR,  # /preview's buttons
     "cnt": Role.INSTRUCTOR,  # /publish and /rollback confirmations
+    "stk": Role.COORDINATOR,  # /stuck: nudge them all
+    "exq": Role.COORDINATOR,  # /export: course files or learner data (asked of who may do both)
 }

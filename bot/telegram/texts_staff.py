@@ -24,6 +24,9 @@ def staff_help_text() -> str:
           "changed, make it live, go back a version, who did what (instructors)"),
         _("/courses — every course with its learners, versions and draft; /export [COURSE] — the course as a "
           ".zip to edit and send again (instructors)"),
+        _("/stats [COURSE] — enrolment, activity, the lecture funnel and a chart; /stuck [COURSE] — who stalled "
+          "longest, with a button to nudge them all; /export [COURSE] — learner data as .xlsx and .csv "
+          "(coordinators)"),
         _("/help — this list"),
         "",
         _("Owners of the bot may use every command; instructors and coordinators get theirs from an owner."),
@@ -35,6 +38,8 @@ def staff_command_descriptions(roles: frozenset[Role] | None = None) -> dict[str
     every = {
         "revoke": (Role.COORDINATOR, _("Revoke a certificate: CODE REASON")),
         "reissue": (Role.COORDINATOR, _("Re-issue a certificate under a new code: CODE")),
+        "stats": (Role.COORDINATOR, _("Course figures and the funnel chart")),
+        "stuck": (Role.COORDINATOR, _("Stalled learners, and a nudge for them all")),
         "preview": (Role.INSTRUCTOR, _("Read the draft as a learner sees it")),
         "diff": (Role.INSTRUCTOR, _("What the draft changes")),
         "publish": (Role.INSTRUCTOR, _("Make the draft live")),
@@ -47,6 +52,8 @@ def staff_command_descriptions(roles: frozenset[Role] | None = None) -> dict[str
         "staff": (Role.OWNER, _("Everyone with a staff role (owners)")),
     }
     menu = {name: text for name, (role, text) in every.items() if roles is None or role in roles}
+    if roles is not None and Role.COORDINATOR in roles and Role.INSTRUCTOR not in roles:
+        menu["export"] = _("Learner data as .xlsx and .csv")  # a coordinator's /export
     menu["help"] = _("Commands of the admin chat")
     return menu
 

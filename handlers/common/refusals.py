@@ -14,6 +14,7 @@ from aiogram import BaseMiddleware
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, TelegramObject
 
+from bot.services.analytics import AnalyticsRefused
 from bot.services.course_drafts import ContentRefused
 from bot.services.course_export import ExportRefused
 from bot.services.course_upload import UploadRefused
@@ -22,6 +23,7 @@ from bot.services.staff import StaffError
 from bot.services.views import Refusal
 from bot.telegram.presenter import Presenter
 from bot.telegram.texts import refusal_text
+from bot.telegram.texts_analytics import analytics_refusal_text
 from bot.telegram.texts_content import content_refused_text, upload_refused_text
 from bot.telegram.texts_courses import export_refusal_text
 from bot.telegram.texts_staff import staff_error_text
@@ -34,7 +36,7 @@ ALERTED = {Refusal.LOCKED, Refusal.COOLDOWN, Refusal.NOT_RELEASED, Refusal.NO_AT
            Refusal.NOT_ENROLLED, Refusal.UNKNOWN_COURSE}
 
 
-Refusing = RefusedError | ContentRefused | ExportRefused | UploadRefused | StaffError
+Refusing = RefusedError | ContentRefused | ExportRefused | UploadRefused | StaffError | AnalyticsRefused
 
 
 def _explained(error: Refusing, locale: str) -> tuple[str, str, bool]:
@@ -48,6 +50,8 @@ def _explained(error: Refusing, locale: str) -> tuple[str, str, bool]:
             return upload_refused_text(error), f"{error.problem.value} {error.name}".strip(), True
         case ExportRefused():
             return export_refusal_text(error), f"{error.problem.value} {error.detail}".strip(), True
+        case AnalyticsRefused():
+            return analytics_refusal_text(error), f"{error.problem.value} {error.detail}".strip(), True
         case _:
             return refusal_text(error.refused, locale), error.reason.value, error.reason in ALERTED
 
@@ -58,7 +62,7 @@ class RefusalAnswer(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         try:
             return await handler(event, data)
-        except (RefusedError, ContentRefused, ExportRefused, UploadRefused, StaffError) as refused:
+        except (RefusedError, ContentRefused, ExportRefused, UploadRefused, StaffError, AnalyticsRefused) as refused:
             presenter: Presenter | None = data.get("presenter")
             locale = presenter.locale if presenter is not None else str(data.get("locale") or "en")
             text, reason, alert = _explained(refused, locale)

@@ -100,9 +100,10 @@ async def test_settings_turn_reminders_off_and_change_quiet_hours(
 async def test_the_scheduler_runs_the_sweep_by_itself(
         start_bot: AppFactory, client: SandboxClient, clock: ManualClock, course_key: CourseKey) -> None:
     app = await start_bot(sweep_interval_seconds=0.2)
-    # The sweep and the housekeeping, both rebuilt at start; nothing else lives in APScheduler.
+    # The sweep, the housekeeping and the weekly digest (issue 11), rebuilt at start; nothing else lives
+    # in APScheduler.
     assert app.scheduler is not None
-    assert sorted(job.id for job in app.scheduler.get_jobs()) == ["housekeeping", "reminder-sweep"]
+    assert sorted(job.id for job in app.scheduler.get_jobs()) == ["housekeeping", "reminder-sweep", "weekly-digest"]
     move_to(clock, local(ALMATY, 2026, 1, 5, 10, 0))
     learner = LearnerDriver(await client.new_user("Gani", language_code="en"), course_key, "en")
     await read_two_parts(learner)
