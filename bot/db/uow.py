@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.repositories.attempts import AttemptRepository
 from bot.db.repositories.catalog import CatalogRepository
+from bot.db.repositories.contact import ContactRepository
 from bot.db.repositories.certificates import CertificateRepository
 from bot.db.repositories.course_drafts import CourseDraftRepository
 from bot.db.repositories.courses import ContentCache, CourseRepository
@@ -39,6 +40,7 @@ class UnitOfWork:
         self.catalog = CatalogRepository(session)
         self.staff = StaffRepository(session)
         self.fsm_states = FsmStateRepository(session)
+        self.contact = ContactRepository(session)
 
     async def begin_write(self) -> None:
         """Take this process's turn to write (SQLite allows one writer at a time).

@@ -20,6 +20,7 @@ STAFF_COMMANDS: dict[str, Role] = {
     "export": Role.INSTRUCTOR,
     "revoke": Role.COORDINATOR,
     "reissue": Role.COORDINATOR,
+    "message": Role.COORDINATOR,
 }
 
 # callback_data prefixes of staff buttons (CallbackData prefix, before the first ":").

@@ -5,12 +5,12 @@ from aiogram import Router
 
 from bot.services.staff import Role
 from bot.telegram.roles import HasRole
-from handlers.coordinator import certificates
+from handlers.coordinator import certificates, contact
 
 
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(HasRole(Role.COORDINATOR))
     router.callback_query.filter(HasRole(Role.COORDINATOR))
-    router.include_routers(certificates.build_router())
+    router.include_routers(certificates.build_router(), contact.build_router())
     return router
