@@ -5,9 +5,10 @@
 
 The rows are bulk-inserted straight into a migrated database holding the sample course
 (5,000 learners idle for five days and due an hour ago; 95,000 active yesterday and due in
-two days). The sweep is the production one: claim, plan, mark, send through aiogram with
-SendThrottle on the session, record. Pacing is switched off — with it, Telegram's 30
-messages a second alone make 5,000 messages take 167 s; this measures the sweep itself.
+two days). The sweep is the production one: claim, plan, queue into the outbox; then the
+production outbox sender claims, marks, sends through aiogram with SendThrottle on the
+session, records. Pacing is switched off — with it, Telegram's 30 messages a second alone
+make 5,000 messages take 167 s; this measures the work itself.
 
 `stub` keeps aiogram's request building and response parsing and skips only the network;
 `sandbox` adds real HTTP to the sandbox (rate limits off). Reported: wall and CPU time of
@@ -39,8 +40,9 @@ from bot.db.uow import UnitOfWorkFactory
 from bot.services.clock import ManualClock
 from bot.services.course_import import CourseImporter
 from bot.telegram.i18n import create_i18n
-from bot.telegram.throttle import SendThrottle
+from bot.telegram.throttle import LocalSendLimiter, SendThrottle
 from content import SAMPLE_COURSE_DIR, load_course
+from scheduler.outbox import OutboxConfig, OutboxSender
 from scheduler.sweep import SweepConfig, Sweeper
 
 NOW = datetime(2026, 1, 7, 7, 0, tzinfo=timezone.utc)  # midday in Almaty: no quiet hours in the way
@@ -109,9 +111,9 @@ def reset_peak_rss() -> bool:
         return False
 
 
-async def timed(sweeper: Sweeper) -> tuple[Any, float, float]:
+async def timed(work: Any) -> tuple[Any, float, float]:
     wall, cpu = time.perf_counter(), time.process_time()
-    report = await sweeper.sweep()
+    report = await work()
     return report, time.perf_counter() - wall, time.process_time() - cpu
 
 
@@ -127,29 +129,35 @@ async def run(path: Path, sink: str, config: SweepConfig, due: int) -> None:
             sandbox.state.add_user("Learner", user_id)
     else:
         session, token = StubSession(), TOKEN
-    session.middleware(SendThrottle(1_000_000, 1_000_000, 1_000_000))  # the production sender, pacing off
+    throttle = SendThrottle(LocalSendLimiter(1_000_000, 1_000_000, 1_000_000, 1_000_000))  # pacing off
+    session.middleware(throttle)
     bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
     engine = create_engine(f"sqlite+aiosqlite:///{path}")
     uow_factory = UnitOfWorkFactory(create_session_factory(engine), serialize_writes=True)
-    sweeper = Sweeper(uow_factory, bot, create_i18n("en"), ManualClock(NOW), "en", config)
+    clock = ManualClock(NOW)
+    sweeper = Sweeper(uow_factory, create_i18n("en"), clock, "en", config)
+    outbox = OutboxSender(uow_factory, bot, throttle, clock, OutboxConfig(group_size=25))
     try:
         rss_before = rss_mb("VmRSS")
         peak_reset = reset_peak_rss()
-        report, wall, cpu = await timed(sweeper)
+        report, wall, cpu = await timed(sweeper.sweep)
+        sent, send_wall, send_cpu = await timed(outbox.drain)
         peak = rss_mb("VmHWM")
-        idle, idle_wall, idle_cpu = await timed(sweeper)
+        idle, idle_wall, idle_cpu = await timed(sweeper.sweep)
     finally:
         await bot.session.close()
         await engine.dispose()
         if sandbox is not None:
             await sandbox.stop()
-    print(f"sink: {sink}; batch {config.batch_size}, {config.send_concurrency} sends in flight")
-    print(f"sending sweep: {report.sent} sent of {report.claimed} claimed in {wall:.2f} s wall, {cpu:.2f} s CPU "
-          f"({1000 * wall / max(report.sent, 1):.2f} ms a message)")
+    print(f"sink: {sink}; sweep batch {config.batch_size}; outbox groups of 25")
+    print(f"sweep: {report.queued} queued of {report.claimed} claimed in {wall:.2f} s wall, {cpu:.2f} s CPU "
+          f"({1000 * wall / max(report.queued, 1):.2f} ms a message)")
+    print(f"outbox: {sent.sent} sent in {send_wall:.2f} s wall, {send_cpu:.2f} s CPU "
+          f"({1000 * send_wall / max(sent.sent, 1):.2f} ms a message)")
     print(f"idle sweep (nothing due among 100,000): {1000 * idle_wall:.1f} ms wall, {1000 * idle_cpu:.1f} ms CPU, "
           f"{idle.claimed} claimed")
     growth = f"{peak - rss_before:.1f} MB" if peak_reset else "n/a (no /proc/self/clear_refs)"
-    print(f"memory: RSS {rss_before:.1f} MB before, peak {peak:.1f} MB during the sending sweep (+{growth})")
+    print(f"memory: RSS {rss_before:.1f} MB before, peak {peak:.1f} MB during the sweep and the sends (+{growth})")
     if isinstance(session, StubSession):
         doubled = [chat for chat, count in session.sent.items() if count > 1]
         print(f"messages per learner: {len(session.sent)} learners, {len(doubled)} got more than one")
@@ -161,7 +169,6 @@ async def main() -> None:
     parser.add_argument("--due", type=int, default=5_000)
     parser.add_argument("--sink", choices=("stub", "sandbox"), default="stub")
     parser.add_argument("--batch", type=int, default=SweepConfig.batch_size)
-    parser.add_argument("--concurrency", type=int, default=SweepConfig.send_concurrency)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "sweep.db"
@@ -169,7 +176,7 @@ async def main() -> None:
         await prepare(path, args.learners, args.due)
         print(f"{args.learners:,} enrolled learners, {args.due:,} due; SQLite file {path.stat().st_size / 2**20:.0f} MB, "
               f"built in {time.perf_counter() - started:.1f} s")
-        await run(path, args.sink, SweepConfig(batch_size=args.batch, send_concurrency=args.concurrency), args.due)
+        await run(path, args.sink, SweepConfig(batch_size=args.batch), args.due)
 
 
 if __name__ == "__main__":

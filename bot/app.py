@@ -37,12 +37,13 @@ from bot.telegram.i18n import create_i18n
 from bot.telegram.middlewares import UnitOfWorkMiddleware, UserLocaleMiddleware
 from bot.telegram.commit_before_send import CommitBeforeSend
 from bot.telegram.response_types import KeepResponseTypes
-from bot.telegram.throttle import SendThrottle
+from bot.telegram.throttle import LocalSendLimiter, SendThrottle
 from bot.web import WebServer, create_web_app
 from bot.web.server import CannotListen, listen_socket
 from content import SAMPLE_COURSE_DIR, Course, CourseValidationError, discover_courses, load_course
 from handlers import build_root_router
 from scheduler.housekeeping import Housekeeper
+from scheduler.outbox import OutboxConfig, OutboxSender
 from scheduler.setup import build_scheduler
 from scheduler.sweep import SweepConfig, Sweeper
 
@@ -76,6 +77,8 @@ class Talimger:
     dispatcher: Dispatcher | None = None
     web: WebServer | None = None  # certificate pages, started with the bot
     sweeper: Sweeper | None = None  # reminders and week openings; tests call `sweeper.sweep()`
+    throttle: SendThrottle | None = None  # the one pace of every send (the bot session's middleware)
+    outbox: OutboxSender | None = None  # sends what the bot sends on its own; tests call `outbox.drain()`
     scheduler: AsyncIOScheduler | None = None
     _polling: asyncio.Task[None] | None = None
     _web_socket: socket.socket | None = None
@@ -101,6 +104,7 @@ class Talimger:
         self.bot = self._build_bot()
         self.dispatcher = self._build_dispatcher()
         self.sweeper = self._build_sweeper()
+        self.outbox = self._build_outbox()
 
     async def load_sample_course_if_empty(self) -> ImportResult | None:
         """On an empty database, the first course in CONTENT_DIR that loads (a broken one is
@@ -151,15 +155,23 @@ class Talimger:
         # Registered first, so it is the outermost: the commit happens before any pacing wait.
         session.middleware(CommitBeforeSend())
         session.middleware(KeepResponseTypes())
-        session.middleware(SendThrottle(limits.global_rate, limits.per_chat_rate, limits.per_chat_burst))
+        self.throttle = SendThrottle(LocalSendLimiter(limits.global_rate, limits.per_chat_rate, limits.per_chat_burst))
+        session.middleware(self.throttle)
         return Bot(self.token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
     def _build_sweeper(self) -> Sweeper:
         assert self.uow_factory is not None and self.bot is not None and self.i18n is not None
         settings = self.settings
-        return Sweeper(self.uow_factory, self.bot, self.i18n, self.clock, settings.default_locale,
-                       SweepConfig(settings.sweep_batch_size, settings.sweep_claim_seconds,
-                                   settings.sweep_send_concurrency))
+        return Sweeper(self.uow_factory, self.i18n, self.clock, settings.default_locale,
+                       SweepConfig(settings.sweep_batch_size, settings.sweep_claim_seconds))
+
+    def _build_outbox(self) -> OutboxSender:
+        assert self.uow_factory is not None and self.bot is not None and self.throttle is not None
+        settings = self.settings
+        return OutboxSender(self.uow_factory, self.bot, self.throttle, self.clock,
+                            OutboxConfig(batch_size=settings.outbox_batch_size,
+                                         claim_seconds=settings.outbox_claim_seconds,
+                                         group_size=settings.outbox_group_size))
 
     def _start_scheduler(self) -> None:
         """The periodic sweep; nothing to restore, the database says what is due."""
@@ -167,6 +179,8 @@ class Talimger:
             self.scheduler = build_scheduler(self.sweeper, self.settings.sweep_interval_seconds,
                                              Housekeeper(self.uow_factory, self.clock))
             self.scheduler.start()
+            if self.outbox is not None:
+                self.outbox.start()
 
     async def _stop_scheduler(self) -> None:
         if self.scheduler is not None:
@@ -174,6 +188,8 @@ class Talimger:
             self.scheduler = None
         if self.sweeper is not None:
             await self.sweeper.close()  # a sweep in progress finishes its batch before the session closes
+        if self.outbox is not None:
+            await self.outbox.close()  # the group in flight is recorded before the session closes
 
     def _build_dispatcher(self) -> Dispatcher:
         assert self.uow_factory is not None and self.i18n is not None

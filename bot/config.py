@@ -61,13 +61,18 @@ class Settings(BaseSettings):
     send_rate_global: float = Field(default=30, gt=0)
     send_rate_per_chat: float = Field(default=1, gt=0)
     send_burst_per_chat: int = Field(default=3, ge=1)
-    # The reminder sweep: how often it runs, how many learners it claims at a time, how long
-    # a claim lasts if its process dies, and how many sends it keeps in flight.
+    # The reminder sweep: how often it runs, how many learners it claims at a time, and how long
+    # a claim lasts if its process dies.
     scheduler_enabled: bool = True
     sweep_interval_seconds: float = Field(default=60, gt=0)
     sweep_batch_size: int = Field(default=500, ge=1)
     sweep_claim_seconds: float = Field(default=300, gt=0)
-    sweep_send_concurrency: int = Field(default=25, ge=1)
+    # The outbox sender (scheduler/outbox.py): rows claimed at a time, how long a claim lasts if
+    # its process dies (longer than a batch takes to send), and rows sent together — the most a
+    # crash can leave "unknown" (maybe delivered, never sent twice).
+    outbox_batch_size: int = Field(default=200, ge=1)
+    outbox_claim_seconds: float = Field(default=120, gt=0)
+    outbox_group_size: int = Field(default=5, ge=1)
 
     _public_base_url_is_default: bool = PrivateAttr(default=False)
 

@@ -1,4 +1,4 @@
-"""The reminder sweep: claim the learners who are due, send, record — safely across crashes and replicas.
+"""The reminder sweep: claim the learners who are due, decide, and queue what is due in the outbox.
 
 The database holds the truth: each enrolment's `next_remind_at` says when to look at the
 learner again. One sweep, in short transactions:
@@ -7,20 +7,14 @@ learner again. One sweep, in short transactions:
            (`claimed_until`) go on each row, committed. (PostgreSQL: SKIP LOCKED.)
 2. plan    read the learners' rows and decide, per learner, what is due now (services/reminders.py).
            Nothing due: store the next wake-up and let go of the row.
-3. mark    for each message about to go out, write "sending" (kind, lecture, time) on the
-           row — conditional on still holding the claim — and commit BEFORE the send.
-4. send    through the bot's one paced session (SendThrottle).
-5. record  in one commit: what was sent (nudge count, announced week), the next wake-up,
-           and clear the mark and the claim — again only while holding the claim.
+3. queue   in ONE transaction, for the rows still held under the claim: an outbox row per
+           message (the outbox sender, scheduler/outbox.py, sends it once) and what was decided
+           (nudge count, announced week, the next wake-up), letting go of the claim.
 
-Crash semantics (at most once, by choice: a doubled nudge annoys, a lost one is cheap):
-- dead before 3: the claim expires and the row is taken again; nothing was sent.
-- dead between 3 and 5 (sent or not): the next sweep to take the row after the claim
-  expires finds "sending" and records it as sent without sending again.
-- a sweep that outlives its claim: another takes the row, and the slow one's mark or
-  record changes nothing (token mismatch), so it neither sends nor overwrites.
-A message is sent only after a successful mark, and a marked row is never sent again,
-so two sweepers (two processes, two replicas) never send the same message twice.
+Crash semantics: dead before 3 commits, the claim expires and the row is taken again; nothing
+was queued. Step 3 is one commit: a message is queued exactly when its decision is stored. A
+sweep that outlived its claim (another took the row) queues nothing: the rows are checked
+under the claim inside the same transaction (PostgreSQL: FOR UPDATE).
 APScheduler holds nothing but the timer: a restart rebuilds everything from these columns.
 """
 from __future__ import annotations
@@ -32,50 +26,44 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from aiogram import Bot
 from aiogram.utils.i18n import I18n
 
 from bot.db.repositories.reminders import Recorded
 from bot.db.uow import UnitOfWorkFactory
 from bot.services.clock import Clock
-from scheduler.delivery import Delivery, deliver
+from scheduler.delivery import notice_delivery
 from scheduler.planning import Outgoing, plan_learner
 
 log = logging.getLogger(__name__)
 MAX_BATCHES_PER_SWEEP = 10_000  # a bound, not a budget: each batch moves its rows' next look forward
 
-AfterSend = Callable[[Outgoing], Awaitable[None]]
+BeforeQueue = Callable[[Sequence[Outgoing]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class SweepConfig:
     batch_size: int = 500
-    claim_seconds: float = 300  # longer than a batch takes to send at 30 messages a second
-    send_concurrency: int = 25  # sends in flight; the throttle paces them
-    retry_after_failure: timedelta = timedelta(minutes=15)
+    claim_seconds: float = 300  # longer than a batch takes to plan
 
 
 @dataclass
 class SweepReport:
     claimed: int = 0
-    sent: int = 0
-    recovered: int = 0  # found "sending" after a crash: recorded as sent, not sent again
+    queued: int = 0  # messages handed to the outbox
+    recovered: int = 0  # found "sending" by a sweep from before the outbox: recorded as sent
     rescheduled: int = 0  # looked at, nothing due yet (or nothing ever)
-    blocked: int = 0
-    failed: int = 0
 
 
 class Sweeper:
-    def __init__(self, uow_factory: UnitOfWorkFactory, bot: Bot, i18n: I18n, clock: Clock, default_locale: str,
-                 config: SweepConfig | None = None, after_send: AfterSend | None = None) -> None:
+    def __init__(self, uow_factory: UnitOfWorkFactory, i18n: I18n, clock: Clock, default_locale: str,
+                 config: SweepConfig | None = None, before_queue: BeforeQueue | None = None) -> None:
         self._uow_factory = uow_factory
-        self._bot = bot
         self._i18n = i18n
         self._clock = clock
         self._default_locale = default_locale
         self._config = config or SweepConfig()
-        # A test seam: runs after a send and before it is recorded (to simulate a crash there).
-        self._after_send = after_send
+        # A test seam: runs after planning and before the queueing commit (a crash or a takeover there).
+        self._before_queue = before_queue
         self._lock = asyncio.Lock()  # one sweep at a time in this process
         self._closing = False
 
@@ -138,41 +126,22 @@ class Sweeper:
         if settled:
             await self._record(token, settled)
         outgoing = [plan for plan in plans if isinstance(plan, Outgoing)]
-        step = self._config.send_concurrency
-        for start in range(0, len(outgoing), step):
-            await self._send_group(token, outgoing[start:start + step], report)
+        if outgoing:
+            await self._queue(token, outgoing, report)
 
-    async def _send_group(self, token: str, group: Sequence[Outgoing], report: SweepReport) -> None:
+    async def _queue(self, token: str, outgoing: Sequence[Outgoing], report: SweepReport) -> None:
+        """The messages and the decisions behind them, in one commit, for the rows still held."""
+        if self._before_queue is not None:
+            await self._before_queue(outgoing)
         now = self._clock.now()
         async with self._uow_factory() as uow:
             await uow.begin_write()
-            ids = await uow.reminders.mark_sending(
-                token, [(item.enrolment_id, item.kind.value, item.lecture_key) for item in group], now)
+            held = await uow.reminders.held([item.enrolment_id for item in outgoing], token)
+            mine = [item for item in outgoing if item.enrolment_id in held]
+            await uow.outbox.enqueue([notice_delivery(self._i18n, item, now) for item in mine])
+            await uow.reminders.record(token, [item.after for item in mine], now)
             await uow.commit()
-        marked = [item for item in group if item.enrolment_id in ids]
-        outcomes = await asyncio.gather(*(self._deliver(item) for item in marked))
-        done = []
-        async with self._uow_factory() as uow:
-            await uow.begin_write()
-            for item, outcome in zip(marked, outcomes):
-                if outcome is Delivery.BLOCKED:
-                    await uow.reminders.deactivate(item.user_id)
-                    report.blocked += 1
-                elif outcome is Delivery.NOT_SENT:
-                    await uow.reminders.unmark(item.enrolment_id, token, now + self._config.retry_after_failure)
-                    report.failed += 1
-                else:  # sent, or maybe sent, or refused for good: either way not sent again
-                    done.append(item.after)
-                    report.sent += outcome is Delivery.SENT
-                    report.failed += outcome is not Delivery.SENT
-            await uow.reminders.record(token, done, now)
-            await uow.commit()
-
-    async def _deliver(self, item: Outgoing) -> Delivery:
-        outcome = await deliver(self._bot, self._i18n, item)
-        if outcome is Delivery.SENT and self._after_send is not None:
-            await self._after_send(item)
-        return outcome
+        report.queued += len(mine)
 
     async def _record(self, token: str, settled: Sequence[Recorded]) -> None:
         now = self._clock.now()

@@ -70,6 +70,8 @@ class User(Base):
     remind_retry: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # When a message showing a time first offered to change the time zone (offered once).
     zone_offered_at: Mapped[datetime | None]
+    # False: the learner turned announcements off in /settings; broadcasts skip (and count) them.
+    announcements: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Course(Base):
@@ -335,6 +337,62 @@ class FsmState(Base):
     destiny: Mapped[str] = mapped_column(String(64), primary_key=True)
     state: Mapped[str | None] = mapped_column(String(256))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Broadcast(Base):
+    """A coordinator's announcement; its recipients are rows in `deliveries` created at confirmation.
+
+    The outbox sends a broadcast's rows only while it is 'sending' (or 'scheduled' and past
+    send_at); pausing or cancelling is one UPDATE here, seen by every sender at its next claim."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(16))  # scheduled, sending, paused, cancelled, done
+    send_at: Mapped[datetime]
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"))
+    audience: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    paid: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    recipients: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    opted_out: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locale: Mapped[str] = mapped_column(String(8), default="en")
+    progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+class Delivery(Base):
+    """One message the bot sends on its own (a reminder, a week opening, a broadcast copy, a
+    nudge, a digest): the outbox row that makes it durable. See scheduler/outbox.py."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("broadcast_id", "chat_id"),
+        Index("ix_deliveries_due", "state", "not_before"),
+        Index("ix_deliveries_broadcast_state", "broadcast_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"))
+    # One Bot API call without its chat_id: {"method": "sendMessage", "params": {...}}.
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    not_before: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    claimed_until: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Makes enqueueing idempotent ("reminder:<enrolment>:<kind>:<lecture>:<n>"): a second insert is ignored.
+    dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
 
 
 class ContactMessage(Base):

@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.repositories.attempts import AttemptRepository
+from bot.db.repositories.broadcasts import BroadcastRepository
 from bot.db.repositories.catalog import CatalogRepository
 from bot.db.repositories.contact import ContactRepository
 from bot.db.repositories.certificates import CertificateRepository
@@ -14,6 +15,7 @@ from bot.db.repositories.course_drafts import CourseDraftRepository
 from bot.db.repositories.courses import ContentCache, CourseRepository
 from bot.db.repositories.media import MediaRepository
 from bot.db.repositories.learning import EnrolmentRepository, ProgressRepository
+from bot.db.repositories.outbox import OutboxRepository
 from bot.db.repositories.reminders import ReminderRepository
 from bot.db.repositories.fsm_states import FsmStateRepository
 from bot.db.repositories.staff import StaffRepository
@@ -40,6 +42,8 @@ class UnitOfWork:
         self.catalog = CatalogRepository(session)
         self.staff = StaffRepository(session)
         self.fsm_states = FsmStateRepository(session)
+        self.outbox = OutboxRepository(session)
+        self.broadcasts = BroadcastRepository(session)
         self.contact = ContactRepository(session)
 
     async def begin_write(self) -> None:

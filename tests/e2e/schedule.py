@@ -2,18 +2,21 @@
 from __future__ import annotations
 
 import shutil
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
+from sqlalchemy import func, select
 
 from bot.app import Talimger
+from bot.db.models import Delivery
 from bot.services.clock import ManualClock
 from content import SAMPLE_COURSE_DIR
 from sandbox.client import ChatUser
 from sandbox.client_models import SandboxMessage
-from scheduler.sweep import SweepReport
 from tests.e2e.driver import LearnerDriver
 
 UTC = timezone.utc
@@ -39,9 +42,31 @@ def local(zone: str, *parts: int) -> datetime:
     return datetime(*parts, tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
-async def sweep(app: Talimger) -> SweepReport:
-    assert app.sweeper is not None
-    return await app.sweeper.sweep()
+@dataclass(frozen=True)
+class SweepOutcome:
+    """One sweep and the outbox run after it: what was looked at, and what became of what it queued."""
+
+    claimed: int
+    queued: int
+    recovered: int
+    sent: int
+    blocked: int
+    failed: int
+    waiting: int  # queued and still pending (a retry later)
+
+
+async def sweep(app: Talimger) -> SweepOutcome:
+    """Sweep, then send everything due; the outcome is read from the outbox rows this sweep made,
+    whoever sent them (the app's own sender may run in the background)."""
+    assert app.sweeper is not None and app.outbox is not None and app.uow_factory is not None
+    async with app.uow_factory() as uow:
+        before = await uow.session.scalar(select(func.coalesce(func.max(Delivery.id), 0)))
+    report = await app.sweeper.sweep()
+    await app.outbox.drain()
+    async with app.uow_factory() as uow:
+        states = Counter((await uow.session.scalars(select(Delivery.state).where(Delivery.id > before))).all())
+    return SweepOutcome(report.claimed, report.queued, report.recovered, states["sent"], states["blocked"],
+                        states["failed"], states["pending"])
 
 
 def is_notice(message: SandboxMessage) -> bool:

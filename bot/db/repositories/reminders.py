@@ -95,21 +95,13 @@ class ReminderRepository:
         return {row.enrolment_id: AttemptFacts(row.lecture_key, row.finished_at, row.passed, row.score, row.size)
                 for row in await self._session.execute(statement)}
 
-    async def mark_sending(self, token: str, sends: Sequence[tuple[int, str, str]], at: datetime) -> set[int]:
-        """Write "sending" (kind, lecture) on each (enrolment id, kind, lecture) before the send;
-        returns the ids marked. A row whose claim was lost is not marked: do not send to it."""
-        by_message: dict[tuple[str, str], list[int]] = {}
-        for enrolment_id, kind, lecture_key in sends:
-            by_message.setdefault((kind, lecture_key), []).append(enrolment_id)
-        marked: set[int] = set()
-        for (kind, lecture_key), ids in by_message.items():
-            result = await self._session.execute(
-                update(Enrolment).where(Enrolment.id.in_(ids), Enrolment.claim_token == token)
-                .values(sending_kind=kind, sending_lecture=lecture_key, sending_at=at)
-                .returning(Enrolment.id).execution_options(synchronize_session=False)
-            )
-            marked.update(result.scalars().all())
-        return marked
+    async def held(self, ids: Sequence[int], token: str) -> set[int]:
+        """Which of the rows this claim still holds; on PostgreSQL they stay locked to the end of the
+        transaction, so the claim cannot be taken over between this check and the writes after it."""
+        statement = select(Enrolment.id).where(Enrolment.id.in_(ids), Enrolment.claim_token == token)
+        if self._dialect == "postgresql":
+            statement = statement.with_for_update()
+        return set((await self._session.scalars(statement)).all())
 
     async def record(self, token: str, outcomes: Sequence[Recorded], now: datetime) -> None:
         """Store what was sent and each row's next wake-up, and let go of the rows (one
@@ -135,15 +127,6 @@ class ReminderRepository:
             .values(claim_token=None, claimed_until=None).execution_options(synchronize_session=False)
         )
         return int(result.rowcount or 0)
-
-    async def unmark(self, enrolment_id: int, token: str, retry_at: datetime) -> None:
-        """The send certainly failed (Telegram said so): try again later."""
-        await self._session.execute(
-            update(Enrolment).where(Enrolment.id == enrolment_id, Enrolment.claim_token == token)
-            .values(next_remind_at=retry_at, claim_token=None, claimed_until=None, sending_kind=None,
-                    sending_lecture=None, sending_at=None)
-            .execution_options(synchronize_session=False)
-        )
 
     async def deactivate(self, user_id: int) -> None:
         """The learner blocked the bot: nothing is scheduled until they write again."""
