@@ -93,9 +93,18 @@ async def test_a_coordinator_writes_from_their_private_chat_and_the_answer_comes
     assert "Please send your lab work by Friday.\nThank you!" in got.text
     assert (await dana.wait_for(lambda m: m.text.startswith("✅"))).text == (
         f"✅ Delivered to Aigerim Sadykova (id {learner.id}).")
-    await learner.send("Жарайды", reply_to=got.message_id)
+    await learner.send("Жарайды: 2 < 3 & <b>", reply_to=got.message_id)  # markup characters stay text
     copy = await admin.wait_for(lambda m: "Жарайды" in m.text)
-    assert f"From: Aigerim Sadykova (id {learner.id})" in copy.text
+    assert f"From: Aigerim Sadykova (id {learner.id})" in copy.text and "Жарайды: 2 < 3 & <b>" in copy.text
+
+    # A text that does not fit under the header in one message comes as the header, then the text.
+    long_text = "ұзақ " * 815  # 4075 characters
+    await learner.send(long_text.strip(), reply_to=got.message_id)
+    body = await admin.wait_for(lambda m: m.text == long_text.strip())
+    header = await admin.wait_for(lambda m: m.message_id == body.message_id - 1, since=-1)
+    assert header.text.startswith("✉️ A message from a learner")
+    await admin.send("Received the long one.", reply_to=body.message_id)
+    await learner.wait_for(lambda m: from_coordinators("kk")(m) and "Received the long one." in m.text)
 
 
 async def test_a_learner_writes_to_the_coordinators_with_contact(
@@ -122,6 +131,27 @@ async def test_a_learner_writes_to_the_coordinators_with_contact(
     # The next free text is not taken for the coordinators: it gets the usual answer.
     await learner.send("hello?")
     await learner.wait_for(lambda m: m.text.startswith("I did not understand that"))
+
+    # A file goes as it is (copied), under the header; a reply to either of the two answers the learner.
+    await learner.send("/contact")
+    await learner.wait_for(lambda m: m.text.startswith("Write your message to the course coordinators"))
+    await learner.send_document(b"print('hello')\n", filename="lab1.py", caption="My lab 1")
+    await learner.wait_for(lambda m: m.text.startswith("✅ Sent to the course coordinators"))
+    copied = await admin.wait_for(lambda m: m.media is not None and m.text == "My lab 1")
+    header = await admin.wait_for(lambda m: m.message_id == copied.message_id - 1, since=-1)
+    assert header.text.startswith("✉️ A message from a learner\nFrom: Aigerim Sadykova")
+    await admin.send("Checked: correct.", reply_to=copied.message_id)
+    await learner.wait_for(lambda m: from_coordinators("en")(m) and "Checked: correct." in m.text)
+
+    # /contact, then Cancel: nothing is sent, and the next text is ordinary again.
+    await learner.send("/contact")
+    prompt = await learner.wait_for(lambda m: m.text.startswith("Write your message to the course coordinators"))
+    await learner.press(prompt, "Cancel")
+    await learner.wait_for(lambda m: m.text.startswith("Cancelled."))
+    await learner.send("never mind")
+    await learner.wait_for(lambda m: m.text.startswith("I did not understand that"))
+    await admin.wait_quiet(period=0.5)
+    assert not any("never mind" in m.text for m in await admin.transcript())
 
 
 async def test_coordinators_get_clear_answers_for_an_unknown_learner_no_text_and_a_blocked_learner(
