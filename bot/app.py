@@ -7,6 +7,7 @@ import random
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -34,10 +35,10 @@ from bot.telegram.fsm_storage import build_storage
 from bot.telegram.course_alerts import CourseAlerts
 from bot.telegram.course_check import RenderedCourseCheck
 from bot.telegram.i18n import create_i18n
-from bot.telegram.middlewares import UnitOfWorkMiddleware, UserLocaleMiddleware
+from bot.telegram.middlewares import PresenterMiddleware, UnitOfWorkMiddleware, UserLocaleMiddleware
 from bot.telegram.commit_before_send import CommitBeforeSend
 from bot.telegram.response_types import KeepResponseTypes
-from bot.telegram.throttle import LocalSendLimiter, SendThrottle
+from bot.telegram.throttle import LocalSendLimiter, SendLimiter, SendThrottle
 from bot.web import WebServer, create_web_app
 from bot.web.server import CannotListen, listen_socket
 from content import SAMPLE_COURSE_DIR, Course, CourseValidationError, discover_courses, load_course
@@ -81,6 +82,7 @@ class Talimger:
     outbox: OutboxSender | None = None  # sends what the bot sends on its own; tests call `outbox.drain()`
     scheduler: AsyncIOScheduler | None = None
     _polling: asyncio.Task[None] | None = None
+    _redis: Any = None  # the send limiter's connection, when REDIS_URL is set
     _web_socket: socket.socket | None = None
 
     async def prepare(self) -> None:
@@ -155,9 +157,21 @@ class Talimger:
         # Registered first, so it is the outermost: the commit happens before any pacing wait.
         session.middleware(CommitBeforeSend())
         session.middleware(KeepResponseTypes())
-        self.throttle = SendThrottle(LocalSendLimiter(limits.global_rate, limits.per_chat_rate, limits.per_chat_burst))
+        self.throttle = SendThrottle(self._build_limiter(limits))
         session.middleware(self.throttle)
         return Bot(self.token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+    def _build_limiter(self, limits: SendLimits) -> SendLimiter:
+        """With REDIS_URL every process sending for this bot shares one pace and one 429 pause."""
+        if not self.settings.redis_url:
+            return LocalSendLimiter(limits.global_rate, limits.per_chat_rate, limits.per_chat_burst)
+        from redis.asyncio import Redis
+
+        from bot.telegram.redis_limiter import RedisSendLimiter
+
+        self._redis = Redis.from_url(self.settings.redis_url)
+        return RedisSendLimiter(self._redis, self.token.split(":", 1)[0], limits.global_rate, limits.per_chat_rate,
+                                limits.per_chat_burst)
 
     def _build_sweeper(self) -> Sweeper:
         assert self.uow_factory is not None and self.bot is not None and self.i18n is not None
@@ -193,15 +207,20 @@ class Talimger:
 
     def _build_dispatcher(self) -> Dispatcher:
         assert self.uow_factory is not None and self.i18n is not None
-        dispatcher = Dispatcher(storage=build_storage(self.settings.redis_url, self.uow_factory),
+        # aiogram's FSM middleware is registered by hand, after the unit of work opens: the state
+        # is then read in the update's own transaction instead of a second session per update.
+        dispatcher = Dispatcher(storage=build_storage(self.settings.redis_url, self.uow_factory), disable_fsm=True,
                                 public_base_url=self.settings.public_base_url, settings=self.settings,
                                 media_store=self.media_store)
+        alerts = CourseAlerts(self.settings.admin_chat_id, self.i18n, self.settings.default_locale)
         dispatcher.update.outer_middleware(
             UnitOfWorkMiddleware(self.uow_factory, self.clock, self.rng, self.settings.default_locale,
-                                 self.settings.public_base_url, self.settings.issuer_name,
-                                 CourseAlerts(self.settings.admin_chat_id, self.i18n, self.settings.default_locale),
-                                 media_store=self.media_store, owner_ids=frozenset(self.settings.owner_ids))
+                                 owner_ids=frozenset(self.settings.owner_ids))
         )
+        dispatcher.update.outer_middleware(dispatcher.fsm)
+        dispatcher.update.outer_middleware(
+            PresenterMiddleware(self.clock, self.settings.default_locale, self.settings.public_base_url,
+                                self.settings.issuer_name, alerts, self.media_store))
         UserLocaleMiddleware(self.i18n, self.settings.default_locale).setup(dispatcher)
         dispatcher.include_router(build_root_router())
         return dispatcher
@@ -308,5 +327,8 @@ class Talimger:
         await self._stop_scheduler()
         if self.bot is not None:
             await self.bot.session.close()
+        if self._redis is not None:
+            await self._redis.aclose()
+            self._redis = None
         if self.engine is not None:
             await self.engine.dispose()
