@@ -10,7 +10,7 @@ import handlers.instructor
 import handlers.owner
 from handlers.common.refusals import RefusalAnswer
 from handlers.common import admin_chat_leave, errors, help as help_, staff_refusal, start
-from handlers.learner import certificate, lesson, profile, progress, quiz, settings
+from handlers.learner import certificate, contact_reply, lesson, profile, progress, quiz, settings
 
 
 def build_root_router() -> Router:
@@ -22,6 +22,7 @@ def build_root_router() -> Router:
         handlers.coordinator.build_router(),
         handlers.instructor.build_router(),
         staff_refusal.build_router(),
+        contact_reply.build_router(),  # only replies to the coordinators' messages, /contact and its answer
         start.build_router(),
         lesson.build_router(),
         quiz.build_router(),

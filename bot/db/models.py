@@ -393,3 +393,21 @@ class Delivery(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+class ContactMessage(Base):
+    """One message of a direct conversation between a learner and the coordinators, found by where
+    it lies: the bot's copy of a learner's message in the staff's chat ("from_learner"), or a
+    coordinator's message as the learner got it in their chat ("to_learner"). A reply to either is
+    passed on to the other side; that is all this table is for."""
+
+    __tablename__ = "contact_messages"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    learner_id: Mapped[int] = mapped_column(BigInteger)
+    direction: Mapped[str] = mapped_column(String(16))
+    staff_id: Mapped[int | None] = mapped_column(BigInteger)  # the coordinator who wrote ("to_learner")
+    created_at: Mapped[datetime]

@@ -10,6 +10,7 @@ from bot.db.repositories.analytics import AnalyticsRepository
 from bot.db.repositories.attempts import AttemptRepository
 from bot.db.repositories.broadcasts import BroadcastRepository
 from bot.db.repositories.catalog import CatalogRepository
+from bot.db.repositories.contact import ContactRepository
 from bot.db.repositories.certificates import CertificateRepository
 from bot.db.repositories.course_drafts import CourseDraftRepository
 from bot.db.repositories.courses import ContentCache, CourseRepository
@@ -45,6 +46,7 @@ class UnitOfWork:
         self.analytics = AnalyticsRepository(session)
         self.outbox = OutboxRepository(session)
         self.broadcasts = BroadcastRepository(session)
+        self.contact = ContactRepository(session)
 
     async def begin_write(self) -> None:
         """Take this process's turn to write (SQLite allows one writer at a time).

@@ -35,7 +35,7 @@ class PreferencesService:
         quiet = QuietHours.parse(user.quiet_hours or course_quiet)
         return SettingsView(user.remind_new_week, user.remind_stalled, user.remind_retry,
                             str(quiet) if quiet else None, zone, user.timezone is None,
-                            self._clock.now().astimezone(ZoneInfo(zone)))
+                            self._clock.now().astimezone(ZoneInfo(zone)), user.announcements)
 
     async def toggle(self, user_id: int, kind: NoticeKind) -> bool:
         """Turn one kind of reminder on or off; returns the new value."""
@@ -45,6 +45,13 @@ class PreferencesService:
         setattr(user, column, value)
         await self._replan(user_id)
         return value
+
+    async def toggle_announcements(self, user_id: int) -> bool:
+        """Opt out of the coordinators' announcements, or back in; returns the new value. Broadcasts
+        read it when they pick their recipients; reminders do not depend on it."""
+        user = await self._user(user_id)
+        user.announcements = not user.announcements
+        return user.announcements
 
     async def set_quiet_hours(self, user_id: int, choice: str) -> bool:
         """One of QUIET_HOURS_CHOICES, or COURSE_DEFAULT; False for anything else (a forged press)."""

@@ -8,6 +8,7 @@ from bot.db.uow import UnitOfWork
 from bot.services.certificate_admin import CertificateAdminService
 from bot.services.certificates import CertificateService
 from bot.services.clock import Clock
+from bot.services.contact import ContactService
 from bot.services.final_test import FinalTestService
 from bot.services.enrolment import EnrolmentService
 from bot.services.lesson import LessonService
@@ -68,3 +69,7 @@ class Services:
     @cached_property
     def staff(self) -> StaffService:
         return StaffService(self.uow, self.clock, self._owner_ids)
+
+    @cached_property
+    def contact(self) -> ContactService:
+        return ContactService(self.uow, self.clock, self._default_locale)

@@ -46,3 +46,4 @@ class SettingsView:
     zone: str
     zone_is_course_default: bool
     local_now: datetime  # the learner's clock, so they can see the time zone is right
+    announcements: bool = True  # the coordinators' announcements (broadcasts); False: opted out

@@ -13,6 +13,9 @@ from bot.telegram.callbacks import OpenLectureCb, SettingsCb, StartQuizCb
 from bot.telegram.texts_reminders import on_off, quiet_hours_label
 from bot.telegram.texts_time import utc_offset, zone_city
 
+# The toggle of the coordinators' announcements (not a reminder kind: the sweep never reads it).
+ANNOUNCEMENTS = "announcements"
+
 
 def notice_keyboard(view: NoticeView, enrolment_id: int | None = None) -> InlineKeyboardMarkup:
     """One button: straight back to where the learner should go on, in the course the notice is about."""
@@ -38,6 +41,8 @@ def settings_keyboard(view: SettingsView, locale: str) -> InlineKeyboardMarkup:
                    callback_data=SettingsCb(a="toggle", v=NoticeKind.STALLED.value))
     builder.button(text=_("🔁 Failed quiz: {state}").format(state=on_off(view.retry)),
                    callback_data=SettingsCb(a="toggle", v=NoticeKind.RETRY.value))
+    builder.button(text=_("📢 Announcements: {state}").format(state=on_off(view.announcements)),
+                   callback_data=SettingsCb(a="toggle", v=ANNOUNCEMENTS))
     builder.button(text=_("🌙 Quiet hours: {hours}").format(hours=quiet_hours_label(view.quiet_hours)),
                    callback_data=SettingsCb(a="quiet"))
     builder.button(text=_("🕐 Time zone: {zone}").format(zone=zone_city(view.zone, locale)),

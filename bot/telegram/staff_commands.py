@@ -22,6 +22,7 @@ STAFF_COMMANDS: dict[str, Role] = {
     "reissue": Role.COORDINATOR,
     "stats": Role.COORDINATOR,
     "stuck": Role.COORDINATOR,
+    "message": Role.COORDINATOR,
 }
 
 # callback_data prefixes of staff buttons (CallbackData prefix, before the first ":").

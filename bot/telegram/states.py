@@ -16,3 +16,9 @@ class CertificateName(StatesGroup):
     """The name check before a certificate: the learner types the name to print."""
 
     typing = State()
+
+
+class ContactInput(StatesGroup):
+    """/contact without text: the next message goes to the course coordinators."""
+
+    typing = State()

@@ -56,6 +56,7 @@ def help_text() -> str:
         _("/profile — your name, phone and email"),
         _("/language — change the language"),
         _("/settings — reminders, quiet hours and time zone"),
+        _("/contact — write to the course coordinators"),
         _("/start — choose a course"),
         _("/help — this list"),
     ])
@@ -72,6 +73,7 @@ def command_descriptions() -> dict[str, str]:
         "profile": _("My profile"),
         "language": _("Change language"),
         "settings": _("Reminders and quiet hours"),
+        "contact": _("Write to the coordinators"),
         "help": _("Help"),
         "start": _("Choose a course"),
     }

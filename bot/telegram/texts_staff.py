@@ -14,6 +14,8 @@ def staff_help_text() -> str:
         _("/revoke CODE REASON — revoke a certificate: its page then says it is revoked"),
         _("/reissue CODE — revoke a certificate and send the learner a new one under a new code, with their "
           "current name"),
+        _("/message LEARNER TEXT — write to a learner (their id or @username); reply to the copy of a learner's "
+          "message to answer them (coordinators)"),
         _("/grant instructor or /grant coordinator — as a reply to a member's message, or followed by their "
           "user id and optionally a course: give a role (owners only)"),
         _("/ungrant ROLE — the same way: take a role away (owners only)"),
@@ -40,6 +42,7 @@ def staff_command_descriptions(roles: frozenset[Role] | None = None) -> dict[str
         "reissue": (Role.COORDINATOR, _("Re-issue a certificate under a new code: CODE")),
         "stats": (Role.COORDINATOR, _("Course figures and the funnel chart")),
         "stuck": (Role.COORDINATOR, _("Stalled learners, and a nudge for them all")),
+        "message": (Role.COORDINATOR, _("Write to a learner: ID or @username, then the text")),
         "preview": (Role.INSTRUCTOR, _("Read the draft as a learner sees it")),
         "diff": (Role.INSTRUCTOR, _("What the draft changes")),
         "publish": (Role.INSTRUCTOR, _("Make the draft live")),

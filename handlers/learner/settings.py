@@ -1,4 +1,4 @@
-"""/settings: reminders on or off by kind, quiet hours and time zone; edited in place."""
+"""/settings: reminders on or off by kind, the coordinators' announcements, quiet hours and time zone; edited in place."""
 from __future__ import annotations
 
 from aiogram import F, Router
@@ -12,6 +12,7 @@ from bot.services.refusals import RefusedError
 from bot.services.views import Refusal, Refused
 from bot.telegram.callbacks import SettingsCb
 from bot.telegram.keyboards_reminders import (
+    ANNOUNCEMENTS,
     quiet_hours_choice,
     quiet_hours_keyboard,
     settings_keyboard,
@@ -32,6 +33,8 @@ async def settings_pressed(query: CallbackQuery, callback_data: SettingsCb, user
     action, value = callback_data.a, callback_data.v
     if action == "toggle" and value in {kind.value for kind in NoticeKind}:
         await preferences.toggle(user.id, NoticeKind(value))
+    elif action == "toggle" and value == ANNOUNCEMENTS:
+        await preferences.toggle_announcements(user.id)
     elif action == "set_quiet":
         choice = quiet_hours_choice(value)
         changed = choice is not None and await preferences.set_quiet_hours(user.id, choice)

@@ -11,6 +11,7 @@ from tests.e2e.talimger_run import talimger_run
 WAIT = 30.0
 INSTRUCTOR, COORDINATOR = 900_001, 900_002
 # issue 10: the instructors' content commands, listed between the coordinators' and the owners'.
+# issue 11: the coordinators' /message, after /reissue.
 INSTRUCTOR_MENU = {
     "en": {"preview": "Read the draft as a learner sees it", "diff": "What the draft changes",
            "publish": "Make the draft live", "rollback": "Go back to the previous version",
@@ -28,15 +29,18 @@ INSTRUCTOR_MENU = {
 STAFF_MENU = {
     "en": {"revoke": "Revoke a certificate: CODE REASON", "reissue": "Re-issue a certificate under a new code: CODE",
            "stats": "Course figures and the funnel chart", "stuck": "Stalled learners, and a nudge for them all",
+           "message": "Write to a learner: ID or @username, then the text",
            "grant": "Give a staff role (owners)", "ungrant": "Take a staff role away (owners)",
            "staff": "Everyone with a staff role (owners)", "help": "Commands of the admin chat"},
     "ru": {"revoke": "Отозвать сертификат: КОД ПРИЧИНА", "reissue": "Переоформить сертификат под новым кодом: КОД",
            "stats": "Показатели курса и диаграмма воронки", "stuck": "Остановившиеся слушатели и напоминание всем",
+           "message": "Написать слушателю: ID или @username, затем текст",
            "grant": "Выдать роль сотрудника (владельцы)", "ungrant": "Забрать роль сотрудника (владельцы)",
            "staff": "Все, у кого есть роль сотрудника (владельцы)", "help": "Команды админ-чата"},
     "kk": {"revoke": "Сертификатты кері қайтару: КОД СЕБЕП", "reissue": "Сертификатты жаңа кодпен қайта беру: КОД",
            "stats": "Курс көрсеткіштері және воронка диаграммасы",
            "stuck": "Тоқтап қалған тыңдаушылар және барлығына еске салу",
+           "message": "Тыңдаушыға жазу: ID немесе @username, содан кейін мәтін",
            "grant": "Қызметкер рөлін беру (иелер)", "ungrant": "Қызметкер рөлін алып тастау (иелер)",
            "staff": "Қызметкер рөлі барлардың бәрі (иелер)", "help": "Әкімші чатының командалары"},
 }
@@ -79,7 +83,8 @@ async def test_the_admin_chat_works_out_of_the_box_with_staff_help_and_menu(tmp_
             assert {item["command"]: item["description"] for item in listed} == {**INSTRUCTOR_MENU[language], **menu}
         shown = await instructor.command_menu()
         assert shown["scope"] == f"chat:{group}" and [c["command"] for c in shown["commands"]] == [
-            "revoke", "reissue", "stats", "stuck", "preview", "diff", "publish", "rollback", "history", "courses", "export",
+            "revoke", "reissue", "stats", "stuck", "message", "preview", "diff", "publish", "rollback", "history",
+            "courses", "export",
             "grant", "ungrant", "staff", "help"]
 
     # Started again on the same folder: the same group is still the admin chat.

@@ -75,8 +75,8 @@ async def test_settings_turn_reminders_off_and_change_quiet_hours(
     await user.send("/settings")
     menu = await user.wait_for(lambda m: "Settings" in m.text)
     assert menu.button_texts == ["🗓 New week: on", "⏰ Unfinished lecture: on",
-                                 "🔁 Failed quiz: on", "🌙 Quiet hours: 22:00–08:00",
-                                 "🕐 Time zone: Almaty"]
+                                 "🔁 Failed quiz: on", "📢 Announcements: on", "🌙 Quiet hours: 22:00–08:00",
+                                 "🕐 Time zone: Almaty"]  # issue 11: the announcements opt-out
     assert "Time zone: Almaty, UTC+5 (the course's)" in menu.text
 
     assert "⏰ Unfinished lecture: off" in await press_setting(user, "⏰ Unfinished lecture")
