@@ -30,6 +30,7 @@ from bot.services.clock import Clock, SystemClock
 from bot.services.course_import import CourseImporter, ImportResult
 from bot.services.staff import Role, StaffService
 from bot.services.users import UserService
+from bot.telegram.broadcast_progress import BroadcastProgressObserver
 from bot.telegram.commands import register_profile, set_private_menu
 from bot.telegram.fsm_storage import build_storage
 from bot.telegram.course_alerts import CourseAlerts
@@ -107,6 +108,9 @@ class Talimger:
         self.dispatcher = self._build_dispatcher()
         self.sweeper = self._build_sweeper()
         self.outbox = self._build_outbox()
+        # A broadcast's progress message is edited as its rows go out, and reports when it is over.
+        self.outbox.observers.append(BroadcastProgressObserver(self.uow_factory, self.bot, self.i18n, self.clock,
+                                                               self.settings.default_locale))
 
     async def load_sample_course_if_empty(self) -> ImportResult | None:
         """On an empty database, the first course in CONTENT_DIR that loads (a broken one is

@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.repositories.attempts import AttemptRepository
+from bot.db.repositories.broadcast_audience import BroadcastAudienceRepository
 from bot.db.repositories.broadcasts import BroadcastRepository
 from bot.db.repositories.catalog import CatalogRepository
 from bot.db.repositories.certificates import CertificateRepository
@@ -43,6 +44,7 @@ class UnitOfWork:
         self.fsm_states = FsmStateRepository(session)
         self.outbox = OutboxRepository(session)
         self.broadcasts = BroadcastRepository(session)
+        self.broadcast_audience = BroadcastAudienceRepository(session)
 
     async def begin_write(self) -> None:
         """Take this process's turn to write (SQLite allows one writer at a time).

@@ -20,6 +20,8 @@ STAFF_COMMANDS: dict[str, Role] = {
     "export": Role.INSTRUCTOR,
     "revoke": Role.COORDINATOR,
     "reissue": Role.COORDINATOR,
+    "broadcast": Role.COORDINATOR,
+    "broadcasts": Role.COORDINATOR,
 }
 
 # callback_data prefixes of staff buttons (CallbackData prefix, before the first ":").
@@ -27,4 +29,6 @@ STAFF_CALLBACK_PREFIXES: dict[str, Role] = {
     "sg": Role.OWNER,  # /staff: take a role away by its button
     "pv": Role.INSTRUCTOR,  # /preview's buttons
     "cnt": Role.INSTRUCTOR,  # /publish and /rollback confirmations
+    "bcd": Role.COORDINATOR,  # /broadcast's draft buttons (audience, versions, confirm)
+    "bcx": Role.COORDINATOR,  # pause / resume / cancel under a broadcast's progress
 }

@@ -16,3 +16,13 @@ class CertificateName(StatesGroup):
     """The name check before a certificate: the learner types the name to print."""
 
     typing = State()
+
+
+class BroadcastInput(StatesGroup):
+    """/broadcast: the message, then buttons (audience, versions, paid, time) and typed answers."""
+
+    message = State()  # the default version: any text, photo, video or document with a caption
+    choosing = State()  # buttons only: course, audience, versions, paid, time, confirm
+    days = State()  # "stalled more than N days": N
+    version = State()  # the version for one language (the data says which)
+    send_at = State()  # the time to send, in the course's zone

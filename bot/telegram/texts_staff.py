@@ -14,6 +14,8 @@ def staff_help_text() -> str:
         _("/revoke CODE REASON — revoke a certificate: its page then says it is revoked"),
         _("/reissue CODE — revoke a certificate and send the learner a new one under a new code, with their "
           "current name"),
+        _("/broadcast — an announcement to learners (a course, a language, their progress), previewed and "
+          "counted first; /broadcasts — the recent ones with their figures (coordinators)"),
         _("/grant instructor or /grant coordinator — as a reply to a member's message, or followed by their "
           "user id and optionally a course: give a role (owners only)"),
         _("/ungrant ROLE — the same way: take a role away (owners only)"),
@@ -35,6 +37,8 @@ def staff_command_descriptions(roles: frozenset[Role] | None = None) -> dict[str
     every = {
         "revoke": (Role.COORDINATOR, _("Revoke a certificate: CODE REASON")),
         "reissue": (Role.COORDINATOR, _("Re-issue a certificate under a new code: CODE")),
+        "broadcast": (Role.COORDINATOR, _("Send an announcement to learners")),
+        "broadcasts": (Role.COORDINATOR, _("Recent broadcasts and their figures")),
         "preview": (Role.INSTRUCTOR, _("Read the draft as a learner sees it")),
         "diff": (Role.INSTRUCTOR, _("What the draft changes")),
         "publish": (Role.INSTRUCTOR, _("Make the draft live")),
