@@ -76,6 +76,7 @@ async def seed_learners(client: SandboxClient, app: Talimger, course_b: int) -> 
             seen = now - timedelta(days=idle)
             uow.session.add(User(id=user.id, first_name=user.first_name, telegram_language=language, locale=language,
                                  created_at=seen, last_seen_at=seen, announcements=announcements))
+            await uow.session.flush()
             enrolment = Enrolment(user_id=user.id, course_id=course, version_id=versions[course], enrolled_at=seen,
                                   last_activity_at=seen, completed_at=seen if completed else None)
             uow.session.add(enrolment)
