@@ -141,7 +141,7 @@ def nobody_text() -> str:
 
 
 def confirmed_text(broadcast_id: int, recipients: int) -> str:
-    return _("✅ Broadcast #{id} is queued for {count} learners. Its progress is shown below.").format(
+    return _("✅ Broadcast #{id} is queued (recipients: {count}). Its progress is shown below.").format(
         id=broadcast_id, count=recipients)
 
 
@@ -241,4 +241,4 @@ def control_answer_text(action: str, figures: BroadcastFigures) -> str:
         return _("Paused: nothing more is sent until you resume.")
     if action == "resume":
         return _("Resumed.")
-    return _("Cancelled: {count} messages will not be sent.").format(count=figures.cancelled)
+    return _("Cancelled. Left unsent: {count}.").format(count=figures.cancelled)

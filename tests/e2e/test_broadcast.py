@@ -51,7 +51,7 @@ async def test_a_course_broadcast_in_three_languages_reaches_each_learner_in_the
     assert "• English: 2 — no version in this language: they get the default one" in summary.text
 
     await coordinator.press(summary, callback_data=data("confirm"))
-    confirmed = await coordinator.wait_for(lambda m: "is queued for 6 learners" in m.text)
+    confirmed = await coordinator.wait_for(lambda m: "is queued (recipients: 6)" in m.text)
     broadcast_id = int(confirmed.text.split("#")[1].split()[0])
     progress = await coordinator.wait_for(lambda m: f"Broadcast #{broadcast_id}" in m.text and "▓" in m.text
                                           or "░" in m.text, since=-1)
@@ -106,7 +106,7 @@ async def test_a_photo_with_a_formatted_caption_reaches_learners_with_its_format
     preview = [m for m in await coordinator.transcript() if m.from_bot and m.media is not None]
     assert len(preview) == 1 and "<b>Friday</b>" in preview[0].html
     await coordinator.press(summary, callback_data=data("confirm"))
-    await coordinator.wait_for(lambda m: "is queued for 2 learners" in m.text)
+    await coordinator.wait_for(lambda m: "is queued (recipients: 2)" in m.text)
     await app.outbox.drain()
     for name in ("en", "ahead"):
         copies = [m for m in await seeded.learners[name].transcript() if m.from_bot and m.media is not None]
@@ -137,7 +137,7 @@ async def test_each_audience_picks_the_right_learners(start_bot: AppFactory, cli
         summary = await draft_to_summary(coordinator, text, course, kind, language, days)
         assert f"Recipients: {len(expected)}" in summary.text, (kind, summary.text)
         await coordinator.press(summary, callback_data=data("confirm"))
-        await coordinator.wait_for(lambda m: f"is queued for {len(expected)} learners" in m.text)
+        await coordinator.wait_for(lambda m: f"is queued (recipients: {len(expected)})" in m.text)
         await app.outbox.drain()
         reached = {name for name, user in seeded.learners.items() if await got(user, text)}
         assert reached == expected, (kind, reached)
@@ -165,7 +165,7 @@ async def test_a_scheduled_broadcast_waits_for_its_time_typed_in_the_courses_zon
     summary = await coordinator.wait_for(lambda m: has_data(data("confirm"))(m) and "When:" in m.text)
     assert "19:30 (Almaty, UTC+5)" in summary.text
     await coordinator.press(summary, callback_data=data("confirm"))
-    await coordinator.wait_for(lambda m: "is queued for 1 learners" in m.text)
+    await coordinator.wait_for(lambda m: "is queued (recipients: 1)" in m.text)
     progress = await coordinator.wait_for(lambda m: "scheduled" in m.text and "Starts at" in m.text, since=-1)
     assert "19:30 (Almaty, UTC+5)" in progress.text
 
@@ -189,7 +189,7 @@ async def test_pause_stops_sending_resume_finishes_and_the_progress_is_edited_ev
     await admin_chat(client, coordinator)
     summary = await draft_to_summary(coordinator, "Paused news", seeded.course_a, "everyone")
     await coordinator.press(summary, callback_data=data("confirm"))
-    await coordinator.wait_for(lambda m: "is queued for 6 learners" in m.text)
+    await coordinator.wait_for(lambda m: "is queued (recipients: 6)" in m.text)
     progress = await coordinator.wait_for(lambda m: "⏸ Pause" in m.button_texts, since=-1)
 
     await app.outbox.run_once()  # 2 sent, within 3 s of the last showing: not edited
@@ -232,7 +232,7 @@ async def test_cancel_leaves_the_rest_unsent_and_reports_it(start_bot: AppFactor
     progress = await coordinator.wait_for(lambda m: "⏹ Cancel the rest" in m.button_texts, since=-1)
     await app.outbox.run_once()
     query = await coordinator.press(progress, "⏹ Cancel the rest")
-    assert "4 messages will not be sent" in (await coordinator.wait_for_answer(query))["text"]
+    assert "Left unsent: 4" in (await coordinator.wait_for_answer(query))["text"]
     report = await coordinator.wait_for(lambda m: "cancelled." in m.text)
     assert "Sent: 2" in report.text and "Not sent because cancelled: 4" in report.text
     await app.outbox.drain()
@@ -266,7 +266,7 @@ async def test_a_learners_broadcast_and_forged_buttons_are_refused_and_nothing_i
     summary = await draft_to_summary(of_b, "B only", None, "everyone")
     assert "Recipients: 1" in summary.text
     await of_b.press(summary, callback_data=data("confirm"))
-    await of_b.wait_for(lambda m: "is queued for 1 learners" in m.text)
+    await of_b.wait_for(lambda m: "is queued (recipients: 1)" in m.text)
     await of_b.send("/broadcast")
     await of_b.wait_for(lambda m: "New broadcast" in m.text)
     await of_b.send("Sneaky")
@@ -277,7 +277,7 @@ async def test_a_learners_broadcast_and_forged_buttons_are_refused_and_nothing_i
     # A's coordinator broadcasts; B's coordinator cannot pause it with a forged button.
     summary = await draft_to_summary(coordinator, "A news", seeded.course_a, "finished")
     await coordinator.press(summary, callback_data=data("confirm"))
-    confirmed = await coordinator.wait_for(lambda m: "is queued for 1 learners" in m.text)
+    confirmed = await coordinator.wait_for(lambda m: "is queued (recipients: 1)" in m.text)
     a_broadcast = int(confirmed.text.split("#")[1].split()[0])
     query = await of_b.press(asked, callback_data=f"bcx:pause:{a_broadcast}", forge=True)
     assert "not granted to you" in (await of_b.wait_for_answer(query))["text"]
