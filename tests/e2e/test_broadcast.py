@@ -293,3 +293,28 @@ async def test_a_learners_broadcast_and_forged_buttons_are_refused_and_nothing_i
     assert sum([await got(user, "Sneaky") for user in seeded.learners.values()]) == 0
     assert sum([await got(user, "Hello everyone") for user in seeded.learners.values()]) == 0
     assert await scalar(app, "SELECT state FROM broadcasts WHERE id = :id", id=a_broadcast) == "done"
+
+
+async def test_paid_sending_shows_its_estimated_stars_cost_and_sends_with_allow_paid_broadcast(
+        start_bot: AppFactory, client: SandboxClient) -> None:
+    """issue 11 paid mode: the confirm screen shows the estimated cost in Stars (0.1 per message,
+    Bot API) before anything is sent; the copies go out with allow_paid_broadcast."""
+    app = await start_bot(admin_chat_id=ADMIN_CHAT_ID, scheduler_enabled=False)
+    assert app.outbox is not None
+    seeded = await seed_learners(client, app, await load_mini(app))
+    coordinator = await coordinator_in_admin_chat(client, app)
+    await admin_chat(client, coordinator)
+    summary = await draft_to_summary(coordinator, "Paid news", seeded.course_a, "everyone")
+    assert "Free sending" in summary.text and "Stars" not in summary.text
+    await coordinator.press(summary, callback_data=data("paid"))
+    paid = await coordinator.wait_for(lambda m: m.message_id == summary.message_id and "Stars" in m.text)
+    assert "about 0.6 Telegram Stars (0.1 per message)" in paid.text and "⭐ Paid sending: on" in paid.button_texts
+    assert await scalar(app, "SELECT count(*) FROM deliveries") == 0  # nothing before confirming
+    await client.clear_calls()
+    await coordinator.press(paid, callback_data=data("confirm"))
+    await coordinator.wait_for(lambda m: "is queued (recipients: 6)" in m.text)
+    await app.outbox.drain()
+    copies = [call for call in await client.calls("copyMessage")
+              if call["params"].get("chat_id") in {user.id for user in seeded.learners.values()}]
+    assert len(copies) == 6 and all(call["params"].get("allow_paid_broadcast") in (True, "true") for call in copies)
+    assert await scalar(app, "SELECT paid FROM broadcasts") in (1, True)
