@@ -39,6 +39,7 @@ class BroadcastProblem(enum.Enum):
     NOT_YOURS = "not_yours"
     TOO_LATE = "too_late"  # already done or cancelled, or already in the asked state
     IN_THE_PAST = "in_the_past"
+    ALREADY_QUEUED = "already_queued"  # the same draft confirmed twice (a double press)
 
 
 class BroadcastRefused(Exception):
@@ -171,21 +172,28 @@ class BroadcastService:
     # -- confirming ---------------------------------------------------------------------------
 
     async def create(self, user_id: int, audience: Audience, message: BroadcastMessage, *, paid: bool,
-                     send_at: datetime | None, locale: str) -> CreatedBroadcast:
-        """The broadcast row and one delivery per recipient, in the caller's unit of work."""
+                     send_at: datetime | None, locale: str, draft: str = "") -> CreatedBroadcast:
+        """The broadcast row and one delivery per recipient, in the caller's unit of work.
+
+        `draft` names the conversation that prepared it: confirming the same draft twice (two
+        presses handled side by side) queues it once. The write turn is taken before looking, so
+        on SQLite the second press sees the first one's broadcast."""
         now = self._clock.now()
         if send_at is not None and send_at <= now:
             raise BroadcastRefused(BroadcastProblem.IN_THE_PAST)
+        await self._uow.begin_write()
+        if draft and any(row.created_by == user_id and (row.audience or {}).get("draft") == draft
+                         for row in await self._uow.broadcasts.recent(20)):
+            raise BroadcastRefused(BroadcastProblem.ALREADY_QUEUED)
         audience = await self.settle_course(user_id, audience)
         chosen = await self.count(user_id, audience)
         if not chosen.recipients:
             raise BroadcastRefused(BroadcastProblem.NOBODY)
         when = send_at or now
-        await self._uow.begin_write()
         broadcast = await self._uow.broadcasts.create(
             created_by=user_id, now=now, send_at=when, course_id=audience.course_id,
-            audience={**audience.to_json(), "versions": sorted(message.versions)}, locale=locale, paid=paid,
-            recipients=len(chosen.recipients), opted_out=chosen.opted_out)
+            audience={**audience.to_json(), "versions": sorted(message.versions), "draft": draft}, locale=locale,
+            paid=paid, recipients=len(chosen.recipients), opted_out=chosen.opted_out)
         await self._uow.outbox.enqueue([
             NewDelivery(kind=BROADCAST_KIND, chat_id=recipient.user_id, user_id=recipient.user_id,
                         broadcast_id=broadcast.id, payload=message.for_locale(recipient.locale), not_before=when)

@@ -90,7 +90,7 @@ def preview_head_text(code: str | None) -> str:
 
 
 def audience_text(audience: Audience, course: str | None) -> str:
-    where = escape(course) if course is not None else _("every course")
+    where = course if course is not None else _("every course")  # course titles are Telegram HTML already
     if audience.kind == LANGUAGE:
         return _("learners of {course} who read {language}").format(course=where,
                                                                     language=language_name(audience.language or ""))
@@ -164,6 +164,8 @@ def refusal_text(problem: BroadcastProblem) -> str:
         return _("This broadcast is to a course not granted to you.")
     if problem is BroadcastProblem.IN_THE_PAST:
         return past_time_text()
+    if problem is BroadcastProblem.ALREADY_QUEUED:
+        return _("This broadcast is already queued; see its progress above.")
     return _("This broadcast can no longer be changed that way.")
 
 

@@ -7,6 +7,7 @@ to copy, so the learners' copies keep the coordinator's formatting and media."""
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -91,6 +92,7 @@ async def _course_title(services: Services, user: User, course_id: int | None, l
 async def start_broadcast(message: Message, state: FSMContext, presenter: Presenter) -> None:
     await state.clear()
     await state.set_state(BroadcastInput.message)
+    await state.update_data(draft=uuid.uuid4().hex)
     await presenter.text(ask_message_text(), drop_keyboard())
 
 
@@ -262,7 +264,7 @@ async def on_confirm(query: CallbackQuery, state: FSMContext, services: Services
     progress = await presenter.text("📣 …")
     try:
         created = await services.broadcasts.create(user.id, audience, message, paid=paid, send_at=send_at,
-                                                   locale=presenter.locale)
+                                                   locale=presenter.locale, draft=data.get("draft", ""))
     except BroadcastRefused as refused:
         await presenter.edit(progress, refusal_text(refused.problem), None)
         return

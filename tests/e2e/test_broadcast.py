@@ -298,7 +298,8 @@ async def test_a_learners_broadcast_and_forged_buttons_are_refused_and_nothing_i
 async def test_paid_sending_shows_its_estimated_stars_cost_and_sends_with_allow_paid_broadcast(
         start_bot: AppFactory, client: SandboxClient) -> None:
     """issue 11 paid mode: the confirm screen shows the estimated cost in Stars (0.1 per message,
-    Bot API) before anything is sent; the copies go out with allow_paid_broadcast."""
+    Bot API) before anything is sent; the copies go out with allow_paid_broadcast; confirming twice
+    queues it once."""
     app = await start_bot(admin_chat_id=ADMIN_CHAT_ID, scheduler_enabled=False)
     assert app.outbox is not None
     seeded = await seed_learners(client, app, await load_mini(app))
@@ -312,7 +313,10 @@ async def test_paid_sending_shows_its_estimated_stars_cost_and_sends_with_allow_
     assert await scalar(app, "SELECT count(*) FROM deliveries") == 0  # nothing before confirming
     await client.clear_calls()
     await coordinator.press(paid, callback_data=data("confirm"))
+    await coordinator.press(paid, callback_data=data("confirm"), forge=True)  # a double press: queued once
     await coordinator.wait_for(lambda m: "is queued (recipients: 6)" in m.text)
+    await coordinator.wait_quiet()
+    assert await scalar(app, "SELECT count(*) FROM broadcasts") == 1
     await app.outbox.drain()
     copies = [call for call in await client.calls("copyMessage")
               if call["params"].get("chat_id") in {user.id for user in seeded.learners.values()}]
