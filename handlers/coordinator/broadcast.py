@@ -26,7 +26,7 @@ from bot.services.broadcast import (
     parse_local_time,
     time_example,
 )
-from bot.services.broadcast_audience import LANGUAGE, MAX_STALLED_DAYS, STALLED, Audience
+from bot.services.broadcast_audience import AUDIENCE_KINDS, LANGUAGE, MAX_STALLED_DAYS, STALLED, Audience
 from bot.services.registry import Services
 from bot.services.views import pick
 from bot.telegram.broadcast_progress import prepare_progress, send_progress
@@ -73,6 +73,16 @@ def _sendable(message: Message) -> bool:
         return not message.text.startswith("/")
     return any(getattr(message, kind) is not None
                for kind in ("photo", "video", "document", "animation", "audio", "voice"))
+
+
+async def _course_chosen(query: CallbackQuery, state: FSMContext) -> bool:
+    """A filter: the draft has its course (an audience button before that is stale or forged)."""
+    return "course" in await state.get_data()
+
+
+async def _audience_chosen(query: CallbackQuery, state: FSMContext) -> bool:
+    """A filter: the draft has its audience (a summary button before that is stale or forged)."""
+    return "kind" in await state.get_data()
 
 
 def _audience(data: dict[str, Any]) -> Audience:
@@ -129,11 +139,10 @@ async def on_course(query: CallbackQuery, callback_data: BroadcastDraftCb, state
 
 async def on_kind(query: CallbackQuery, callback_data: BroadcastDraftCb, state: FSMContext, services: Services,
                   user: User, presenter: Presenter, bot: Bot) -> None:
-    await query.answer()
-    data = await state.get_data()
-    if "course" not in data:
-        await presenter.text(stale_draft_text())
+    if callback_data.w not in AUDIENCE_KINDS:
+        await query.answer(stale_draft_text(), show_alert=True)
         return
+    await query.answer()
     await state.update_data(kind=callback_data.w, language=None, days=None)
     if callback_data.w == LANGUAGE:
         await _edit(query, presenter, ask_language_text(), languages_keyboard())
@@ -354,12 +363,13 @@ def build_router() -> Router:
     choosing = StateFilter(BroadcastInput.choosing)
     router.callback_query.register(on_drop, BroadcastDraftCb.filter(F.a == "drop"), draft)
     router.callback_query.register(on_course, BroadcastDraftCb.filter(F.a == "course"), choosing)
-    router.callback_query.register(on_kind, BroadcastDraftCb.filter(F.a == "kind"), choosing)
-    router.callback_query.register(on_language, BroadcastDraftCb.filter(F.a == "lang"), choosing)
-    router.callback_query.register(on_version, BroadcastDraftCb.filter(F.a == "version"), choosing)
-    router.callback_query.register(on_paid, BroadcastDraftCb.filter(F.a == "paid"), choosing)
-    router.callback_query.register(on_when, BroadcastDraftCb.filter(F.a == "when"), choosing)
-    router.callback_query.register(on_now, BroadcastDraftCb.filter(F.a == "now"), choosing)
-    router.callback_query.register(on_confirm, BroadcastDraftCb.filter(F.a == "confirm"), choosing)
+    router.callback_query.register(on_kind, BroadcastDraftCb.filter(F.a == "kind"), choosing, _course_chosen)
+    router.callback_query.register(on_language, BroadcastDraftCb.filter(F.a == "lang"), choosing, _course_chosen)
+    summary = (choosing, _audience_chosen)
+    router.callback_query.register(on_version, BroadcastDraftCb.filter(F.a == "version"), *summary)
+    router.callback_query.register(on_paid, BroadcastDraftCb.filter(F.a == "paid"), *summary)
+    router.callback_query.register(on_when, BroadcastDraftCb.filter(F.a == "when"), *summary)
+    router.callback_query.register(on_now, BroadcastDraftCb.filter(F.a == "now"), *summary)
+    router.callback_query.register(on_confirm, BroadcastDraftCb.filter(F.a == "confirm"), *summary)
     router.callback_query.register(stale_press, BroadcastDraftCb.filter())
     return router

@@ -273,6 +273,8 @@ async def test_a_learners_broadcast_and_forged_buttons_are_refused_and_nothing_i
     asked = await of_b.wait_for(has_data(data("kind", w="everyone")))
     query = await of_b.press(asked, callback_data=data("course", n=seeded.course_a), forge=True)
     assert "not granted to you" in (await of_b.wait_for_answer(query))["text"]
+    query = await of_b.press(asked, callback_data=data("confirm"), forge=True)  # before any audience
+    assert "draft is over" in (await of_b.wait_for_answer(query))["text"]
 
     # A's coordinator broadcasts; B's coordinator cannot pause it with a forged button.
     summary = await draft_to_summary(coordinator, "A news", seeded.course_a, "finished")
