@@ -176,12 +176,14 @@ class BroadcastService:
         """The broadcast row and one delivery per recipient, in the caller's unit of work.
 
         `draft` names the conversation that prepared it: confirming the same draft twice (two
-        presses handled side by side) queues it once. The write turn is taken before looking, so
-        on SQLite the second press sees the first one's broadcast."""
+        presses handled side by side) queues it once: the write turn (SQLite) or a lock on the
+        coordinator's row (PostgreSQL) is taken before looking, so the second press sees the first
+        one's broadcast."""
         now = self._clock.now()
         if send_at is not None and send_at <= now:
             raise BroadcastRefused(BroadcastProblem.IN_THE_PAST)
         await self._uow.begin_write()
+        await self._uow.broadcast_audience.hold_confirmations_of(user_id)
         if draft and any(row.created_by == user_id and (row.audience or {}).get("draft") == draft
                          for row in await self._uow.broadcasts.recent(20)):
             raise BroadcastRefused(BroadcastProblem.ALREADY_QUEUED)

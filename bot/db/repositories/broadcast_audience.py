@@ -111,6 +111,12 @@ class BroadcastAudienceRepository:
                                         version.release_dates, tuple(lectures.get(version.id, ())))
                 for version in versions}
 
+    async def hold_confirmations_of(self, user_id: int) -> None:
+        """Lock the coordinator's user row (PostgreSQL: FOR UPDATE; SQLite: the write turn already
+        serializes): two confirmations of one draft then run one after the other, and the second
+        finds the first one's broadcast."""
+        await self._session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
     async def courses(self, course_ids: frozenset[int] | None) -> list[CourseChoice]:
         """Published courses (of `course_ids`; None: all) with their current title and time zone."""
         statement = (
