@@ -36,7 +36,7 @@ from bot.telegram.fsm_storage import build_storage
 from bot.telegram.course_alerts import CourseAlerts
 from bot.telegram.course_check import RenderedCourseCheck
 from bot.telegram.i18n import create_i18n
-from bot.telegram.middlewares import UnitOfWorkMiddleware, UserLocaleMiddleware
+from bot.telegram.middlewares import PresenterMiddleware, UnitOfWorkMiddleware, UserLocaleMiddleware
 from bot.telegram.commit_before_send import CommitBeforeSend
 from bot.telegram.response_types import KeepResponseTypes
 from bot.telegram.throttle import LocalSendLimiter, SendLimiter, SendThrottle
@@ -211,15 +211,20 @@ class Talimger:
 
     def _build_dispatcher(self) -> Dispatcher:
         assert self.uow_factory is not None and self.i18n is not None
-        dispatcher = Dispatcher(storage=build_storage(self.settings.redis_url, self.uow_factory),
+        # aiogram's FSM middleware is registered by hand, after the unit of work opens: the state
+        # is then read in the update's own transaction instead of a second session per update.
+        dispatcher = Dispatcher(storage=build_storage(self.settings.redis_url, self.uow_factory), disable_fsm=True,
                                 public_base_url=self.settings.public_base_url, settings=self.settings,
                                 media_store=self.media_store)
+        alerts = CourseAlerts(self.settings.admin_chat_id, self.i18n, self.settings.default_locale)
         dispatcher.update.outer_middleware(
             UnitOfWorkMiddleware(self.uow_factory, self.clock, self.rng, self.settings.default_locale,
-                                 self.settings.public_base_url, self.settings.issuer_name,
-                                 CourseAlerts(self.settings.admin_chat_id, self.i18n, self.settings.default_locale),
-                                 media_store=self.media_store, owner_ids=frozenset(self.settings.owner_ids))
+                                 owner_ids=frozenset(self.settings.owner_ids))
         )
+        dispatcher.update.outer_middleware(dispatcher.fsm)
+        dispatcher.update.outer_middleware(
+            PresenterMiddleware(self.clock, self.settings.default_locale, self.settings.public_base_url,
+                                self.settings.issuer_name, alerts, self.media_store))
         UserLocaleMiddleware(self.i18n, self.settings.default_locale).setup(dispatcher)
         dispatcher.include_router(build_root_router())
         return dispatcher
