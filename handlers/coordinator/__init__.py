@@ -12,5 +12,5 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(HasRole(Role.COORDINATOR))
     router.callback_query.filter(HasRole(Role.COORDINATOR))
-    router.include_routers(certificates.build_router(), broadcast.build_router(), broadcast_control.build_router())
+    router.include_routers(certificates.build_router(), broadcast_control.build_router(), broadcast.build_router())
     return router
