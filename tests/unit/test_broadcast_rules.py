@@ -63,3 +63,19 @@ def test_the_stars_estimate_is_a_tenth_of_a_star_per_message() -> None:
 def test_an_audience_out_of_range_is_refused(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         Audience(**bad)  # type: ignore[arg-type]
+
+
+def test_broadcast_buttons_fit_64_bytes_and_forged_ones_do_not_parse() -> None:
+    """issue 11: the draft and control buttons stay within Telegram's limit; a forged word or an
+    id past the column's range fails to parse (the press then reaches no handler that acts)."""
+    from bot.telegram.callbacks import MAX_ROW_ID
+    from bot.telegram.keyboards_broadcast import BroadcastControlCb, BroadcastDraftCb
+
+    for data in (BroadcastDraftCb(a="confirm", n=MAX_ROW_ID, w="not_started"),
+                 BroadcastControlCb(a="resume", b=MAX_ROW_ID)):
+        assert len(data.pack().encode()) <= 64
+    for forged in ("bcd:send:0:", "bcd:kind:0:everybody", f"bcd:course:{MAX_ROW_ID + 1}:", "bcx:pause:0",
+                   "bcx:delete:5"):
+        prefix = forged.split(":")[0]
+        with pytest.raises(ValueError):
+            (BroadcastDraftCb if prefix == "bcd" else BroadcastControlCb).unpack(forged)
