@@ -73,6 +73,10 @@ async def test_a_course_broadcast_in_three_languages_reaches_each_learner_in_the
     edited = [m for m in await coordinator.transcript() if m.message_id == progress.message_id][0]
     assert edited.edited and "▓" * 12 in edited.text and "Sent: 6" in edited.text and "remaining: 0" in edited.text
     assert not edited.buttons  # over: no pause or cancel any more
+    for observer in app.outbox.observers:  # told again (another sender, a restart): no second report
+        await observer({broadcast_id})
+    await coordinator.wait_quiet()
+    assert len([m for m in await coordinator.transcript() if f"Broadcast #{broadcast_id} finished" in m.text]) == 1
 
     await coordinator.send("/broadcasts")
     listing = await coordinator.wait_for(lambda m: "Recent broadcasts" in m.text)
