@@ -93,9 +93,14 @@ class BroadcastFigures:
     def settled(self) -> int:
         return self.sent + self.failed + self.blocked + self.cancelled
 
-    def eta_seconds(self) -> int:
-        """At the pace the sender keeps (30/s, paid 1000/s); a lower bound when 429s come."""
-        return math.ceil(self.remaining / (PAID_RATE if self.paid else FREE_RATE))
+    def eta_seconds(self, now: datetime) -> int:
+        """At the pace seen so far (429s, retries and pauses included), never faster than the
+        sender's own pace (30/s, paid 1000/s)."""
+        rate = float(PAID_RATE if self.paid else FREE_RATE)
+        elapsed = (now - self.send_at).total_seconds()
+        if self.settled and elapsed >= 1:
+            rate = min(rate, self.settled / elapsed)
+        return math.ceil(self.remaining / rate)
 
 
 _TIME_FORMATS = ("%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M")

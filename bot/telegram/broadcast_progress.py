@@ -66,7 +66,7 @@ async def prepare_progress(uow: UnitOfWork, i18n: I18n, clock: Clock, default_lo
     await uow.broadcasts.progress_shown(broadcast_id, mark)
     with i18n.context(), i18n.use_locale(broadcast.locale or default_locale):
         return ProgressView(broadcast_id, broadcast.progress_chat_id, broadcast.progress_message_id,
-                            progress_text(figures, broadcast.locale or default_locale, zone),
+                            progress_text(figures, broadcast.locale or default_locale, zone, now),
                             control_keyboard(broadcast_id, figures.state),
                             final_report_text(figures) if final else None)
 

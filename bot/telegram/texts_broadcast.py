@@ -192,7 +192,7 @@ def _eta(seconds: int) -> str:
     return f"{minutes}:{rest:02d}"
 
 
-def progress_text(figures: BroadcastFigures, locale: str, zone: str) -> str:
+def progress_text(figures: BroadcastFigures, locale: str, zone: str, now: datetime) -> str:
     lines = [_("📣 <b>Broadcast #{id}</b>: {state}").format(id=figures.broadcast_id, state=state_name(figures.state)),
              progress_bar(figures.settled + figures.unknown, figures.recipients),
              _("Sent: {sent} · failed: {failed} · blocked: {blocked} · remaining: {remaining}").format(
@@ -200,7 +200,7 @@ def progress_text(figures: BroadcastFigures, locale: str, zone: str) -> str:
     if figures.state == SCHEDULED:
         lines.append(_("Starts at {moment}").format(moment=format_moment(figures.send_at, locale, zone)))
     elif figures.remaining and figures.state != PAUSED:
-        lines.append(_("About {eta} left (min:s)").format(eta=_eta(figures.eta_seconds())))
+        lines.append(_("About {eta} left (min:s)").format(eta=_eta(figures.eta_seconds(now))))
     return "\n".join(lines)
 
 

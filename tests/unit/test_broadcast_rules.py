@@ -79,3 +79,20 @@ def test_broadcast_buttons_fit_64_bytes_and_forged_ones_do_not_parse() -> None:
         prefix = forged.split(":")[0]
         with pytest.raises(ValueError):
             (BroadcastDraftCb if prefix == "bcd" else BroadcastControlCb).unpack(forged)
+
+
+def test_the_eta_follows_the_pace_seen_never_faster_than_the_senders() -> None:
+    """issue 11 progress: the ETA of the progress message."""
+    from bot.services.broadcast import BroadcastFigures
+
+    start = datetime(2026, 1, 5, 9, tzinfo=UTC)
+
+    def figures(settled: int, remaining: int, paid: bool = False) -> BroadcastFigures:
+        return BroadcastFigures(1, "sending", Audience(), None, start, start, None, paid, settled + remaining, 0,
+                                sent=settled, failed=0, blocked=0, cancelled=0, remaining=remaining)
+
+    assert figures(0, 300).eta_seconds(start) == 10  # nothing seen yet: 30 a second
+    assert figures(300, 300).eta_seconds(start.replace(second=10)) == 10  # 30/s seen
+    assert figures(100, 300).eta_seconds(start.replace(second=10)) == 30  # 429s slowed it to 10/s
+    assert figures(3000, 3000).eta_seconds(start.replace(second=1)) == 100  # never faster than 30/s
+    assert figures(3000, 3000, paid=True).eta_seconds(start.replace(second=3)) == 3  # paid: 1000/s
