@@ -55,7 +55,7 @@ async def seed_learners(client: SandboxClient, app: Talimger, course_b: int) -> 
     course_a = int(await scalar(app, "SELECT id FROM courses WHERE slug = 'python-basics'"))  # type: ignore[arg-type]
     versions = {course_a: await scalar(app, "SELECT current_version_id FROM courses WHERE id = :id", id=course_a),
                 course_b: await scalar(app, "SELECT current_version_id FROM courses WHERE id = :id", id=course_b)}
-    lectures = [row for row in await _lecture_keys(app, int(versions[course_a]))]  # type: ignore[arg-type]
+    lectures = await _lecture_keys(app, int(versions[course_a]))  # type: ignore[arg-type]
     now = app.clock.now()
     plan = {  # name: (language, course, days idle, opened keys, passed keys, completed, announcements)
         "kk": ("kk", course_a, 0, lectures[:1], [], False, True),
