@@ -31,6 +31,7 @@ from bot.services.clock import Clock, SystemClock
 from bot.services.course_import import CourseImporter, ImportResult
 from bot.services.staff import Role, StaffService
 from bot.services.users import UserService
+from bot.telegram.broadcast_progress import BroadcastProgressObserver
 from bot.telegram.commands import register_profile, set_private_menu
 from bot.telegram.fsm_storage import build_storage
 from bot.telegram.course_alerts import CourseAlerts
@@ -114,6 +115,9 @@ class Talimger:
         self.outbox = self._build_outbox()
         self.digest = WeeklyDigest(self.uow_factory, self.i18n, self.clock, self.settings.admin_chat_id,
                                    self.settings.default_locale)
+        # A broadcast's progress message is edited as its rows go out, and reports when it is over.
+        self.outbox.observers.append(BroadcastProgressObserver(self.uow_factory, self.bot, self.i18n, self.clock,
+                                                               self.settings.default_locale))
 
     async def upgrade_database(self) -> None:
         """Migrate to the newest schema (on PostgreSQL under an advisory lock: replicas starting

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.repositories.analytics import AnalyticsRepository
 from bot.db.repositories.attempts import AttemptRepository
+from bot.db.repositories.broadcast_audience import BroadcastAudienceRepository
 from bot.db.repositories.broadcasts import BroadcastRepository
 from bot.db.repositories.catalog import CatalogRepository
 from bot.db.repositories.contact import ContactRepository
@@ -47,6 +48,7 @@ class UnitOfWork:
         self.outbox = OutboxRepository(session)
         self.broadcasts = BroadcastRepository(session)
         self.contact = ContactRepository(session)
+        self.broadcast_audience = BroadcastAudienceRepository(session)
 
     async def begin_write(self) -> None:
         """Take this process's turn to write (SQLite allows one writer at a time).

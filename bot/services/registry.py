@@ -5,6 +5,7 @@ import random
 from functools import cached_property
 
 from bot.db.uow import UnitOfWork
+from bot.services.broadcast import BroadcastService
 from bot.services.certificate_admin import CertificateAdminService
 from bot.services.certificates import CertificateService
 from bot.services.clock import Clock
@@ -73,3 +74,7 @@ class Services:
     @cached_property
     def contact(self) -> ContactService:
         return ContactService(self.uow, self.clock, self._default_locale)
+
+    @cached_property
+    def broadcasts(self) -> BroadcastService:
+        return BroadcastService(self.uow, self.clock, self.staff, self._default_locale)

@@ -23,6 +23,8 @@ STAFF_COMMANDS: dict[str, Role] = {
     "stats": Role.COORDINATOR,
     "stuck": Role.COORDINATOR,
     "message": Role.COORDINATOR,
+    "broadcast": Role.COORDINATOR,
+    "broadcasts": Role.COORDINATOR,
 }
 
 # callback_data prefixes of staff buttons (CallbackData prefix, before the first ":").
@@ -32,4 +34,6 @@ STAFF_CALLBACK_PREFIXES: dict[str, Role] = {
     "cnt": Role.INSTRUCTOR,  # /publish and /rollback confirmations
     "stk": Role.COORDINATOR,  # /stuck: nudge them all
     "exq": Role.COORDINATOR,  # /export: course files or learner data (asked of who may do both)
+    "bcd": Role.COORDINATOR,  # /broadcast's draft buttons (audience, versions, confirm)
+    "bcx": Role.COORDINATOR,  # pause / resume / cancel under a broadcast's progress
 }

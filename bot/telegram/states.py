@@ -22,3 +22,11 @@ class ContactInput(StatesGroup):
     """/contact without text: the next message goes to the course coordinators."""
 
     typing = State()
+class BroadcastInput(StatesGroup):
+    """/broadcast: the message, then buttons (audience, versions, paid, time) and typed answers."""
+
+    message = State()  # the default version: any text, photo, video or document with a caption
+    choosing = State()  # buttons only: course, audience, versions, paid, time, confirm
+    days = State()  # "stalled more than N days": N
+    version = State()  # the version for one language (the data says which)
+    send_at = State()  # the time to send, in the course's zone

@@ -16,6 +16,8 @@ def staff_help_text() -> str:
           "current name"),
         _("/message LEARNER TEXT — write to a learner (their id or @username); reply to the copy of a learner's "
           "message to answer them (coordinators)"),
+        _("/broadcast — an announcement to learners (a course, a language, their progress), previewed and "
+          "counted first; /broadcasts — the recent ones with their figures (coordinators)"),
         _("/grant instructor or /grant coordinator — as a reply to a member's message, or followed by their "
           "user id and optionally a course: give a role (owners only)"),
         _("/ungrant ROLE — the same way: take a role away (owners only)"),
@@ -43,6 +45,8 @@ def staff_command_descriptions(roles: frozenset[Role] | None = None) -> dict[str
         "stats": (Role.COORDINATOR, _("Course figures and the funnel chart")),
         "stuck": (Role.COORDINATOR, _("Stalled learners, and a nudge for them all")),
         "message": (Role.COORDINATOR, _("Write to a learner: ID or @username, then the text")),
+        "broadcast": (Role.COORDINATOR, _("Send an announcement to learners")),
+        "broadcasts": (Role.COORDINATOR, _("Recent broadcasts and their figures")),
         "preview": (Role.INSTRUCTOR, _("Read the draft as a learner sees it")),
         "diff": (Role.INSTRUCTOR, _("What the draft changes")),
         "publish": (Role.INSTRUCTOR, _("Make the draft live")),

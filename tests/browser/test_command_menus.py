@@ -40,10 +40,11 @@ async def test_the_menu_follows_language_and_the_admin_chat_shows_the_staff_comm
     await expect(page.locator("#chat-name")).to_have_text("Talimger admin chat")
     await page.click("#menu-button")
     # issue 10: the instructors' 7 content commands, /revoke, /reissue, the owners' /grant, /ungrant, /staff, /help;
-    # issue 11: the coordinators' /stats, /stuck and /message
-    await expect(menu.locator("[data-command]")).to_have_count(16)
+    # issue 11: the coordinators' /stats, /stuck, /message, /broadcast and /broadcasts
+    await expect(menu.locator("[data-command]")).to_have_count(18)
     await expect(menu).to_contain_text("/stats")
     await expect(menu).to_contain_text("/message")
+    await expect(menu).to_contain_text("/broadcast")
     await expect(menu).to_contain_text("/revoke")
     await expect(menu).to_contain_text("Revoke a certificate: CODE REASON")
     await menu.locator('[data-command="help"]').click()

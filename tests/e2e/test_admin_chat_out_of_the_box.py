@@ -30,17 +30,20 @@ STAFF_MENU = {
     "en": {"revoke": "Revoke a certificate: CODE REASON", "reissue": "Re-issue a certificate under a new code: CODE",
            "stats": "Course figures and the funnel chart", "stuck": "Stalled learners, and a nudge for them all",
            "message": "Write to a learner: ID or @username, then the text",
+           "broadcast": "Send an announcement to learners", "broadcasts": "Recent broadcasts and their figures",
            "grant": "Give a staff role (owners)", "ungrant": "Take a staff role away (owners)",
            "staff": "Everyone with a staff role (owners)", "help": "Commands of the admin chat"},
     "ru": {"revoke": "Отозвать сертификат: КОД ПРИЧИНА", "reissue": "Переоформить сертификат под новым кодом: КОД",
            "stats": "Показатели курса и диаграмма воронки", "stuck": "Остановившиеся слушатели и напоминание всем",
            "message": "Написать слушателю: ID или @username, затем текст",
+           "broadcast": "Отправить объявление слушателям", "broadcasts": "Последние рассылки и их цифры",
            "grant": "Выдать роль сотрудника (владельцы)", "ungrant": "Забрать роль сотрудника (владельцы)",
            "staff": "Все, у кого есть роль сотрудника (владельцы)", "help": "Команды админ-чата"},
     "kk": {"revoke": "Сертификатты кері қайтару: КОД СЕБЕП", "reissue": "Сертификатты жаңа кодпен қайта беру: КОД",
            "stats": "Курс көрсеткіштері және воронка диаграммасы",
            "stuck": "Тоқтап қалған тыңдаушылар және барлығына еске салу",
            "message": "Тыңдаушыға жазу: ID немесе @username, содан кейін мәтін",
+           "broadcast": "Тыңдаушыларға хабарландыру жіберу", "broadcasts": "Соңғы хабарландырулар және көрсеткіштері",
            "grant": "Қызметкер рөлін беру (иелер)", "ungrant": "Қызметкер рөлін алып тастау (иелер)",
            "staff": "Қызметкер рөлі барлардың бәрі (иелер)", "help": "Әкімші чатының командалары"},
 }
@@ -83,8 +86,8 @@ async def test_the_admin_chat_works_out_of_the_box_with_staff_help_and_menu(tmp_
             assert {item["command"]: item["description"] for item in listed} == {**INSTRUCTOR_MENU[language], **menu}
         shown = await instructor.command_menu()
         assert shown["scope"] == f"chat:{group}" and [c["command"] for c in shown["commands"]] == [
-            "revoke", "reissue", "stats", "stuck", "message", "preview", "diff", "publish", "rollback", "history",
-            "courses", "export",
+            "revoke", "reissue", "stats", "stuck", "message", "broadcast", "broadcasts", "preview", "diff",
+            "publish", "rollback", "history", "courses", "export",
             "grant", "ungrant", "staff", "help"]
 
     # Started again on the same folder: the same group is still the admin chat.
