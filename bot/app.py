@@ -213,7 +213,8 @@ class Talimger:
         return OutboxSender(self.uow_factory, self.bot, self.throttle, self.clock,
                             OutboxConfig(batch_size=settings.outbox_batch_size,
                                          claim_seconds=settings.outbox_claim_seconds,
-                                         group_size=settings.outbox_group_size))
+                                         group_size=settings.outbox_group_size),
+                            metrics=self.metrics)
 
     def _start_scheduler(self) -> None:
         """The periodic sweep; nothing to restore, the database says what is due."""

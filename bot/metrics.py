@@ -1,4 +1,4 @@
-"""What /metrics shows (Prometheus): updates and their handling time, Bot API calls, 429s.
+"""What /metrics shows (Prometheus): updates and their handling time, Bot API calls, 429s, the outbox.
 
 Each bot has its own registry, not prometheus-client's global one, so several bots in one
 process (the tests) count apart. Kept free of aiogram: the adapters in bot/telegram/metrics.py
@@ -6,7 +6,7 @@ feed it; the web app only renders it.
 """
 from __future__ import annotations
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 # Handling times worth telling apart: a reply that feels instant, one that lags, one that times out.
 UPDATE_SECONDS_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -27,6 +27,11 @@ class BotMetrics:
         self.api_retry_after = Counter("talimger_bot_api_retry_after",
                                        "Bot API requests answered 429 Too Many Requests, by method",
                                        ["method"], registry=self.registry)
+        self.outbox_depth = Gauge("talimger_outbox_depth", "Outbox rows waiting to be sent (at the sender's last look)",
+                                  registry=self.registry)
+        self.outbox_settled = Counter("talimger_outbox_deliveries",
+                                      "Outbox rows settled by this process, by kind and state (rate() = sends/s)",
+                                      ["kind", "state"], registry=self.registry)
 
     def update_handled(self, update_type: str, outcome: str, seconds: float) -> None:
         self.updates.labels(update_type, outcome).inc()
@@ -36,6 +41,12 @@ class BotMetrics:
         self.api_calls.labels(method, status).inc()
         if status == "429":
             self.api_retry_after.labels(method).inc()
+
+    def outbox_looked(self, depth: int) -> None:
+        self.outbox_depth.set(depth)
+
+    def outbox_row_settled(self, kind: str, state: str) -> None:
+        self.outbox_settled.labels(kind, state).inc()
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

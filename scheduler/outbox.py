@@ -13,7 +13,8 @@ transactions:
 4. send     the group concurrently;
 5. record   sent (with the message id) / blocked (403; the learner is marked inactive) /
             failed (400, with Telegram's reason; not retried) / pending again (429, 5xx,
-            network: retried with growing backoff, until `max_attempts`).
+            network: retried with growing backoff, until `max_attempts`) / unknown (a timeout or
+            a dropped connection after the request went out: maybe delivered, not sent again).
 
 Crash semantics: dead before 3, the claim expires and the rows are taken again; nothing was
 sent. Dead between 3 and 5, the rows stay "sending" and become 'unknown' (maybe delivered):
@@ -26,8 +27,10 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 from datetime import timedelta
 
+from aiohttp import ClientConnectorError
 from aiogram import Bot
 from aiogram.exceptions import (
     TelegramAPIError,
@@ -40,7 +43,7 @@ from aiogram.exceptions import (
 from aiogram.types import Message
 
 from bot.db.models import Delivery
-from bot.db.repositories.outbox import BLOCKED, FAILED, PENDING, SENT, Outcome
+from bot.db.repositories.outbox import BLOCKED, FAILED, PENDING, SENT, UNKNOWN, Outcome
 from bot.db.uow import UnitOfWorkFactory
 from bot.services.clock import Clock
 from bot.telegram.outbox_payloads import is_paid, method_of
@@ -49,6 +52,12 @@ from bot.telegram.throttle import ALREADY_PACED, SendThrottle
 log = logging.getLogger(__name__)
 
 Observer = Callable[[set[int]], Awaitable[None]]
+
+
+class OutboxMetrics(Protocol):
+    def outbox_looked(self, depth: int) -> None: ...
+
+    def outbox_row_settled(self, kind: str, state: str) -> None: ...
 AfterSend = Callable[[Delivery], Awaitable[None]]
 
 
@@ -82,8 +91,10 @@ class OutboxReport:
 
 class OutboxSender:
     def __init__(self, uow_factory: UnitOfWorkFactory, bot: Bot, throttle: SendThrottle, clock: Clock,
-                 config: OutboxConfig | None = None, after_send: AfterSend | None = None) -> None:
+                 config: OutboxConfig | None = None, after_send: AfterSend | None = None,
+                 metrics: OutboxMetrics | None = None) -> None:
         self._uow_factory = uow_factory
+        self._metrics = metrics
         self._bot = bot
         self._throttle = throttle
         self._clock = clock
@@ -147,9 +158,12 @@ class OutboxSender:
             token = uuid.uuid4().hex
             rows = await self._claim(token, report)
             report.claimed = len(rows)
+            # Stop taking turns well before the claim runs out (long 429 pauses, a shared pace):
+            # rows not marked by then go back and are taken again, by this sender or another.
+            stop_at = self._clock.now() + timedelta(seconds=self._config.claim_seconds / 2)
             try:
                 for group in self._groups(rows):
-                    if self._closing:
+                    if self._closing or self._clock.now() >= stop_at:
                         break
                     await self._send_group(token, group, report)
             finally:
@@ -172,7 +186,10 @@ class OutboxSender:
             rows = await uow.outbox.claim_due(now, token, now + timedelta(seconds=self._config.claim_seconds),
                                               self._config.batch_size)
             report.broadcasts.update(await uow.broadcasts.finish_drained(now))
+            depth = await uow.outbox.depth() if self._metrics is not None else 0
             await uow.commit()
+        if self._metrics is not None:
+            self._metrics.outbox_looked(depth)
         return rows
 
     def _groups(self, rows: Sequence[Delivery]) -> list[list[Delivery]]:
@@ -190,7 +207,8 @@ class OutboxSender:
         now = self._clock.now()
         async with self._uow_factory() as uow:
             await uow.begin_write()
-            marked = await uow.outbox.mark_sending(token, [row.id for row in group], now)
+            marked = await uow.outbox.mark_sending(token, [row.id for row in group], now,
+                                                   now + timedelta(seconds=self._config.claim_seconds))
             await uow.commit()
         sending = [row for row in group if row.id in marked]
         outcomes = await asyncio.gather(*(self._send(row) for row in sending))
@@ -203,6 +221,8 @@ class OutboxSender:
             report.broadcasts.update(await uow.broadcasts.finish_drained(self._clock.now()))
             await uow.commit()
         for row, outcome in zip(sending, outcomes):
+            if self._metrics is not None:
+                self._metrics.outbox_row_settled(row.kind, outcome.state)
             if row.broadcast_id is not None:
                 report.broadcasts.add(row.broadcast_id)
             if outcome.state == SENT:
@@ -211,6 +231,8 @@ class OutboxSender:
                 report.blocked += 1
             elif outcome.state == FAILED:
                 report.failed += 1
+            elif outcome.state == UNKNOWN:
+                report.unknown += 1
             else:
                 report.retried += 1
         if report.broadcasts:
@@ -235,9 +257,17 @@ class OutboxSender:
             log.error("outbox row %s (%s) to chat %s refused by Telegram, not retried: %s", row.id, row.kind,
                       row.chat_id, error.message)
             return Outcome(row.id, FAILED, self._clock.now(), error=error.message)
-        except (TelegramServerError, TelegramNetworkError) as error:
+        except TelegramServerError as error:
             log.warning("outbox row %s to chat %s: %s; retrying later", row.id, row.chat_id, error)
             return self._retry(row, str(error))
+        except TelegramNetworkError as error:
+            if isinstance(error.__cause__, ClientConnectorError):  # no connection: nothing reached Telegram
+                log.warning("outbox row %s to chat %s: %s; retrying later", row.id, row.chat_id, error)
+                return self._retry(row, str(error))
+            # A timeout or a dropped connection after the request went out: it may have arrived.
+            log.warning("outbox row %s (%s) to chat %s may or may not have arrived (%s); not sent again",
+                        row.id, row.kind, row.chat_id, error)
+            return Outcome(row.id, UNKNOWN, self._clock.now(), error=f"maybe delivered: {error}")
         except TelegramAPIError as error:
             log.error("outbox row %s (%s) to chat %s failed: %s", row.id, row.kind, row.chat_id, error)
             return Outcome(row.id, FAILED, self._clock.now(), error=str(error))

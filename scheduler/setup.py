@@ -27,7 +27,7 @@ def build_scheduler(sweeper: Sweeper, interval_seconds: float,
     scheduler.add_job(sweeper.sweep, IntervalTrigger(seconds=interval_seconds), id=SWEEP_JOB_ID,
                       max_instances=1, coalesce=True, misfire_grace_time=None)
     if housekeeper is not None:
-        scheduler.add_job(housekeeper.forget_old_updates, IntervalTrigger(seconds=HOUSEKEEPING_INTERVAL_SECONDS),
+        scheduler.add_job(housekeeper.run, IntervalTrigger(seconds=HOUSEKEEPING_INTERVAL_SECONDS),
                           id=HOUSEKEEPING_JOB_ID, max_instances=1, coalesce=True, misfire_grace_time=None)
     if digest is not None:  # its dedupe key makes a second run in the same ISO week add nothing
         scheduler.add_job(digest.run, CronTrigger(timezone="UTC", **DIGEST_TRIGGER), id=DIGEST_JOB_ID,

@@ -47,6 +47,10 @@ async def test_each_answer_from_telegram_settles_its_row_as_the_issue_says(
     await _queue(app, _note(refused.id, "<b>unclosed", clock), _note(blocked.id, "to a blocked chat", clock))
     await app.outbox.drain()
     assert await _states(app, "note") == {refused.id: "failed", blocked.id: "blocked"}
+    shown = app.metrics.render().decode()  # /metrics: outbox rows settled, by kind and state, and the depth
+    assert 'talimger_outbox_deliveries_total{kind="note",state="failed"} 1.0' in shown
+    assert 'talimger_outbox_deliveries_total{kind="note",state="blocked"} 1.0' in shown
+    assert "talimger_outbox_depth 0.0" in shown
     async with app.uow_factory() as uow:
         failed = [row for row in await uow.outbox.of_kind("note") if row.state == "failed"][0]
         assert "parse" in (failed.error or "").lower()  # Telegram's reason, kept for the coordinator

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -115,9 +115,11 @@ class OutboxRepository:
         )
         return list(claimed.all())
 
-    async def mark_sending(self, token: str, ids: Sequence[int], at: datetime) -> set[int]:
+    async def mark_sending(self, token: str, ids: Sequence[int], at: datetime, until: datetime) -> set[int]:
         """Write "sending" on each row before its send; returns the ids marked. A row whose claim
-        was lost, or whose broadcast was paused or cancelled meanwhile, is not marked: do not send."""
+        was lost, or whose broadcast was paused or cancelled meanwhile, is not marked: do not send.
+        The claim is renewed to `until`: a row is given up as 'unknown' only that long after its mark,
+        never while its request may still be answered."""
         if not ids:
             return set()
         sendable = select(Broadcast.id).where(Broadcast.state.in_(SENDABLE_BROADCAST_STATES))
@@ -125,7 +127,7 @@ class OutboxRepository:
             update(Delivery)
             .where(Delivery.id.in_(ids), Delivery.claim_token == token, Delivery.state == PENDING,
                    or_(Delivery.broadcast_id.is_(None), Delivery.broadcast_id.in_(sendable)))
-            .values(state=SENDING, attempts=Delivery.attempts + 1, sent_at=at)
+            .values(state=SENDING, attempts=Delivery.attempts + 1, sent_at=at, claimed_until=until)
             .returning(Delivery.id).execution_options(synchronize_session=False)
         )
         return set(result.scalars().all())
@@ -173,6 +175,14 @@ class OutboxRepository:
         """Rows waiting to be sent (for /metrics and the logs)."""
         return int(await self._session.scalar(select(func.count()).select_from(Delivery)
                                               .where(Delivery.state == PENDING)) or 0)
+
+    async def forget_settled_before(self, moment: datetime) -> int:
+        """Settled one-to-one rows older than `moment` (a broadcast's rows stay: they are its figures)."""
+        result = await self._session.execute(
+            delete(Delivery).where(Delivery.broadcast_id.is_(None), Delivery.created_at < moment,
+                                   Delivery.state.in_((SENT, FAILED, BLOCKED, CANCELLED, UNKNOWN)))
+        )
+        return int(result.rowcount or 0)
 
     async def of_kind(self, kind: str) -> Sequence[Delivery]:
         result = await self._session.scalars(select(Delivery).where(Delivery.kind == kind).order_by(Delivery.id))
