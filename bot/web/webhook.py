@@ -9,8 +9,10 @@ How the answer is timed (aiogram offers two modes, neither right alone):
 
 So the update is fed in the background and the answer waits for it at most ANSWER_WITHIN
 seconds: almost every update is applied (its id claimed and its writes committed in one
-transaction, see UnitOfWorkMiddleware) before Telegram hears 200; one that failed outright gets
-500 and Telegram delivers it again, to be applied then, once; only a slow one is confirmed
+transaction, see UnitOfWorkMiddleware) before Telegram hears 200; one that failed for a passing
+reason (the database or Redis unreachable, the network) gets 500 and Telegram delivers it again,
+to be applied then, once; one that failed on a fault of ours is logged and confirmed, as polling
+drops it (redelivering it would fail the same way, again and again); only a slow one is confirmed
 before it ends. On shutdown the web app stops taking updates and waits for those in flight.
 """
 from __future__ import annotations
@@ -20,14 +22,27 @@ import logging
 from typing import Any
 
 from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import TelegramMethod
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
+from redis.exceptions import ConnectionError as RedisConnectionError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 log = logging.getLogger(__name__)
 
 ANSWER_WITHIN = 5.0  # seconds; far inside Telegram's deadline, long enough for any ordinary update
 DRAIN_WITHIN = 30.0  # seconds a stopping process gives updates in flight to finish
+
+
+def _passing(error: BaseException | None) -> bool:
+    """A failure the same update may not meet again: a lost connection, not a bug."""
+    if error is None:
+        return False
+    if isinstance(error, (OperationalError, InterfaceError)) or (
+            isinstance(error, DBAPIError) and error.connection_invalidated):
+        return True
+    return isinstance(error, (OSError, asyncio.TimeoutError, TelegramNetworkError, RedisConnectionError))
 
 
 class WebhookHandler(SimpleRequestHandler):
@@ -48,7 +63,7 @@ class WebhookHandler(SimpleRequestHandler):
         task.add_done_callback(self._forget)
         # asyncio.wait cancels nothing: a dropped connection leaves the update running to its end.
         done, _ = await asyncio.wait({task}, timeout=ANSWER_WITHIN)
-        if task in done and not task.cancelled() and task.exception() is not None:
+        if task in done and not task.cancelled() and _passing(task.exception()):
             # Rolled back, its claim included: Telegram's next delivery applies it.
             return web.Response(status=500, text="Internal Server Error")
         return web.json_response({}, dumps=bot.session.json_dumps)
@@ -62,7 +77,7 @@ class WebhookHandler(SimpleRequestHandler):
         try:
             result = await self.dispatcher.feed_raw_update(bot=bot, update=update, **self.data)
         except Exception:
-            log.exception("webhook: update %s failed; Telegram will deliver it again", update_id)
+            log.exception("webhook: update %s failed", update_id)
             raise
         if isinstance(result, TelegramMethod):
             await self.dispatcher.silent_call_request(bot=bot, result=result)
