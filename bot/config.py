@@ -78,7 +78,7 @@ class Settings(BaseSettings):
     # crash can leave "unknown" (maybe delivered, never sent twice).
     outbox_batch_size: int = Field(default=200, ge=1)
     outbox_claim_seconds: float = Field(default=120, gt=0)
-    outbox_group_size: int = Field(default=5, ge=1)
+    outbox_group_size: int = Field(default=1, ge=1)
 
     _public_base_url_is_default: bool = PrivateAttr(default=False)
 
