@@ -8,6 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
+from sandbox.figures import SEND_METHODS  # noqa: F401 - kept importable from here
 from sandbox.params import Upload
 from sandbox.state import SandboxState
 
@@ -26,8 +27,6 @@ class Call:
 Handler = Callable[[Call], Awaitable[Any]]
 METHODS: dict[str, tuple[str, Handler]] = {}
 
-# Calls that count against the send rate limits (Telegram's limits are on messages sent).
-SEND_METHODS = {"sendmessage", "sendphoto", "sendvideo", "senddocument", "copymessage"}
 
 
 def bot_method(*names: str) -> Callable[[Handler], Handler]:
