@@ -26,6 +26,7 @@ async def execute(
     """Run one Bot API call: faults, the method, the envelope and the call log."""
     files = files or {}
     canonical, handler = lookup(method)
+    at = state.now()  # one time per call, so the rate limiter and the send figures agree
     try:
         fault = state.take_fault(canonical)
         if fault is not None:
@@ -33,11 +34,12 @@ async def execute(
             raise ApiError(fault.error_code, fault.description, parameters)
         if handler is None:
             raise ApiError(404, "Not Found")
-        result = await handler(Call(state, canonical, params, files, request))
-        status, body = 200, {"ok": True, "result": result}
+        result = await handler(Call(state, canonical, params, files, request, at))
+        status, body, rate_limited = 200, {"ok": True, "result": result}, False
     except ApiError as exc:
-        status, body = exc.code, exc.envelope()
-    state.log_call(canonical, describe(params, files), status, body.get("description"))
+        status, body, rate_limited = exc.code, exc.envelope(), exc.rate_limited
+    state.log_call(canonical, describe(params, files), status, body.get("description"), rate_limited=rate_limited,
+                   at=at)
     return status, body
 
 

@@ -2,8 +2,11 @@
 over them — the most sends in any window (overall, paid or not, into one chat), counts per
 method and per outcome, and how many messages each chat received.
 
-Only successful sends count towards the windows (Telegram's limits are on messages sent; a
-refused call sends nothing). Times are on the sandbox clock.
+The windows count successful sends (Telegram's limits are on messages sent; a refused call
+sends nothing) — with the limits on, those can never break them — and, as ``offered_*``, the
+sends the bot attempted at its own pace (successful or refused by the rate limiter, not by an
+injected fault), which is what shows a bot sending faster than allowed. Times are on the
+sandbox clock.
 """
 
 from __future__ import annotations
@@ -27,6 +30,12 @@ class SendRecord:
     time: float
     status: int
     paid: bool
+    rate_limited: bool = False  # refused by the rate limiter: the bot sent too fast
+
+    @property
+    def offered(self) -> bool:
+        """Sent, or refused only because it came too fast: what the bot's pace put on the wire."""
+        return self.status == 200 or self.rate_limited
 
 
 class SendLog:
@@ -54,11 +63,11 @@ class SendLog:
         for r in delivered:
             if r.chat_id is not None:
                 per_chat_times[r.chat_id].append(r.time)
-        busiest_chat, into_one_chat = None, 0
-        for chat_id, times in per_chat_times.items():
-            most = max_in_window(times, window)
-            if most > into_one_chat:
-                busiest_chat, into_one_chat = chat_id, most
+        busiest_chat, into_one_chat = _busiest(per_chat_times, window)
+        offered_per_chat: dict[int, list[float]] = defaultdict(list)
+        for r in records:
+            if r.offered and r.chat_id is not None:
+                offered_per_chat[r.chat_id].append(r.time)
         first = min((r.time for r in delivered), default=None)
         last = max((r.time for r in delivered), default=None)
         return {
@@ -66,6 +75,7 @@ class SendLog:
             "calls": len(records),
             "sent": len(delivered),
             "sent_paid": sum(1 for r in delivered if r.paid),
+            "rate_limited": sum(1 for r in records if r.rate_limited),
             "first_sent_at": first,
             "last_sent_at": last,
             "max_in_window": {
@@ -74,12 +84,24 @@ class SendLog:
                 "paid": max_in_window([r.time for r in delivered if r.paid], window),
                 "into_one_chat": into_one_chat,
                 "busiest_chat": busiest_chat,
+                "offered_overall": max_in_window([r.time for r in records if r.offered], window),
+                "offered_into_one_chat": _busiest(offered_per_chat, window)[1],
             },
             "per_outcome": dict(sorted(Counter(str(r.status) for r in records).items())),
             "per_method": {method: dict(sorted(counts.items())) for method, counts in sorted(per_method.items())},
             # chat id (as a string: JSON keys) → messages it received
             "per_chat": {str(chat_id): len(times) for chat_id, times in sorted(per_chat_times.items())},
         }
+
+
+def _busiest(per_chat: dict[int, list[float]], window: float) -> tuple[int | None, int]:
+    """The chat with the most events in one window, and that count."""
+    busiest, most = None, 0
+    for chat_id, times in per_chat.items():
+        count = max_in_window(times, window)
+        if count > most:
+            busiest, most = chat_id, count
+    return busiest, most
 
 
 def max_in_window(times: Iterable[float], window: float) -> int:

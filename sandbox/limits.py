@@ -142,7 +142,9 @@ class RateLimiter:
                 )
         longest = max(waits)
         if longest > 0:
-            raise too_many_requests(math.ceil(longest))
+            refusal = too_many_requests(math.ceil(longest))
+            refusal.rate_limited = True
+            raise refusal
 
     def record(self, chat_id: int, now: float, settings: Settings, *, paid: bool = False) -> None:
         """Count one send; entries older than the longest window are dropped."""

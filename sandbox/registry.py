@@ -22,6 +22,7 @@ class Call:
     params: dict[str, Any]
     files: dict[str, Upload]
     request: web.Request | None = None  # None when run from a webhook reply
+    at: float | None = None  # sandbox time the call arrived: its rate window and log entry use it
 
 
 Handler = Callable[[Call], Awaitable[Any]]

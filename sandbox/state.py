@@ -267,13 +267,20 @@ class SandboxState:
         return None
 
     def log_call(
-        self, method: str, params: dict[str, Any], status: int, description: str | None
+        self,
+        method: str,
+        params: dict[str, Any],
+        status: int,
+        description: str | None,
+        *,
+        rate_limited: bool = False,
+        at: float | None = None,
     ) -> None:
-        now = self.now()
+        now = self.now() if at is None else at
         self.calls.append(CallRecord(method, params, status, description, now))
         if method.lower() in SEND_METHODS:
             self.sends.add(SendRecord(method, _chat_id(params.get("chat_id")), now, status,
-                                      _truthy(params.get("allow_paid_broadcast"))))
+                                      _truthy(params.get("allow_paid_broadcast")), rate_limited))
 
     def shutdown(self) -> None:
         """Wake every long poll so the server can stop quickly."""

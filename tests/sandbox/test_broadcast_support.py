@@ -35,6 +35,10 @@ async def test_paid_broadcast_sends_are_held_to_the_paid_limit_and_the_chat_limi
     assert figures["sent"] == 61 and figures["sent_paid"] == 31
     assert figures["max_in_window"]["free"] == 30 and figures["max_in_window"]["paid"] == 30
     assert figures["max_in_window"]["overall"] == 60
+    # What the bot offered: the three refused for coming too fast count there, not in "overall".
+    assert figures["rate_limited"] == 3 and figures["per_outcome"] == {"200": 61, "429": 3}
+    assert figures["max_in_window"]["offered_overall"] == 63
+    assert figures["max_in_window"]["offered_into_one_chat"] == 2
     assert (await client.settings())["paid_rate_limit"] == 60
 
 
@@ -80,6 +84,7 @@ async def test_random_faults_fail_about_their_share_of_sends_repeatably_with_a_s
         assert await bot.send_message(user["id"], "no faults now")
     figures = await client.figures()
     assert figures["per_method"]["sendMessage"]["429"] == 2 * len(first) + len(other)
+    assert figures["rate_limited"] == 0  # injected, not the rate limiter's
     assert figures["per_method"]["sendMessage"]["200"] == 3 * 400 - (2 * len(first) + len(other)) + 30
 
 
