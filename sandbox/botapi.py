@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aiohttp import web
@@ -9,6 +10,7 @@ from aiohttp import web
 # Importing the method modules fills the registry.
 from sandbox import methods_bot, methods_edit, methods_send  # noqa: F401
 from sandbox.errors import ApiError
+from sandbox.figures import SEND_METHODS
 from sandbox.params import Upload, describe, read_params
 from sandbox.registry import Call, lookup
 from sandbox.state import SandboxState
@@ -40,6 +42,8 @@ async def execute(
         status, body, rate_limited = exc.code, exc.envelope(), exc.rate_limited
     state.log_call(canonical, describe(params, files), status, body.get("description"), rate_limited=rate_limited,
                    at=at)
+    if status == 200 and state.settings.send_latency > 0 and canonical.lower() in SEND_METHODS:
+        await asyncio.sleep(state.settings.send_latency)  # delivered; the answer is on its way
     return status, body
 
 

@@ -27,6 +27,9 @@ class Settings:
     max_upload_bytes: int = 50 * 1024 * 1024
     max_download_bytes: int = 20 * 1024 * 1024
     update_ttl: float = 24 * 3600.0  # Telegram keeps undelivered updates for 24 hours
+    # Seconds a send* call takes to answer after its message is in the chat (network and
+    # Telegram's own latency): a bot killed meanwhile sent the message but never learnt it.
+    send_latency: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter
@@ -149,3 +152,21 @@ def test_max_in_window_counts_any_window_not_whole_seconds() -> None:
     assert max_in_window([0.9, 1.1], 1.0) == 2  # across a second's boundary
     assert max_in_window([0.0, 1.0, 2.0], 1.0) == 1  # exactly one window apart: separate
     assert max_in_window([0.0, 0.2, 0.4, 1.3, 1.35], 1.0) == 3
+
+
+async def test_send_latency_delivers_first_and_answers_later(bot: Bot, client: SandboxClient) -> None:
+    """issue 11: a bot killed while waiting for the answer has already sent the message."""
+    (learner,) = [u["id"] for u in await client.new_users(1)]
+    await client.settings(send_latency=0.5)
+    sending = asyncio.create_task(bot.send_message(learner, "in flight"))
+    await asyncio.sleep(0.25)
+    assert not sending.done()
+    assert [m.text for m in await client.user(learner).transcript()] == ["in flight"]
+    started = time.monotonic()
+    await sending
+    assert time.monotonic() - started < 0.5
+    await client.settings(send_latency=0)
+    started = time.monotonic()
+    await bot.get_me()
+    await bot.send_message(learner, "no latency")
+    assert time.monotonic() - started < 0.25
