@@ -3,21 +3,27 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench catalogs
+.PHONY: run test bench catalogs locales
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	$(VENV)/bin/python -m bot.telegram.i18n
 	touch $(STAMP)
 
-run: $(STAMP)
+# The .mo catalogs are built here, never at start-up (the bot only reads locales/).
+locales: $(STAMP)
+	$(VENV)/bin/python -m bot.telegram.i18n
+
+run: locales
 	$(VENV)/bin/talimger run
 
-test: $(STAMP)
+test: locales
 	$(VENV)/bin/pytest -q
 
 catalogs: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _:1,1t -k _:1,2 -k __ --no-location --sort-output \
 		--project=Talimger --copyright-holder=Talimger -o locales/messages.pot .
 	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/python -m bot.telegram.i18n

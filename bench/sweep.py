@@ -117,7 +117,7 @@ async def timed(work: Any) -> tuple[Any, float, float]:
     return report, time.perf_counter() - wall, time.process_time() - cpu
 
 
-async def run(path: Path, sink: str, config: SweepConfig, due: int) -> None:
+async def run(path: Path, sink: str, config: SweepConfig, due: int, group: int) -> None:
     sandbox = None
     if sink == "sandbox":
         from sandbox import Sandbox
@@ -136,7 +136,7 @@ async def run(path: Path, sink: str, config: SweepConfig, due: int) -> None:
     uow_factory = UnitOfWorkFactory(create_session_factory(engine), serialize_writes=True)
     clock = ManualClock(NOW)
     sweeper = Sweeper(uow_factory, create_i18n("en"), clock, "en", config)
-    outbox = OutboxSender(uow_factory, bot, throttle, clock, OutboxConfig(group_size=25))
+    outbox = OutboxSender(uow_factory, bot, throttle, clock, OutboxConfig(group_size=group))
     try:
         rss_before = rss_mb("VmRSS")
         peak_reset = reset_peak_rss()
@@ -149,7 +149,7 @@ async def run(path: Path, sink: str, config: SweepConfig, due: int) -> None:
         await engine.dispose()
         if sandbox is not None:
             await sandbox.stop()
-    print(f"sink: {sink}; sweep batch {config.batch_size}; outbox groups of 25")
+    print(f"sink: {sink}; sweep batch {config.batch_size}; outbox groups of {group}")
     print(f"sweep: {report.queued} queued of {report.claimed} claimed in {wall:.2f} s wall, {cpu:.2f} s CPU "
           f"({1000 * wall / max(report.queued, 1):.2f} ms a message)")
     print(f"outbox: {sent.sent} sent in {send_wall:.2f} s wall, {send_cpu:.2f} s CPU "
@@ -169,6 +169,7 @@ async def main() -> None:
     parser.add_argument("--due", type=int, default=5_000)
     parser.add_argument("--sink", choices=("stub", "sandbox"), default="stub")
     parser.add_argument("--batch", type=int, default=SweepConfig.batch_size)
+    parser.add_argument("--group", type=int, default=OutboxConfig.group_size, help="outbox rows sent together")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "sweep.db"
@@ -176,7 +177,7 @@ async def main() -> None:
         await prepare(path, args.learners, args.due)
         print(f"{args.learners:,} enrolled learners, {args.due:,} due; SQLite file {path.stat().st_size / 2**20:.0f} MB, "
               f"built in {time.perf_counter() - started:.1f} s")
-        await run(path, args.sink, SweepConfig(batch_size=args.batch), args.due)
+        await run(path, args.sink, SweepConfig(batch_size=args.batch), args.due, args.group)
 
 
 if __name__ == "__main__":

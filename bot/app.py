@@ -7,6 +7,7 @@ import random
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -25,6 +26,7 @@ from bot.db.writable import DatabaseUnusable, check_writable, database_unusable
 from bot.db.session import create_engine, create_session_factory
 from bot.db.uow import UnitOfWorkFactory
 from bot.media_store import MediaStore
+from bot.metrics import BotMetrics
 from bot.services.clock import Clock, SystemClock
 from bot.services.course_import import CourseImporter, ImportResult
 from bot.services.staff import Role, StaffService
@@ -34,12 +36,16 @@ from bot.telegram.fsm_storage import build_storage
 from bot.telegram.course_alerts import CourseAlerts
 from bot.telegram.course_check import RenderedCourseCheck
 from bot.telegram.i18n import create_i18n
-from bot.telegram.middlewares import UnitOfWorkMiddleware, UserLocaleMiddleware
+from bot.telegram.metrics import ApiCallMetrics, UpdateMetrics
+from bot.telegram.webhook import ensure_webhook
+from bot.telegram.middlewares import PresenterMiddleware, UnitOfWorkMiddleware, UserLocaleMiddleware
 from bot.telegram.commit_before_send import CommitBeforeSend
 from bot.telegram.response_types import KeepResponseTypes
-from bot.telegram.throttle import LocalSendLimiter, SendThrottle
+from bot.telegram.throttle import LocalSendLimiter, SendLimiter, SendThrottle
 from bot.web import WebServer, create_web_app
+from bot.web.health import Check, RedisCheck, database_check
 from bot.web.server import CannotListen, listen_socket
+from bot.web.webhook import WebhookHandler
 from content import SAMPLE_COURSE_DIR, Course, CourseValidationError, discover_courses, load_course
 from handlers import build_root_router
 from scheduler.housekeeping import Housekeeper
@@ -59,7 +65,8 @@ class SendLimits:
 
 @dataclass
 class Talimger:
-    """One running bot; `start()` migrates and begins polling, `stop()` ends it cleanly."""
+    """One running bot; `start()` migrates and begins polling (or, with WEBHOOK_URL, takes updates
+    on the web app), `stop()` ends it cleanly."""
 
     settings: Settings
     token: str
@@ -80,11 +87,33 @@ class Talimger:
     throttle: SendThrottle | None = None  # the one pace of every send (the bot session's middleware)
     outbox: OutboxSender | None = None  # sends what the bot sends on its own; tests call `outbox.drain()`
     scheduler: AsyncIOScheduler | None = None
+    metrics: BotMetrics = field(default_factory=BotMetrics)  # served at /metrics
     _polling: asyncio.Task[None] | None = None
+    _serving: asyncio.Event = field(default_factory=asyncio.Event)  # webhook mode: set when stopped
+    _redis_check: RedisCheck | None = None
+    _redis: Any = None  # the send limiter's connection, when REDIS_URL is set
     _web_socket: socket.socket | None = None
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self.settings.webhook_url)
 
     async def prepare(self) -> None:
         """Database schema, catalogs and (on an empty database) the sample course."""
+        await self.upgrade_database()
+        assert self.engine is not None
+        self.uow_factory = UnitOfWorkFactory(create_session_factory(self.engine),
+                                             serialize_writes=self.engine.dialect.name == "sqlite")
+        self.i18n = create_i18n(self.settings.default_locale)
+        await self.load_sample_course_if_empty()
+        self.bot = self._build_bot()
+        self.dispatcher = self._build_dispatcher()
+        self.sweeper = self._build_sweeper()
+        self.outbox = self._build_outbox()
+
+    async def upgrade_database(self) -> None:
+        """Migrate to the newest schema (on PostgreSQL under an advisory lock: replicas starting
+        together take turns) and check the database takes writes; `talimger db upgrade` is this alone."""
         variable = "DATABASE_URL" if self.settings.database_url else "DATA_DIR"
         try:
             self.engine = create_engine(self.settings.effective_database_url)
@@ -97,14 +126,6 @@ class Talimger:
             if isinstance(error, (ProgrammingError, IntegrityError)) and not problem.read_only:
                 raise  # a migration's own mistake, not a setting
             raise ConfigError(f"Bad setting {variable}: {problem}") from None
-        self.uow_factory = UnitOfWorkFactory(create_session_factory(self.engine),
-                                             serialize_writes=self.engine.dialect.name == "sqlite")
-        self.i18n = create_i18n(self.settings.default_locale)
-        await self.load_sample_course_if_empty()
-        self.bot = self._build_bot()
-        self.dispatcher = self._build_dispatcher()
-        self.sweeper = self._build_sweeper()
-        self.outbox = self._build_outbox()
 
     async def load_sample_course_if_empty(self) -> ImportResult | None:
         """On an empty database, the first course in CONTENT_DIR that loads (a broken one is
@@ -155,9 +176,22 @@ class Talimger:
         # Registered first, so it is the outermost: the commit happens before any pacing wait.
         session.middleware(CommitBeforeSend())
         session.middleware(KeepResponseTypes())
-        self.throttle = SendThrottle(LocalSendLimiter(limits.global_rate, limits.per_chat_rate, limits.per_chat_burst))
+        self.throttle = SendThrottle(self._build_limiter(limits))
         session.middleware(self.throttle)
+        session.middleware(ApiCallMetrics(self.metrics))  # innermost: each request, each retry, counts
         return Bot(self.token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+    def _build_limiter(self, limits: SendLimits) -> SendLimiter:
+        """With REDIS_URL every process sending for this bot shares one pace and one 429 pause."""
+        if not self.settings.redis_url:
+            return LocalSendLimiter(limits.global_rate, limits.per_chat_rate, limits.per_chat_burst)
+        from redis.asyncio import Redis
+
+        from bot.telegram.redis_limiter import RedisSendLimiter
+
+        self._redis = Redis.from_url(self.settings.redis_url)
+        return RedisSendLimiter(self._redis, self.token.split(":", 1)[0], limits.global_rate, limits.per_chat_rate,
+                                limits.per_chat_burst)
 
     def _build_sweeper(self) -> Sweeper:
         assert self.uow_factory is not None and self.bot is not None and self.i18n is not None
@@ -193,21 +227,29 @@ class Talimger:
 
     def _build_dispatcher(self) -> Dispatcher:
         assert self.uow_factory is not None and self.i18n is not None
-        dispatcher = Dispatcher(storage=build_storage(self.settings.redis_url, self.uow_factory),
+        # aiogram's FSM middleware is registered by hand, after the unit of work opens: the state
+        # is then read in the update's own transaction instead of a second session per update.
+        dispatcher = Dispatcher(storage=build_storage(self.settings.redis_url, self.uow_factory), disable_fsm=True,
                                 public_base_url=self.settings.public_base_url, settings=self.settings,
                                 media_store=self.media_store)
+        dispatcher.update.outer_middleware(UpdateMetrics(self.metrics))  # first: its time includes the commit
+        alerts = CourseAlerts(self.settings.admin_chat_id, self.i18n, self.settings.default_locale)
         dispatcher.update.outer_middleware(
             UnitOfWorkMiddleware(self.uow_factory, self.clock, self.rng, self.settings.default_locale,
-                                 self.settings.public_base_url, self.settings.issuer_name,
-                                 CourseAlerts(self.settings.admin_chat_id, self.i18n, self.settings.default_locale),
-                                 media_store=self.media_store, owner_ids=frozenset(self.settings.owner_ids))
+                                 owner_ids=frozenset(self.settings.owner_ids))
         )
+        dispatcher.update.outer_middleware(dispatcher.fsm)
+        dispatcher.update.outer_middleware(
+            PresenterMiddleware(self.clock, self.settings.default_locale, self.settings.public_base_url,
+                                self.settings.issuer_name, alerts, self.media_store))
         UserLocaleMiddleware(self.i18n, self.settings.default_locale).setup(dispatcher)
         dispatcher.include_router(build_root_router())
         return dispatcher
 
     async def start(self) -> None:
-        """Prepare, register the menu, and poll in the background."""
+        """Prepare, register the menu, and poll in the background (webhook mode: take updates on the web app)."""
+        if self.webhook_mode:
+            self.settings.check_webhook_mode()  # no secret: refused before anything starts
         if self.dispatcher is None:
             self._reserve_web_port()  # a bad WEB_HOST or a busy WEB_PORT stops us before any migration
             await self.prepare()
@@ -217,11 +259,27 @@ class Talimger:
         await self._bootstrap_staff()
         await self._register_staff_menus()
         await self.start_web()
-        self._polling = asyncio.create_task(
-            self.dispatcher.start_polling(self.bot, handle_signals=False, close_bot_session=False,
-                                          polling_timeout=10)
-        )
+        if self.webhook_mode:
+            assert self.settings.webhook_url is not None and self.settings.secret is not None
+            await ensure_webhook(self.bot, self.settings.webhook_url, self.settings.secret,
+                                 self.dispatcher.resolve_used_update_types())
+        else:
+            self._polling = asyncio.create_task(
+                self.dispatcher.start_polling(self.bot, handle_signals=False, close_bot_session=False,
+                                              polling_timeout=10)
+            )
         self._start_scheduler()
+
+    async def set_webhook(self) -> None:
+        """The deploy step `talimger webhook set`: point Telegram at WEBHOOK_URL with WEBHOOK_SECRET now
+        (also when only the secret changed, which getWebhookInfo cannot show)."""
+        self.settings.check_webhook_mode()
+        await self.prepare()
+        assert self.bot is not None and self.dispatcher is not None
+        assert self.settings.webhook_url is not None and self.settings.secret is not None
+        await self._check_bot_api()
+        await ensure_webhook(self.bot, self.settings.webhook_url, self.settings.secret,
+                             self.dispatcher.resolve_used_update_types(), force=True)
 
     async def _bootstrap_staff(self) -> None:
         """Idempotent: each start makes sure the listed people hold their role."""
@@ -268,7 +326,10 @@ class Talimger:
         assert self.bot is not None
         where = self.api_url or "Telegram (api.telegram.org)"
         try:
-            await self.bot.delete_webhook(drop_pending_updates=False)
+            if self.webhook_mode:
+                await self.bot.get_webhook_info()  # the webhook is left as it is (see ensure_webhook)
+            else:
+                await self.bot.delete_webhook(drop_pending_updates=False)  # a webhook blocks getUpdates
         except TelegramUnauthorizedError:
             raise ConfigError(f"Bad setting BOT_TOKEN: {where} refused the token; "
                               f"copy it again from @BotFather") from None
@@ -277,19 +338,31 @@ class Talimger:
             raise ConfigError(f"Bad setting TELEGRAM_API_URL: cannot reach the Bot API at {where}: {reason}") from None
 
     async def start_web(self) -> WebServer:
-        """The certificate pages, on WEB_HOST:WEB_PORT (port 0: a free one, see `web.url`)."""
-        assert self.uow_factory is not None and self.i18n is not None
+        """The certificate pages, health and metrics, and in webhook mode the webhook, on
+        WEB_HOST:WEB_PORT (port 0: a free one, see `web.url`)."""
+        assert self.uow_factory is not None and self.i18n is not None and self.engine is not None
         i18n = self.i18n
+        checks: dict[str, Check] = {"database": database_check(self.engine)}
+        if self.settings.redis_url:
+            self._redis_check = checks["redis"] = RedisCheck(self.settings.redis_url)
         app = create_web_app(self.uow_factory, lambda message, locale: i18n.gettext(message, locale=locale),
                              self.settings.issuer_name, self.settings.default_locale,
-                             self.settings.web_requests_per_minute, self.clock, self.settings.trusted_proxies)
+                             self.settings.web_requests_per_minute, self.clock, self.settings.trusted_proxies,
+                             metrics=self.metrics, health_checks=checks)
+        if self.webhook_mode:
+            assert self.dispatcher is not None and self.bot is not None and self.settings.secret is not None
+            WebhookHandler(self.dispatcher, self.bot, self.settings.secret).register(
+                app, path=self.settings.webhook_path)
         sock, self._web_socket = self._web_socket, None
         self.web = await WebServer(app, self.settings.web_host, self.settings.web_port, sock).start()
         return self.web
 
     async def wait(self) -> None:
+        """Until polling ends or, in webhook mode, until `stop()`."""
         if self._polling is not None:
             await self._polling
+        elif self.webhook_mode and self.web is not None:
+            await self._serving.wait()
 
     async def stop(self) -> None:
         if self.dispatcher is not None and self._polling is not None:
@@ -300,13 +373,20 @@ class Talimger:
             await asyncio.gather(self._polling, return_exceptions=True)
             self._polling = None
         if self.web is not None:
-            await self.web.stop()
+            await self.web.stop()  # webhook mode: takes no more updates, finishes those in flight
             self.web = None
+        self._serving.set()
+        if self._redis_check is not None:
+            await self._redis_check.close()
+            self._redis_check = None
         if self._web_socket is not None:
             self._web_socket.close()
             self._web_socket = None
         await self._stop_scheduler()
         if self.bot is not None:
             await self.bot.session.close()
+        if self._redis is not None:
+            await self._redis.aclose()
+            self._redis = None
         if self.engine is not None:
             await self.engine.dispose()

@@ -1,4 +1,4 @@
-"""The `talimger` command: run the bot, validate or load a course."""
+"""The `talimger` command: run the bot, validate or load a course, migrate the database, set the webhook."""
 from __future__ import annotations
 
 import argparse
@@ -35,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--host", default="127.0.0.1", help="sandbox address to listen on (default 127.0.0.1)")
     run.add_argument("--port", type=int, default=8081, help="sandbox port (default 8081; 0 picks a free one)")
+    run.add_argument("--webhook", action="store_true",
+                     help="take updates on the web app at WEBHOOK_URL (needs WEBHOOK_SECRET) instead of polling; "
+                          "setting WEBHOOK_URL alone does the same")
     course = commands.add_parser("course", help="check or load a course file",
                                  description="Check or load a course (a folder with course.yaml, or one YAML file).")
     course_commands = course.add_subparsers(dest="course_command", required=True)
@@ -45,6 +48,17 @@ def build_parser() -> argparse.ArgumentParser:
                                       description="Validate a course and publish it as its newest version; "
                                                   "an unchanged course makes no new version.")
     load.add_argument("path", type=Path)
+    db = commands.add_parser("db", help="the database schema", description="The database schema.")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="migrate the database to the newest schema (a deploy step)",
+                           description="Apply every pending migration to DATABASE_URL and exit. `run` does it "
+                                       "too; on PostgreSQL both take an advisory lock, so replicas never race.")
+    webhook = commands.add_parser("webhook", help="Telegram's webhook", description="Telegram's webhook.")
+    webhook_commands = webhook.add_subparsers(dest="webhook_command", required=True)
+    webhook_commands.add_parser("set", help="point Telegram at WEBHOOK_URL with WEBHOOK_SECRET (a deploy step)",
+                                description="Call setWebhook with WEBHOOK_URL, WEBHOOK_SECRET and the update "
+                                            "types the bot handles, and exit. `run --webhook` sets it only when "
+                                            "the URL or the update types differ; run this after changing the secret.")
     return parser
 
 
@@ -55,9 +69,16 @@ def main(argv: list[str] | None = None) -> int:
     redact = Redactor([os.environ.get("BOT_TOKEN", "").strip()])
     try:
         settings = load_settings()
+        # (WEBHOOK_SECRET is never logged: it travels only in setWebhook's body and in a request header.)
         redact = configure_logging(settings.log_level, [settings.token, os.environ.get("BOT_TOKEN", "").strip()])
         if args.command == "course":
             return _course_command(args, settings)
+        if args.command == "db":
+            return asyncio.run(_db_upgrade(settings))
+        if args.command == "webhook":
+            return asyncio.run(_webhook_set(settings))
+        if getattr(args, "webhook", False) or settings.webhook_url:
+            settings.check_webhook_mode()  # one line and exit 2, before anything starts
         return asyncio.run(_run(settings, getattr(args, "host", "127.0.0.1"), getattr(args, "port", 8081)))
     except ConfigError as error:
         print(redact(str(error)), file=sys.stderr)
@@ -102,6 +123,35 @@ async def _load(settings: Settings, course: Course) -> int:
         print(f"Published {result.slug}, version {result.version_number}.")
     else:
         print(f"{result.slug} is unchanged; version {result.version_number} stays current.")
+    return 0
+
+
+async def _db_upgrade(settings: Settings) -> int:
+    from bot.app import Talimger
+    from bot.db.migrate import current_revision
+
+    app = Talimger(settings, token="0:offline")
+    try:
+        await app.upgrade_database()
+        assert app.engine is not None
+        print(f"The database is at revision {await current_revision(app.engine)}.")
+    finally:
+        await app.stop()
+    return 0
+
+
+async def _webhook_set(settings: Settings) -> int:
+    from bot.app import Talimger
+
+    if not settings.token:
+        raise ConfigError("Bad setting BOT_TOKEN: `webhook set` tells Telegram where to post this bot's updates; "
+                          "it needs the bot's token")
+    app = Talimger(settings, token=settings.token, api_url=settings.telegram_api_url)
+    try:
+        await app.set_webhook()
+    finally:
+        await app.stop()
+    print(f"Telegram posts updates to {settings.webhook_url}.")
     return 0
 
 
@@ -151,7 +201,10 @@ async def _run(settings: Settings, host: str, port: int) -> int:
             # The one line a person needs: where the chat is.
             print(f"Open {web_app_url(sandbox.host, sandbox.port)}/ in your browser", flush=True)
         else:
-            log.info("polling %s", settings.telegram_api_url or "Telegram")
+            if app.webhook_mode:
+                log.info("taking updates from %s at %s", settings.telegram_api_url or "Telegram", settings.webhook_url)
+            else:
+                log.info("polling %s", settings.telegram_api_url or "Telegram")
             if settings.public_base_url_is_default:
                 # Learners open certificate links on their phones: this machine's address is no use to them.
                 log.warning("PUBLIC_BASE_URL is not set: certificate links point at %s, which only this machine "

@@ -15,6 +15,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 TOKEN_SHAPE = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
+# What Telegram accepts as setWebhook's secret_token (sent back in X-Telegram-Bot-Api-Secret-Token).
+WEBHOOK_SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 SUPPORTED_LOCALES = ("kk", "ru", "en")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -54,6 +56,10 @@ class Settings(BaseSettings):
     owner_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     # Conversation state (aiogram FSM) in Redis instead of the database, e.g. redis://localhost:6379/0.
     redis_url: str | None = None
+    # Webhook mode: the public HTTPS address Telegram posts updates to (its path is mounted on the
+    # web app), and the secret Telegram sends with each one. Unset: long polling.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
     default_locale: str = "en"
     content_dir: Path = PROJECT_ROOT / "content" / "courses"
     log_level: str = "INFO"
@@ -93,6 +99,17 @@ class Settings(BaseSettings):
         # The shape aiogram accepts; checked here so a bad token stops start-up before anything runs.
         if not TOKEN_SHAPE.fullmatch(text):
             raise ValueError("BOT_TOKEN must look like 123456:ABC-DEF (the token BotFather gave you)")
+        return text
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _secret_shape(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        text = str(value.get_secret_value() if isinstance(value, SecretStr) else value).strip()
+        if not WEBHOOK_SECRET_SHAPE.fullmatch(text):
+            raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and - "
+                             "(e.g. from: python3 -c 'import secrets; print(secrets.token_urlsafe(32))')")
         return text
 
     @field_validator("owner_ids", mode="before")
@@ -138,13 +155,14 @@ class Settings(BaseSettings):
             raise ValueError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
         return level
 
-    @field_validator("telegram_api_url", "public_base_url")
+    @field_validator("telegram_api_url", "public_base_url", "webhook_url")
     @classmethod
     def _http_url(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value in (None, ""):
             return value
         name = (info.field_name or "").upper()
-        sample = "https://api.telegram.org" if name == "TELEGRAM_API_URL" else "https://courses.example.edu"
+        sample = {"TELEGRAM_API_URL": "https://api.telegram.org",
+                  "WEBHOOK_URL": "https://bot.example.edu/telegram"}.get(name, "https://courses.example.edu")
         example = f"{name} must be a URL such as {sample}"
         try:
             parts = urlsplit(value)
@@ -159,6 +177,9 @@ class Settings(BaseSettings):
             raise ValueError(f"{example} (port 0 is not a port one can connect to)")
         if parts.query or parts.fragment:
             raise ValueError(f"{example} (without ? or #)")
+        if name == "WEBHOOK_URL" and parts.path.strip("/") == "":
+            # The web app serves its pages at /: the webhook needs a path of its own.
+            raise ValueError(f"{example} (with a path of its own: / is the certificate check page)")
         return value.rstrip("/")
 
     @field_validator("database_url")
@@ -210,6 +231,24 @@ class Settings(BaseSettings):
     @property
     def token(self) -> str | None:
         return self.bot_token.get_secret_value() if self.bot_token else None
+
+    @property
+    def webhook_path(self) -> str:
+        """Where the web app takes updates: WEBHOOK_URL's path (a proxy in front passes it on unchanged)."""
+        return urlsplit(self.webhook_url or "").path
+
+    @property
+    def secret(self) -> str | None:
+        return self.webhook_secret.get_secret_value() if self.webhook_secret else None
+
+    def check_webhook_mode(self) -> None:
+        """Webhook mode takes updates from the open internet: without a secret anyone could forge them."""
+        if not self.webhook_url:
+            raise ConfigError("Bad setting WEBHOOK_URL: webhook mode needs the public address Telegram posts "
+                              "updates to, e.g. WEBHOOK_URL=https://bot.example.edu/telegram")
+        if not self.webhook_secret:
+            raise ConfigError("Bad setting WEBHOOK_SECRET: webhook mode refuses to start without a secret; "
+                              "set WEBHOOK_SECRET (e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(32))')")
 
 
 def web_app_url(host: str, port: int) -> str:

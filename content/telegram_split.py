@@ -87,8 +87,10 @@ def _entity_text(name: str) -> str:
     return _NAMED.get(name, f"&{name};")  # unknown named entities stay as written, as Telegram shows them
 
 
-def _pieces(source: str) -> list[_Piece]:
-    """The text as tags and visible characters; raises `TelegramHtmlError` where Telegram would."""
+def _pieces(source: str, *, by_character: bool = True) -> list[_Piece]:
+    """The text as tags and visible characters; raises `TelegramHtmlError` where Telegram would.
+    `by_character=False` keeps each run of plain text as one piece: enough to read or measure
+    the text, and far cheaper than a piece per character (only a cut needs those)."""
     pieces: list[_Piece] = []
     stack: list[str] = []
     index = 0
@@ -122,7 +124,11 @@ def _pieces(source: str) -> list[_Piece]:
         else:
             match = _PLAIN.match(source, index)
             assert match is not None
-            pieces.extend(_Char(letter, letter) for letter in match.group(0))
+            run = match.group(0)
+            if by_character:
+                pieces.extend(_Char(letter, letter) for letter in run)
+            else:
+                pieces.append(_Char(run, run))
             index = match.end()
     if stack:
         raise TelegramHtmlError(f'Can\'t find end tag corresponding to start tag "{stack[-1]}"')
@@ -131,7 +137,7 @@ def _pieces(source: str) -> list[_Piece]:
 
 def parsed_text(html: str) -> str:
     """What Telegram shows for `html` (before trimming); raises `TelegramHtmlError`."""
-    return "".join(piece.text for piece in _pieces(html) if isinstance(piece, _Char))
+    return "".join(piece.text for piece in _pieces(html, by_character=False) if isinstance(piece, _Char))
 
 
 def refusal(html: str, limit: int = MESSAGE_LIMIT, *, caption: bool = False) -> str | None:
@@ -202,6 +208,8 @@ def split_html(html: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     never inside a tag or an entity; tags open at a cut are closed there and reopened in the
     next part. A text that fits is returned unchanged; markup Telegram would refuse is
     returned unchanged too (the caller's error handling reports it)."""
+    if utf16_len(html) <= limit:
+        return [html]  # markup and entities only ever shorten what the reader sees: it fits as it is
     try:
         pieces = _pieces(html)
     except TelegramHtmlError:

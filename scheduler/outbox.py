@@ -153,7 +153,8 @@ class OutboxSender:
                         break
                     await self._send_group(token, group, report)
             finally:
-                await self._release(token)
+                if rows:
+                    await self._release(token)
             if report.claimed or report.broadcasts:
                 await self._notify(report.broadcasts)
             if report.claimed:

@@ -12,10 +12,17 @@ from bot.db.session import create_engine, create_session_factory
 from bot.db.uow import UnitOfWorkFactory
 from bot.services.clock import ManualClock
 from bot.services.course_import import CourseImporter
+from bot.telegram.i18n import compile_catalogs
 from content import load_course
 
 DATA = Path(__file__).parent / "data"
 MINI_COURSE = DATA / "mini-course.yaml"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """`make locales` for a run started as plain `pytest` after a .po was edited: the bot itself
+    never compiles catalogs (start-up only reads locales/), so the build step runs here."""
+    compile_catalogs()
 
 
 @pytest.fixture

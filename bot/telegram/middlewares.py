@@ -1,4 +1,6 @@
-"""Per-update plumbing: one unit of work, applied once, for a known user, in their language."""
+"""Per-update plumbing: one unit of work, applied once, for a known user, in their language.
+
+Order on the dispatcher (bot/app.py): UnitOfWorkMiddleware → aiogram's FSM → PresenterMiddleware."""
 from __future__ import annotations
 
 import logging
@@ -32,19 +34,13 @@ class UnitOfWorkMiddleware(BaseMiddleware):
     process dies before the commit, the re-delivered update is applied then, once.
     """
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, rng: random.Random,
-                 default_locale: str, public_base_url: str, issuer: str = "Talimger",
-                 alerts: CourseAlerts | None = None, media_store: MediaStore | None = None,
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, rng: random.Random, default_locale: str,
                  owner_ids: frozenset[int] = frozenset()) -> None:
         self._owner_ids = owner_ids
         self._uow_factory = uow_factory
         self._clock = clock
         self._rng = rng
         self._default_locale = default_locale
-        self._public_base_url = public_base_url
-        self._issuer = issuer
-        self._alerts = alerts  # one per bot: it remembers which refused course messages were reported
-        self._media_store = media_store
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
@@ -64,13 +60,7 @@ class UnitOfWorkMiddleware(BaseMiddleware):
                 )
                 data["user"] = user
                 data["locale"] = services.users.locale_of(user)
-            chat: Chat | None = data.get("event_chat")
-            if chat is not None:
-                data["presenter"] = Presenter(data["bot"], chat.id, data.get("locale", self._default_locale),
-                                              MediaResolver(uow, self._clock, self._media_store),
-                                              self._public_base_url, self._issuer, self._alerts,
-                                              conversation=data.get("state"))
-            token = current_uow.set(uow)
+            token = current_uow.set(uow)  # aiogram's FSM, next in line, reads the state in this same transaction
             try:
                 result = await handler(event, data)
             except Exception:
@@ -80,6 +70,29 @@ class UnitOfWorkMiddleware(BaseMiddleware):
                 current_uow.reset(token)
             await uow.commit()
             return result
+
+
+class PresenterMiddleware(BaseMiddleware):
+    """The chat's presenter, in the user's language; after aiogram's FSM middleware, so a message
+    that asks for typed input can set the conversation state it awaits."""
+
+    def __init__(self, clock: Clock, default_locale: str, public_base_url: str, issuer: str = "Talimger",
+                 alerts: CourseAlerts | None = None, media_store: MediaStore | None = None) -> None:
+        self._clock = clock
+        self._default_locale = default_locale
+        self._public_base_url = public_base_url
+        self._issuer = issuer
+        self._alerts = alerts
+        self._media_store = media_store
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        chat: Chat | None = data.get("event_chat")
+        if chat is not None:
+            data["presenter"] = Presenter(data["bot"], chat.id, data.get("locale", self._default_locale),
+                                          MediaResolver(data["uow"], self._clock, self._media_store),
+                                          self._public_base_url, self._issuer, self._alerts,
+                                          conversation=data.get("state"))
+        return await handler(event, data)
 
 
 class UserLocaleMiddleware(I18nMiddleware):

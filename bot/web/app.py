@@ -1,18 +1,20 @@
-"""The web app: /c/<code> certificate pages (rate-limited per address) and /health."""
+"""The web app: /c/<code> certificate pages (rate-limited per address), /health, /healthz, /metrics."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from aiohttp import web
 
 from bot.db.uow import UnitOfWorkFactory
+from bot.metrics import BotMetrics
 from bot.services.certificate_labels import CertificateLabels, certificate_labels
 from bot.services.certificates import CertificateService
 from bot.services.clock import Clock, SystemClock
 from bot.web.client_address import IPNetwork, client_address
+from bot.web.health import HEALTH_CHECKS, Check, healthz
 from bot.web.language import page_language
 from bot.web.pages import certificate_page, home_labels, home_page, message_page
 from bot.web.rate_limit import RateLimiter
@@ -42,17 +44,23 @@ class WebContext:
 
 
 CONTEXT = web.AppKey("talimger", WebContext)
+METRICS = web.AppKey("metrics", BotMetrics)
 
 
 def create_web_app(uow_factory: UnitOfWorkFactory, translate: Translate, issuer: str, default_locale: str,
                    requests_per_minute: int, clock: Clock | None = None,
-                   trusted_proxies: Sequence[IPNetwork] = ()) -> web.Application:
+                   trusted_proxies: Sequence[IPNetwork] = (), metrics: BotMetrics | None = None,
+                   health_checks: Mapping[str, Check] | None = None) -> web.Application:
     app = web.Application(middlewares=[_guard])
     app[CONTEXT] = WebContext(uow_factory, translate, issuer, default_locale, RateLimiter(requests_per_minute),
                               clock or SystemClock(), tuple(trusted_proxies))
+    app[METRICS] = metrics or BotMetrics()
+    app[HEALTH_CHECKS] = dict(health_checks or {})
     app.router.add_get("/", home)
     app.router.add_get("/c/{code}", certificate)
-    app.router.add_get("/health", health)
+    app.router.add_get("/health", health)  # the process answers (kept for existing probes)
+    app.router.add_get("/healthz", healthz)  # and reaches its database (and Redis)
+    app.router.add_get("/metrics", metrics_page)
     app.router.add_get("/favicon.ico", no_icon)  # browsers ask for it; a 404 would be noise in logs
     return app
 
@@ -95,6 +103,11 @@ async def home(request: web.Request) -> web.StreamResponse:
 
 async def health(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
+
+
+async def metrics_page(request: web.Request) -> web.Response:
+    metrics = request.app[METRICS]
+    return web.Response(body=metrics.render(), headers={"Content-Type": metrics.content_type})
 
 
 async def no_icon(request: web.Request) -> web.Response:

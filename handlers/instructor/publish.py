@@ -4,8 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
-from aiogram import Bot, Router
-from aiogram.exceptions import TelegramAPIError
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, User
@@ -13,10 +12,12 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
+from bot.db.repositories.outbox import NewDelivery
 from bot.services.course_drafts import CourseDraftService, Published
 from bot.services.registry import Services
 from bot.services.views import pick
 from bot.telegram.callbacks import RowId
+from bot.telegram.outbox_payloads import text_payload
 from bot.telegram.presenter import Presenter
 from bot.telegram.texts_content import (
     diff_text,
@@ -80,7 +81,7 @@ async def ask_rollback(message: Message, command: CommandObject, services: Servi
 
 
 async def confirmed(query: CallbackQuery, callback_data: ContentCb, services: Services, presenter: Presenter,
-                    bot: Bot, i18n: I18n, settings: Settings) -> None:
+                    i18n: I18n, settings: Settings) -> None:
     await query.answer()
     drafts = _drafts(services, query.from_user)
     course = await drafts.course_by_id(callback_data.c)
@@ -93,23 +94,23 @@ async def confirmed(query: CallbackQuery, callback_data: ContentCb, services: Se
     if callback_data.act == "rb":
         await presenter.text(rolled_back_text(rolled.slug, rolled.from_number, rolled.to_number))
         return
+    await _queue_learner_notes(services, i18n, settings, published)
     await presenter.text(published_text(published.slug, published.number, len(published.notices)))
-    await _notify_learners(bot, i18n, settings, published)
 
 
-async def _notify_learners(bot: Bot, i18n: I18n, settings: Settings, published: Published) -> None:
-    """One short note per learner who passed a changed lecture, sent after the commit (the first
-    send commits the update's unit of work) and paced by the bot's send throttle. A simple loop:
-    the outbox issue will take these over, so a crash mid-loop does not lose the rest."""
+async def _queue_learner_notes(services: Services, i18n: I18n, settings: Settings, published: Published) -> None:
+    """One short note per learner who passed a changed lecture, queued in the outbox in the same
+    commit as the publish (the reply below commits it): none is lost to a crash, none is doubled."""
+    now = services.clock.now()
+    notes = []
     for notice in published.notices:
         locale = notice.locale or settings.default_locale
         with i18n.use_locale(locale):
             text = learner_change_note([pick(title, locale) for title in notice.lecture_titles])
-        try:
-            await bot.send_message(notice.user_id, text)
-        except TelegramAPIError as error:
-            log.warning("publish of %s v%s: could not tell learner %s: %s", published.slug, published.number,
-                        notice.user_id, error.message)
+        notes.append(NewDelivery(kind="note", chat_id=notice.user_id, user_id=notice.user_id,
+                                 payload=text_payload(text), not_before=now,
+                                 dedupe_key=f"note:{published.slug}:v{published.number}:{notice.user_id}"))
+    await services.uow.outbox.enqueue(notes)
 
 
 async def history(message: Message, command: CommandObject, services: Services, presenter: Presenter) -> None:

@@ -22,7 +22,7 @@ TOKEN = "555:SUPERSECRETTOKEN"
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in {"BOT_TOKEN", "DATABASE_URL"}}
+    env = {key: value for key, value in os.environ.items() if key not in {"BOT_TOKEN", "DATABASE_URL", "WEBHOOK_URL", "WEBHOOK_SECRET"}}
     # WEB_PORT=0: the certificate pages on a free port, so a busy 8080 cannot fail the test.
     return {**env, "DATA_DIR": str(tmp_path / "data"), "LOG_LEVEL": "WARNING", "WEB_PORT": "0", **extra}
 
@@ -86,8 +86,25 @@ async def test_a_bad_setting_stops_start_up_with_one_line(tmp_path: Path) -> Non
     assert err.strip() == "Bad setting DEFAULT_LOCALE: DEFAULT_LOCALE must be one of kk, ru, en"
 
 
+async def test_db_upgrade_migrates_and_says_to_which_revision(tmp_path: Path) -> None:
+    """issue 12 item 2: `talimger db upgrade` is a step of its own: it makes the schema and exits."""
+    code, out, err = await _talimger(tmp_path, "db", "upgrade")
+    assert code == 0, err
+    assert re.fullmatch(r"The database is at revision \S+\.\n", out)
+    assert (tmp_path / "data" / "talimger.db").exists()
+    assert (await _talimger(tmp_path, "db", "upgrade"))[1] == out  # again: nothing to do, same answer
+
+
+async def test_run_webhook_without_webhook_url_names_it(tmp_path: Path) -> None:
+    """issue 12 item 1: `run --webhook` with no address to take updates at stops with one line."""
+    code, out, err = await _talimger(tmp_path, "run", "--webhook", BOT_TOKEN=TOKEN)
+    assert code == 2 and err.startswith("Bad setting WEBHOOK_URL: webhook mode needs") and len(err.splitlines()) == 1
+    assert not (tmp_path / "data" / "talimger.db").exists()
+
+
 async def test_every_command_has_help(tmp_path: Path) -> None:
-    for args in (["--help"], ["run", "--help"], ["course", "validate", "--help"], ["course", "load", "--help"]):
+    for args in (["--help"], ["run", "--help"], ["course", "validate", "--help"], ["course", "load", "--help"],
+                 ["db", "upgrade", "--help"], ["webhook", "set", "--help"]):
         code, out, _ = await _talimger(tmp_path, *args)
         assert code == 0 and out.startswith("usage: talimger")
 
@@ -135,6 +152,13 @@ BAD_SETTINGS = {
     "sandbox state file garbage": ({"BOT_TOKEN": "", "SANDBOX_JSON": '{"format": 1, "counters": []}'},
                                    "DATA_DIR", "sandbox.json"),
     "token with a space": ({"BOT_TOKEN": "555:SUPER SECRET"}, "BOT_TOKEN", "BotFather"),
+    # issue 12 item 1: webhook mode takes no update without a secret, and says so.
+    "webhook without a secret": ({"WEBHOOK_URL": "https://bot.example.edu/telegram"}, "WEBHOOK_SECRET",
+                                 "refuses to start without a secret"),
+    "webhook secret of a bad shape": ({"WEBHOOK_URL": "https://bot.example.edu/telegram",
+                                       "WEBHOOK_SECRET": "not allowed!"}, "WEBHOOK_SECRET", "A-Z, a-z, 0-9"),
+    "webhook url without a path": ({"WEBHOOK_URL": "https://bot.example.edu/", "WEBHOOK_SECRET": "s3cret"},
+                                   "WEBHOOK_URL", "a path of its own"),
 }
 
 
@@ -159,7 +183,7 @@ async def test_each_bad_setting_stops_start_up_with_one_line_and_never_shows_the
     assert "Traceback" not in out + err
     assert TOKEN not in out + err and "SUPERSECRETTOKEN" not in out + err and "555%3A" not in out + err
     assert "SUPER SECRET" not in out + err
-    if variable in ("WEB_HOST", "WEB_PORT") and fresh:
+    if variable in ("WEB_HOST", "WEB_PORT", "WEBHOOK_SECRET", "WEBHOOK_URL") and fresh:
         assert not (tmp_path / "data" / "talimger.db").exists()  # checked before any migration
 
 
@@ -221,3 +245,20 @@ async def test_a_real_token_without_public_base_url_warns_once_naming_it(tmp_pat
     assert "WARNING" in line and "PUBLIC_BASE_URL is not set" in line and "127.0.0.1" in line, line
     assert "PUBLIC_BASE_URL" not in rest.decode()
     assert process.returncode == 0
+
+
+async def test_webhook_set_points_telegram_at_the_url_with_the_secret_each_time(tmp_path: Path,
+                                                                                sandbox: Sandbox) -> None:
+    """issue 12 item 1: the deploy step `talimger webhook set` calls setWebhook with WEBHOOK_URL and
+    WEBHOOK_SECRET, and again with a new secret (which a starting replica cannot see)."""
+    url = "https://bot.example.edu/telegram"
+    env = {"BOT_TOKEN": sandbox.token, "TELEGRAM_API_URL": sandbox.url, "WEBHOOK_URL": url}
+    for secret in ("first-Secret", "rotated_secret-2"):
+        code, out, err = await _talimger(tmp_path, "webhook", "set", WEBHOOK_SECRET=secret, **env)
+        assert code == 0, err
+        assert out == f"Telegram posts updates to {url}.\n"
+        async with SandboxClient(sandbox.url) as client:
+            webhook = (await client.bot_info())["webhook"]
+        assert webhook["url"] == url and webhook["secret_token"] == secret
+    code, _, err = await _talimger(tmp_path, "webhook", "set", WEBHOOK_URL=url, WEBHOOK_SECRET="s")
+    assert code == 2 and err.startswith("Bad setting BOT_TOKEN: `webhook set`")

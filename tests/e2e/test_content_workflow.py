@@ -97,6 +97,11 @@ async def test_upload_preview_diff_publish_rollback_history(sandbox: Sandbox, cl
     # The learner who passed the changed lecture hears of it once.
     note = await passer.user.wait_for(lambda m: m.text.startswith("ℹ️"), timeout=WAIT)
     assert course_key.lecture_titles["en"][0] in note.text
+    # ...through the outbox, queued with the publish (issue 11: one outbox), once per learner and version.
+    assert app.outbox is not None
+    await app.outbox.drain()  # waits for the batch in flight to be recorded
+    assert await scalar(app, f"SELECT state || ' ' || dedupe_key FROM deliveries WHERE kind = 'note' "
+                             f"AND chat_id = {passer.user.id}") == f"sent note:python-basics:v2:{passer.user.id}"
 
     # The learner mid-quiz finishes on version 1.
     question = await midway.user.wait_for(is_question, timeout=WAIT)

@@ -155,3 +155,38 @@ async def test_a_scheduled_broadcast_waits_for_its_time_and_one_to_one_messages_
     assert (await app.outbox.drain()).sent == 3
     texts = [m.text for m in await learners[0].transcript() if m.from_bot]
     assert texts[-2:] == ["A nudge", "Announcement"]
+
+
+async def test_two_senders_with_their_own_engines_send_each_copy_once(
+        start_bot: AppFactory, client: SandboxClient, clock: ManualClock) -> None:
+    """issue 11/12: every process may run the sender; claims keep each row to one of them."""
+    import asyncio
+
+    from bot.db.session import create_engine, create_session_factory
+    from bot.db.uow import UnitOfWorkFactory
+
+    app = await start_bot(scheduler_enabled=False)
+    assert app.uow_factory is not None and app.bot is not None and app.throttle is not None
+    learners = [await client.new_user(f"Learner{index}", language_code="en") for index in range(24)]
+    async with app.uow_factory() as uow:
+        broadcast = await uow.broadcasts.create(created_by=1, now=clock.now(), send_at=clock.now(),
+                                                audience={"kind": "everyone"}, locale="en", recipients=24)
+        await uow.outbox.enqueue([NewDelivery("broadcast", learner.id, text_payload("Once each"), clock.now(),
+                                              learner.id, broadcast.id) for learner in learners])
+        await uow.commit()
+    engines = [create_engine(app.settings.effective_database_url) for _ in range(2)]
+    senders = [OutboxSender(UnitOfWorkFactory(create_session_factory(engine),
+                                              serialize_writes=engine.dialect.name == "sqlite"),
+                            app.bot, app.throttle, clock, OutboxConfig(batch_size=3, group_size=1))
+               for engine in engines]
+    try:
+        reports = await asyncio.gather(*(sender.drain() for sender in senders))
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    assert sum(report.sent for report in reports) == 24 and all(report.sent > 0 for report in reports), reports
+    for learner in learners:
+        assert [m.text for m in await learner.transcript() if m.from_bot] == ["Once each"]
+    async with app.uow_factory() as uow:
+        assert await uow.outbox.figures(broadcast.id) == {"sent": 24}
+        assert (await uow.broadcasts.get(broadcast.id)).state == "done"  # type: ignore[union-attr]

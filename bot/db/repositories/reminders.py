@@ -1,4 +1,4 @@
-"""The reminder sweep's SQL: claim due learners, mark a send, record it, wake learners up.
+"""The reminder sweep's SQL: claim due learners, record what was queued for them, wake learners up.
 
 Every write after the claim is conditional on the claim token, so a process whose claim
 expired (and was taken over) changes nothing. See scheduler/sweep.py for the protocol.
