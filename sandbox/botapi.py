@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aiohttp import web
@@ -9,6 +10,7 @@ from aiohttp import web
 # Importing the method modules fills the registry.
 from sandbox import methods_bot, methods_edit, methods_send  # noqa: F401
 from sandbox.errors import ApiError
+from sandbox.figures import SEND_METHODS
 from sandbox.params import Upload, describe, read_params
 from sandbox.registry import Call, lookup
 from sandbox.state import SandboxState
@@ -26,6 +28,7 @@ async def execute(
     """Run one Bot API call: faults, the method, the envelope and the call log."""
     files = files or {}
     canonical, handler = lookup(method)
+    at = state.now()  # one time per call, so the rate limiter and the send figures agree
     try:
         fault = state.take_fault(canonical)
         if fault is not None:
@@ -33,11 +36,14 @@ async def execute(
             raise ApiError(fault.error_code, fault.description, parameters)
         if handler is None:
             raise ApiError(404, "Not Found")
-        result = await handler(Call(state, canonical, params, files, request))
-        status, body = 200, {"ok": True, "result": result}
+        result = await handler(Call(state, canonical, params, files, request, at))
+        status, body, rate_limited = 200, {"ok": True, "result": result}, False
     except ApiError as exc:
-        status, body = exc.code, exc.envelope()
-    state.log_call(canonical, describe(params, files), status, body.get("description"))
+        status, body, rate_limited = exc.code, exc.envelope(), exc.rate_limited
+    state.log_call(canonical, describe(params, files), status, body.get("description"), rate_limited=rate_limited,
+                   at=at)
+    if status == 200 and state.settings.send_latency > 0 and canonical.lower() in SEND_METHODS:
+        await asyncio.sleep(state.settings.send_latency)  # delivered; the answer is on its way
     return status, body
 
 

@@ -92,6 +92,24 @@ class SandboxClient:
         data = await self.request("POST", "/sandbox/api/users", json=body)
         return ChatUser(self, data["id"], data["first_name"], data["id"])
 
+    async def new_users(
+        self,
+        count: int,
+        *,
+        first_name: str = "Learner",
+        language_codes: list[str] | None = None,
+        blocked: int = 0,
+        seed: int = 0,
+    ) -> list[dict[str, Any]]:
+        """Create ``count`` users with private chats in one request; ``blocked`` of them (picked
+        by ``seed``) have blocked the bot. Each: ``{id, first_name, language_code?, blocked}``;
+        act as one with ``client.user(item["id"])``."""
+        body: dict[str, Any] = {"count": count, "first_name": first_name, "blocked": blocked, "seed": seed}
+        if language_codes:
+            body["language_codes"] = language_codes
+        data = await self.request("POST", "/sandbox/api/users/bulk", json=body)
+        return data["users"]
+
     def user(self, user_id: int, chat_id: int | None = None) -> ChatUser:
         """A handle for an existing user (no request made)."""
         return ChatUser(self, user_id, "", chat_id if chat_id is not None else user_id)
@@ -146,7 +164,41 @@ class SandboxClient:
         return await self.request("POST", "/sandbox/api/faults", json=body)
 
     async def clear_faults(self) -> None:
+        """Remove queued and random faults."""
         await self.request("DELETE", "/sandbox/api/faults")
+
+    async def random_fault(
+        self,
+        method: str,
+        error_code: int,
+        probability: float,
+        *,
+        retry_after: int | None = None,
+        description: str | None = None,
+        seed: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Fail each call of ``method`` ("*" any, "send*" every send method) with this
+        probability until cleared; ``seed`` makes the draws repeatable. 429 defaults to
+        retry_after 1. Returns the random faults in force (with ``hits`` so far)."""
+        body: dict[str, Any] = {"method": method, "error_code": error_code, "probability": probability}
+        for key, value in (("retry_after", retry_after), ("description", description), ("seed", seed)):
+            if value is not None:
+                body[key] = value
+        return await self.request("POST", "/sandbox/api/faults/random", json=body)
+
+    async def random_faults(self) -> list[dict[str, Any]]:
+        return await self.request("GET", "/sandbox/api/faults/random")
+
+    async def figures(self, window: float = 1.0) -> dict[str, Any]:
+        """Figures over every send* call since the start or ``clear_figures``: ``sent``,
+        ``max_in_window`` {overall, free, paid, into_one_chat, busiest_chat} (successful sends
+        in any ``window`` seconds), ``per_outcome`` {status: calls}, ``per_method`` {method:
+        {status: calls}}, ``per_chat`` {chat id: messages received}, ``first_sent_at`` /
+        ``last_sent_at`` (sandbox clock)."""
+        return await self.request("GET", "/sandbox/api/figures", params={"window": str(window)})
+
+    async def clear_figures(self) -> None:
+        await self.request("DELETE", "/sandbox/api/figures")
 
     async def redeliver(self, update_id: int) -> dict[str, Any]:
         return await self.request("POST", f"/sandbox/api/updates/{update_id}/redeliver")

@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from sandbox.botapi import STATE_KEY
-from sandbox.models import Fault
+from sandbox.models import Fault, RandomFault
 from sandbox.serialize import callback_to_dict
 from sandbox.userapi import UserApiError, body
 
@@ -48,26 +48,70 @@ async def faults(request: web.Request) -> web.Response:
     state = request.app[STATE_KEY]
     if request.method == "DELETE":
         state.faults.clear()
+        state.random_faults.clear()
     elif request.method == "POST":
         data = await body(request)
-        method, code = data.get("method"), data.get("error_code")
-        if not isinstance(method, str) or not method:
-            raise UserApiError("method is required (a Bot API method name or '*')")
-        if not isinstance(code, int) or not 400 <= code <= 599:
-            raise UserApiError("error_code must be an HTTP error code (400-599)")
-        retry_after = data.get("retry_after")
-        if code == 429 and retry_after is None:
-            retry_after = 1
-        description = data.get("description") or (
-            f"Too Many Requests: retry after {retry_after}"
-            if code == 429
-            else _DEFAULT_DESCRIPTIONS.get(code, "Error")
-        )
+        method, code, retry_after, description = _fault_fields(data)
         count = data.get("count", 1)
         if not isinstance(count, int) or count < 1:
             raise UserApiError("count must be a positive integer")
         state.add_fault(Fault(method.lower(), code, description, count, retry_after))
     return web.json_response([vars(f) for f in state.faults])
+
+
+def _fault_fields(data: dict[str, Any]) -> tuple[str, int, int | None, str]:
+    """method (lower-cased), error_code, retry_after (429: 1 unless given), description."""
+    method, code = data.get("method"), data.get("error_code")
+    if not isinstance(method, str) or not method:
+        raise UserApiError("method is required (a Bot API method name, '*' or 'send*')")
+    if not isinstance(code, int) or isinstance(code, bool) or not 400 <= code <= 599:
+        raise UserApiError("error_code must be an HTTP error code (400-599)")
+    retry_after = data.get("retry_after")
+    if retry_after is not None and (not isinstance(retry_after, int) or retry_after < 1):
+        raise UserApiError("retry_after must be a positive whole number of seconds")
+    if code == 429 and retry_after is None:
+        retry_after = 1
+    description = data.get("description") or (
+        f"Too Many Requests: retry after {retry_after}"
+        if code == 429
+        else _DEFAULT_DESCRIPTIONS.get(code, "Error")
+    )
+    return method.lower(), code, retry_after, description
+
+
+async def random_faults(request: web.Request) -> web.Response:
+    """Faults by probability: ``{method ("send*" = every send), error_code, probability,
+    retry_after?, description?, seed?}``; a ``seed`` restarts the sandbox's fault draws."""
+    state = request.app[STATE_KEY]
+    if request.method == "DELETE":
+        state.random_faults.clear()
+    elif request.method == "POST":
+        data = await body(request)
+        method, code, retry_after, description = _fault_fields(data)
+        probability = data.get("probability")
+        if isinstance(probability, bool) or not isinstance(probability, (int, float)) or not 0 < probability <= 1:
+            raise UserApiError("probability must be a number in (0, 1]")
+        seed = data.get("seed")
+        if seed is not None:
+            if not isinstance(seed, int) or isinstance(seed, bool):
+                raise UserApiError("seed must be an integer")
+            state.fault_random.seed(seed)
+        state.random_faults.append(RandomFault(method, code, description, float(probability), retry_after))
+    return web.json_response([vars(f) for f in state.random_faults])
+
+
+async def figures(request: web.Request) -> web.Response:
+    """Figures over every send* call (``?window=`` seconds, 1 by default); DELETE starts afresh."""
+    state = request.app[STATE_KEY]
+    if request.method == "DELETE":
+        state.sends.clear()
+    try:
+        window = float(request.query.get("window", "1"))
+    except ValueError:
+        raise UserApiError("window must be a number of seconds") from None
+    if not window > 0:
+        raise UserApiError("window must be a positive number of seconds")
+    return web.json_response(state.sends.figures(window))
 
 
 async def bot_info(request: web.Request) -> web.Response:
@@ -150,6 +194,10 @@ def add_routes(app: web.Application) -> None:
     r.add_route("POST", "/sandbox/api/clock", clock)
     for method in ("GET", "POST", "DELETE"):
         r.add_route(method, "/sandbox/api/faults", faults)
+    for method in ("GET", "POST", "DELETE"):
+        r.add_route(method, "/sandbox/api/faults/random", random_faults)
+    r.add_route("GET", "/sandbox/api/figures", figures)
+    r.add_route("DELETE", "/sandbox/api/figures", figures)
     r.add_get("/sandbox/api/bot", bot_info)
     r.add_route("GET", "/sandbox/api/calls", calls)
     r.add_route("DELETE", "/sandbox/api/calls", calls)

@@ -15,6 +15,7 @@ class ApiError(Exception):
         self.code = code
         self.description = description
         self.parameters = parameters
+        self.rate_limited = False  # a 429 from the sandbox's rate limiter (not an injected fault)
 
     def envelope(self) -> dict[str, Any]:
         """The JSON body Telegram sends for this error."""

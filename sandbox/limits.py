@@ -113,17 +113,26 @@ def check_commands(commands: Any) -> list[dict[str, str]]:
 
 
 class RateLimiter:
-    """Sliding-window counters for send* calls, overall and per chat, on the sandbox clock."""
+    """Sliding-window counters for send* calls, overall and per chat, on the sandbox clock.
+
+    A send with ``allow_paid_broadcast`` is held to the paid limit (Telegram: 1000 a second)
+    instead of the free one (30 a second); every send counts towards the paid limit, and the
+    per-chat limits are the same for both."""
 
     def __init__(self) -> None:
-        self._global: deque[float] = deque()
+        self._free: deque[float] = deque()  # sends without allow_paid_broadcast
+        self._all: deque[float] = deque()  # every send, paid or not
         self._per_chat: dict[int, deque[float]] = {}
 
-    def check(self, chat_id: int, now: float, settings: Settings, *, is_group: bool) -> None:
+    def check(
+        self, chat_id: int, now: float, settings: Settings, *, is_group: bool, paid: bool = False
+    ) -> None:
         """Raise 429 if one more send into ``chat_id`` now would break a limit."""
-        waits = [
-            _wait(self._global, now, settings.global_rate_limit, settings.global_rate_window),
-        ]
+        waits = [_wait(self._all, now, settings.paid_rate_limit, settings.paid_rate_window)]
+        if not paid:
+            waits.append(
+                _wait(self._free, now, settings.global_rate_limit, settings.global_rate_window)
+            )
         chat_log = self._per_chat.get(chat_id)
         if chat_log is not None:
             waits.append(_wait(chat_log, now, settings.chat_rate_limit, settings.chat_rate_window))
@@ -133,15 +142,21 @@ class RateLimiter:
                 )
         longest = max(waits)
         if longest > 0:
-            raise too_many_requests(math.ceil(longest))
+            refusal = too_many_requests(math.ceil(longest))
+            refusal.rate_limited = True
+            raise refusal
 
-    def record(self, chat_id: int, now: float, settings: Settings) -> None:
+    def record(self, chat_id: int, now: float, settings: Settings, *, paid: bool = False) -> None:
         """Count one send; entries older than the longest window are dropped."""
         horizon = now - max(
-            settings.global_rate_window, settings.chat_rate_window, settings.group_rate_window
+            settings.global_rate_window,
+            settings.paid_rate_window,
+            settings.chat_rate_window,
+            settings.group_rate_window,
         )
-        self._global.append(now)
-        _prune(self._global, horizon)
+        for log in (self._all,) if paid else (self._all, self._free):
+            log.append(now)
+            _prune(log, horizon)
         chat_log = self._per_chat.setdefault(chat_id, deque())
         chat_log.append(now)
         _prune(chat_log, horizon)
@@ -149,13 +164,13 @@ class RateLimiter:
 
 def _wait(log: deque[float], now: float, limit: int, window: float) -> float:
     """Seconds until one more event fits in ``limit`` per ``window``; 0 if it fits now."""
-    if limit <= 0 or window <= 0:
+    if limit <= 0 or window <= 0 or len(log) < limit:
         return 0.0
-    recent = [t for t in log if t > now - window]
-    if len(recent) < limit:
+    # The event that must leave the window before a new one fits (the log is in time order).
+    oldest_that_counts = log[-limit]
+    if oldest_that_counts <= now - window:
         return 0.0
-    # The event that must leave the window before a new one fits.
-    return recent[-limit] + window - now
+    return oldest_that_counts + window - now
 
 
 def _prune(log: deque[float], older_than: float) -> None:

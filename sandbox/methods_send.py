@@ -11,7 +11,7 @@ from sandbox.html_entities import parse_formatted
 from sandbox.limits import check_caption, check_reply_markup, check_text
 from sandbox.media import resolve_media
 from sandbox.models import Chat, Media
-from sandbox.params import get_int, get_str
+from sandbox.params import get_bool, get_int, get_str
 from sandbox.registry import Call, bot_method
 from sandbox.serialize import message_to_api
 from sandbox.state import SandboxState
@@ -65,14 +65,24 @@ def reply_to(call: Call, chat: Chat) -> int | None:
     return target.message_id
 
 
-def admit_send(state: SandboxState, chat: Chat, *, counts: bool = True) -> None:
-    """403 if the user blocked the bot, 429 if this send breaks a rate limit (then counts it)."""
+def admit_send(
+    state: SandboxState, chat: Chat, *, counts: bool = True, paid: bool = False, at: float | None = None
+) -> None:
+    """403 if the user blocked the bot, 429 if this send breaks a rate limit (then counts it).
+
+    ``paid``: the call asked for ``allow_paid_broadcast`` — held to the paid overall limit
+    (1000 a second) instead of the free one; the per-chat limits stay."""
     if chat.type == "private" and chat.blocked:
         raise forbidden(BLOCKED)
     if counts and state.settings.rate_limits_enabled:
-        now = state.now()
-        state.rate.check(chat.id, now, state.settings, is_group=chat.type != "private")
-        state.rate.record(chat.id, now, state.settings)
+        now = state.now() if at is None else at
+        state.rate.check(chat.id, now, state.settings, is_group=chat.type != "private", paid=paid)
+        state.rate.record(chat.id, now, state.settings, paid=paid)
+
+
+def paid_broadcast(call: Call) -> bool:
+    """The Bot API's ``allow_paid_broadcast`` on a send method (or copyMessage)."""
+    return get_bool(call.params, "allow_paid_broadcast")
 
 
 @bot_method("sendMessage")
@@ -82,7 +92,7 @@ async def send_message(call: Call) -> dict[str, Any]:
     check_text(text)
     markup = check_reply_markup(call.params.get("reply_markup"))
     reply_id = reply_to(call, chat)
-    admit_send(call.state, chat)
+    admit_send(call.state, chat, paid=paid_broadcast(call), at=call.at)
     message = call.state.new_message(
         chat,
         from_bot=True,
@@ -106,7 +116,7 @@ async def _send_media(call: Call, kind: str) -> dict[str, Any]:
         stored.width = stored.width or get_int(call.params, "width")
         stored.height = stored.height or get_int(call.params, "height")
         stored.duration = stored.duration or get_int(call.params, "duration")
-    admit_send(call.state, chat)
+    admit_send(call.state, chat, paid=paid_broadcast(call), at=call.at)
     message = call.state.new_message(
         chat,
         from_bot=True,
@@ -155,7 +165,7 @@ async def copy_message(call: Call) -> dict[str, int]:
         check_caption(caption)
         fields.update(caption=caption or None, caption_entities=caption_entities)
     fields["reply_markup"] = check_reply_markup(call.params.get("reply_markup"))
-    admit_send(call.state, chat)
+    admit_send(call.state, chat, paid=paid_broadcast(call), at=call.at)
     message = call.state.new_message(chat, from_bot=True, sender_id=call.state.bot.id, **fields)
     return {"message_id": message.message_id}
 

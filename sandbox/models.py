@@ -16,6 +16,8 @@ class Settings:
     rate_limits_enabled: bool = False
     global_rate_limit: int = 30  # send* calls overall ...
     global_rate_window: float = 1.0  # ... per this many seconds
+    paid_rate_limit: int = 1000  # send* calls overall with allow_paid_broadcast (every send counts)
+    paid_rate_window: float = 1.0
     chat_rate_limit: int = 1  # send* calls into one chat ...
     chat_rate_window: float = 1.0  # ... per this many seconds
     group_rate_limit: int = 20  # extra limit for group chats (Telegram: 20 per minute)
@@ -25,6 +27,9 @@ class Settings:
     max_upload_bytes: int = 50 * 1024 * 1024
     max_download_bytes: int = 20 * 1024 * 1024
     update_ttl: float = 24 * 3600.0  # Telegram keeps undelivered updates for 24 hours
+    # Seconds a send* call takes to answer after its message is in the chat (network and
+    # Telegram's own latency): a bot killed meanwhile sent the message but never learnt it.
+    send_latency: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -174,6 +179,23 @@ class Fault:
     description: str
     count: int = 1
     retry_after: int | None = None
+
+
+@dataclass
+class RandomFault:
+    """"Each call of ``method`` fails with ``error_code`` with this ``probability``" — until removed.
+
+    ``method`` is a lower-cased method name, "*" for any, or "send*" for the send methods
+    (sendMessage, sendPhoto, sendVideo, sendDocument, copyMessage). The draws come from the
+    sandbox's seeded random generator, so a run with the same seed and the same calls fails the
+    same calls."""
+
+    method: str
+    error_code: int
+    description: str
+    probability: float
+    retry_after: int | None = None
+    hits: int = 0  # calls this fault failed so far
 
 
 @dataclass

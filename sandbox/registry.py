@@ -8,6 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
+from sandbox.figures import SEND_METHODS  # noqa: F401 - kept importable from here
 from sandbox.params import Upload
 from sandbox.state import SandboxState
 
@@ -21,13 +22,12 @@ class Call:
     params: dict[str, Any]
     files: dict[str, Upload]
     request: web.Request | None = None  # None when run from a webhook reply
+    at: float | None = None  # sandbox time the call arrived: its rate window and log entry use it
 
 
 Handler = Callable[[Call], Awaitable[Any]]
 METHODS: dict[str, tuple[str, Handler]] = {}
 
-# Calls that count against the send rate limits (Telegram's limits are on messages sent).
-SEND_METHODS = {"sendmessage", "sendphoto", "sendvideo", "senddocument", "copymessage"}
 
 
 def bot_method(*names: str) -> Callable[[Handler], Handler]:

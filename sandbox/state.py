@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import secrets
 from collections import deque
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from typing import Any
 
 from sandbox.clock import SandboxClock
 from sandbox.errors import CHAT_NOT_FOUND, bad_request
+from sandbox.figures import SEND_METHODS, SendLog, SendRecord
 from sandbox.limits import RateLimiter
 from sandbox.models import (
     CallbackRecord,
@@ -17,6 +19,7 @@ from sandbox.models import (
     Chat,
     ChatMessage,
     Fault,
+    RandomFault,
     SandboxUser,
     Settings,
     StoredFile,
@@ -93,6 +96,9 @@ class SandboxState:
         self.updates = UpdateQueue()
         self.webhook = WebhookConfig()
         self.faults: list[Fault] = []
+        self.random_faults: list[RandomFault] = []
+        self.fault_random = random.Random(0)  # reseeded by POST /sandbox/api/faults/random {seed}
+        self.sends = SendLog()  # every send* call, for the figures a test asks for
         self.calls: deque[CallRecord] = deque(maxlen=CALL_LOG_SIZE)
         self.rate = RateLimiter()
         self.closing = False  # set on shutdown so long polls return at once
@@ -241,20 +247,40 @@ class SandboxState:
     def add_fault(self, fault: Fault) -> None:
         self.faults.append(fault)
 
-    def take_fault(self, method: str) -> Fault | None:
-        """The first queued fault for ``method`` (or "*"), used up by one call."""
+    def take_fault(self, method: str) -> Fault | RandomFault | None:
+        """The first queued fault for ``method`` (or "*"), used up by one call; else a random
+        fault that matches and whose draw comes up."""
+        name = method.lower()
         for fault in self.faults:
-            if fault.count > 0 and fault.method in (method.lower(), "*"):
+            if fault.count > 0 and fault.method in (name, "*"):
                 fault.count -= 1
                 if fault.count == 0:
                     self.faults.remove(fault)
                 return fault
+        for random_fault in self.random_faults:
+            matches = random_fault.method in (name, "*") or (
+                random_fault.method == "send*" and name in SEND_METHODS
+            )
+            if matches and self.fault_random.random() < random_fault.probability:
+                random_fault.hits += 1
+                return random_fault
         return None
 
     def log_call(
-        self, method: str, params: dict[str, Any], status: int, description: str | None
+        self,
+        method: str,
+        params: dict[str, Any],
+        status: int,
+        description: str | None,
+        *,
+        rate_limited: bool = False,
+        at: float | None = None,
     ) -> None:
-        self.calls.append(CallRecord(method, params, status, description, self.now()))
+        now = self.now() if at is None else at
+        self.calls.append(CallRecord(method, params, status, description, now))
+        if method.lower() in SEND_METHODS:
+            self.sends.add(SendRecord(method, _chat_id(params.get("chat_id")), now, status,
+                                      _truthy(params.get("allow_paid_broadcast")), rate_limited))
 
     def shutdown(self) -> None:
         """Wake every long poll so the server can stop quickly."""
@@ -262,3 +288,18 @@ class SandboxState:
         self.updates.notifier.notify()
         for notifier in self._chat_notifiers.values():
             notifier.notify()
+
+
+def _chat_id(raw: Any) -> int | None:
+    """A send's chat_id as a number (Bot API clients may send it as a string)."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
+        return int(raw.strip())
+    return None
+
+
+def _truthy(raw: Any) -> bool:
+    return raw is True or (isinstance(raw, str) and raw.strip().lower() in ("true", "1"))

@@ -7,6 +7,7 @@ Errors come back as ``{"error": "..."}`` with status 400 / 404.
 from __future__ import annotations
 
 import asyncio
+import random
 import re
 from typing import Any
 
@@ -109,6 +110,40 @@ async def create_user(request: web.Request) -> web.Response:
     extra = {k: str(data[k]) for k in ("last_name", "username", "language_code") if data.get(k)}
     user = state.add_user(data["first_name"], data.get("id"), **extra)
     return web.json_response({**user.to_api(), "chat_id": user.id}, status=201)
+
+
+MAX_BULK_USERS = 100_000
+
+
+async def create_users(request: web.Request) -> web.Response:
+    """Many private-chat users at once: ``{count, first_name?, language_codes?, blocked?, seed?}``.
+
+    Names are ``<first_name> <n>``; languages cycle through ``language_codes``; ``blocked`` of
+    them (picked by ``seed``) have blocked the bot, so a send to them answers 403."""
+    state, data = request.app[STATE_KEY], await body(request)
+    count, blocked, seed = data.get("count"), data.get("blocked", 0), data.get("seed", 0)
+    for name, value in (("count", count), ("blocked", blocked), ("seed", seed)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise UserApiError(f"{name} must be a non-negative integer")
+    if not 1 <= count <= MAX_BULK_USERS:
+        raise UserApiError(f"count must be between 1 and {MAX_BULK_USERS}")
+    if blocked > count:
+        raise UserApiError("blocked cannot be more than count")
+    prefix = data.get("first_name", "Learner")
+    languages = data.get("language_codes") or [None]
+    if not isinstance(prefix, str) or not prefix:
+        raise UserApiError("first_name must be a non-empty string")
+    if not isinstance(languages, list) or not all(code is None or isinstance(code, str) for code in languages):
+        raise UserApiError("language_codes must be a list of language codes")
+    blocked_at = set(random.Random(seed).sample(range(count), blocked))
+    created = []
+    for n in range(count):
+        language = languages[n % len(languages)]
+        extra = {"language_code": language} if language else {}
+        user = state.add_user(f"{prefix} {n + 1}", **extra)
+        state.chats[user.id].blocked = n in blocked_at
+        created.append({**user.to_api(), "chat_id": user.id, "blocked": n in blocked_at})
+    return web.json_response({"users": created}, status=201)
 
 
 async def list_users(request: web.Request) -> web.Response:
@@ -336,6 +371,7 @@ async def command_menu(request: web.Request) -> web.Response:
 def add_routes(app: web.Application) -> None:
     r = app.router
     r.add_post("/sandbox/api/users", create_user)
+    r.add_post("/sandbox/api/users/bulk", create_users)
     r.add_get("/sandbox/api/users", list_users)
     r.add_post("/sandbox/api/groups", create_group)
     r.add_post("/sandbox/api/chats/{chat_id}/messages", send_text)
