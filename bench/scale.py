@@ -8,7 +8,7 @@
 The sample course is published through the app (CourseImporter), then the rows are
 bulk-inserted: 100,000 learners enrolled in it, their lecture progress spread over the four
 lectures (a quarter each at lecture 1, 2, 3 and 4, the lectures before passed), two finished
-attempts per learner (200,000 attempts, 1,000,000 answered attempt items), and 4,000 learners
+attempts per learner (200,000 attempts, 1,000,000 answered attempt items), 6,000 learners
 in the middle of a running attempt (0 to 4 of its 5 questions answered). 5,000 learners are
 due a reminder, as in bench/sweep.py.
 
@@ -29,6 +29,8 @@ import json
 import pstats
 import random
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -38,7 +40,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from aiogram import Bot
+from aiogram import Bot, Dispatcher
 from aiogram.methods import TelegramMethod
 from aiogram.types import CallbackQuery, Chat, Message, MessageEntity, Update, User as TelegramUser
 from sqlalchemy import event, text
@@ -48,11 +50,13 @@ from bot.app import SendLimits, Talimger
 from bot.config import Settings
 from bot.services.clock import ManualClock
 from bot.telegram.callbacks import AnswerCb
+from scheduler.housekeeping import Housekeeper
 
 LEARNERS = 100_000
 ATTEMPTS_PER_LEARNER = 2  # finished ones; 5 answered items each
-RUNNING = 4_000
+RUNNING = 6_000
 DUE = 5_000
+PROCESSED_PER_LEARNER = 12  # 5 updates a day for 2.5 days
 BOT_ID = int(TOKEN.split(":")[0])
 
 
@@ -107,6 +111,14 @@ class Rows:
     def stage(self, user_id: int) -> int:
         """The lecture the learner is at (0-based): those before it are passed."""
         return user_id % len(self.lectures)
+
+    def processed(self) -> Iterator[tuple[Any, ...]]:
+        """Update ids already applied: five a learner a day for the last two and a half days
+        (housekeeping keeps two), the oldest fifth due to be forgotten."""
+        total = PROCESSED_PER_LEARNER * self.learners
+        span = timedelta(days=2.5)
+        for update_id in range(1, total + 1):
+            yield update_id, self.date(NOW - span + span * update_id / total)
 
     def users(self) -> Iterator[tuple[Any, ...]]:
         for uid in range(1, self.learners + 1):
@@ -194,6 +206,7 @@ def seed_sqlite(path: Path, learners: int, running: int, due: int) -> Rows:
                            "chosen_option, is_correct, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?)", items)
             attempts.clear()
             items.clear()
+        db.executemany("INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?)", rows.processed())
         db.execute("ANALYZE")  # what `PRAGMA optimize` would gather on a long-running database
     return rows
 
@@ -244,6 +257,8 @@ async def seed_postgres(url: str, learners: int, running: int, due: int) -> Rows
                              "answered_at"])
                 attempts.clear()
                 items.clear()
+            await connection.copy_records_to_table("processed_updates", records=list(rows.processed()),
+                                                   columns=["update_id", "processed_at"])
             for table, column in (("enrolments", "id"), ("lecture_progress", "id"), ("quiz_attempts", "id"),
                                   ("attempt_items", "id")):
                 await connection.execute(
@@ -367,7 +382,8 @@ async def print_plans(app: Talimger, name: str, seen: list[tuple[str, Any]]) -> 
         print(line)
 
 
-async def measure(app: Talimger, rows: Rows, count: int, do_explain: bool, profile: str | None) -> None:
+async def measure(app: Talimger, rows: Rows, count: int, do_explain: bool, profile: str | None,
+                  compare: bool) -> None:
     assert app.dispatcher is not None and app.bot is not None and app.engine is not None
     telegram = FakeTelegram(app.bot)
     pick = random.Random(11)
@@ -381,7 +397,7 @@ async def measure(app: Talimger, rows: Rows, count: int, do_explain: bool, profi
     def results_update(uid: int) -> Update:
         return command_update(next(update_ids), uid, "/results")
 
-    answers = pick.sample(sorted(running_attempts), min(count + 20, len(running_attempts)))
+    answers = pick.sample(sorted(running_attempts), len(running_attempts))
 
     def answer_for(uid: int) -> Update:
         attempt_id, position = running_attempts[uid]
@@ -418,23 +434,50 @@ async def measure(app: Talimger, rows: Rows, count: int, do_explain: bool, profi
     peak_reset = reset_peak_rss()
     rss_before = rss_mb("VmRSS")
     profiler = cProfile.Profile() if profile else None
-    print(f"{'update':<14}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
-    for name, (make, who) in kinds.items():
-        samples = []
-        for _ in range(count):
-            update = make(who())
-            if profiler is not None and name == profile:
-                profiler.enable()
-            started = time.perf_counter()
-            await app.dispatcher.feed_update(app.bot, update)
-            samples.append(1000 * (time.perf_counter() - started))
-            if profiler is not None:
-                profiler.disable()
-        print(f"{name:<14}{len(samples):>6}{percentile(samples, 0.5):>10.2f}{percentile(samples, 0.95):>10.2f}"
-              f"{max(samples):>10.2f}")
+    baseline = same_calls_bot()
+    housekeeper = Housekeeper(app.uow_factory, app.clock)  # type: ignore[arg-type]
+    first, first_ms = await timed_ms(housekeeper.forget_old_updates)
+    print(f"housekeeping, first tick: {first:,} old update ids forgotten in {first_ms:.0f} ms")
+    phases: list[tuple[str, str | None]] = [("", None)]
+    if compare:
+        phases = [("without 0011", DROP_0011), ("with 0011", CREATE_0011)]
+    for phase, ddl in phases:
+        if ddl is not None:
+            async with app.engine.begin() as connection:
+                await connection.exec_driver_sql(ddl)
+        if phase:
+            print(f"\n{phase}:")
+        print(f"{'update':<14}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}{'CPU ms':>10}"
+              f"{'floor p50':>10}{'floor p95':>10}   (floor: aiogram making the same calls, no database)")
+        for name, (make, who) in kinds.items():
+            samples, cpu = [], []
+            for _ in range(count):
+                update = make(who())
+                if profiler is not None and name == profile:
+                    profiler.enable()
+                started, started_cpu = time.perf_counter(), time.process_time()
+                await app.dispatcher.feed_update(app.bot, update)
+                samples.append(1000 * (time.perf_counter() - started))
+                cpu.append(1000 * (time.process_time() - started_cpu))
+                if profiler is not None:
+                    profiler.disable()
+            base = []
+            for index in range(count):
+                update = (answer_update(index, 7, 1, 0) if name == "quiz answer"
+                          else command_update(index, 7, name))
+                started = time.perf_counter()
+                await baseline.feed_update(app.bot, update)
+                base.append(1000 * (time.perf_counter() - started))
+            print(f"{name:<14}{len(samples):>6}{percentile(samples, 0.5):>10.2f}{percentile(samples, 0.95):>10.2f}"
+                  f"{max(samples):>10.2f}{sum(cpu) / len(cpu):>10.2f}{percentile(base, 0.5):>10.2f}"
+                  f"{percentile(base, 0.95):>10.2f}")
+        ticks = [(await timed_ms(housekeeper.forget_old_updates))[1] for _ in range(5)]
+        print(f"housekeeping tick (nothing old left to forget; {await count_rows(app, 'processed_updates'):,} "
+              f"processed update ids kept): median {sorted(ticks)[2]:.1f} ms, max {max(ticks):.1f} ms")
     peak = rss_mb("VmHWM")
     print(f"memory: RSS {rss_before:.1f} MB before the measured updates, peak {peak:.1f} MB"
-          + ("" if peak_reset else " (peak since start: no /proc/self/clear_refs)"))
+          + ("" if peak_reset else " (peak since start: no /proc/self/clear_refs)")
+          + f"; an aiogram bot that imports aiogram and nothing of ours: {aiogram_floor_mb():.1f} MB")
     print(f"Bot API calls answered by the stub: {telegram.calls}")
     if profiler is not None:
         buffer = io.StringIO()
@@ -443,6 +486,48 @@ async def measure(app: Talimger, rows: Rows, count: int, do_explain: bool, profi
         buffer = io.StringIO()
         pstats.Stats(profiler, stream=buffer).sort_stats("tottime").print_stats(25)
         print(buffer.getvalue())
+
+
+DROP_0011 = "DROP INDEX IF EXISTS ix_processed_updates_processed_at"
+CREATE_0011 = "CREATE INDEX ix_processed_updates_processed_at ON processed_updates (processed_at)"
+
+
+async def timed_ms(work: Any) -> tuple[Any, float]:
+    started = time.perf_counter()
+    result = await work()
+    return result, 1000 * (time.perf_counter() - started)
+
+
+async def count_rows(app: Talimger, table: str) -> int:
+    assert app.engine is not None
+    async with app.engine.connect() as connection:
+        return int((await connection.exec_driver_sql(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+def same_calls_bot() -> Dispatcher:
+    """The floor: aiogram alone making the calls our handlers make (a reply; for a press, the
+    answer to the press, an edit and the next message), with no database, i18n or course logic."""
+    dispatcher = Dispatcher()
+
+    @dispatcher.message()
+    async def reply(message: Message) -> None:
+        await message.answer(message.text or "?")
+
+    @dispatcher.callback_query()
+    async def pressed(query: CallbackQuery) -> None:
+        await query.answer("ok")
+        assert isinstance(query.message, Message)
+        await query.message.edit_text("answered")
+        await query.message.answer("next question")
+
+    return dispatcher
+
+
+def aiogram_floor_mb() -> float:
+    """Peak RSS of a fresh interpreter that imports aiogram and builds a Bot and a Dispatcher."""
+    code = ("import aiogram; from aiogram import Bot, Dispatcher; Bot('1:a'); Dispatcher(); "
+            "print([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])")
+    return int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout) / 1024
 
 
 async def running(app: Talimger) -> dict[int, tuple[int, int]]:
@@ -468,6 +553,8 @@ async def main() -> None:
     parser.add_argument("--profile", choices=("/progress", "/results", "quiz answer"),
                         help="cProfile the measured updates of this kind")
     parser.add_argument("--no-sweep", action="store_true")
+    parser.add_argument("--compare-indexes", action="store_true",
+                        help="measure without migration 0011's index, then with it, in this one run")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         data_dir = Path(folder)
@@ -496,7 +583,7 @@ async def main() -> None:
         app = build_app(url, data_dir)
         await app.prepare()
         try:
-            await measure(app, rows, args.count, args.explain, args.profile)
+            await measure(app, rows, args.count, args.explain, args.profile, args.compare_indexes)
         finally:
             await app.bot.session.close()  # type: ignore[union-attr]
             await app.engine.dispose()  # type: ignore[union-attr]
