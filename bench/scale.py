@@ -398,7 +398,9 @@ async def measure(app: Talimger, rows: Rows, count: int, do_explain: bool, profi
     def results_update(uid: int) -> Update:
         return command_update(next(update_ids), uid, "/results")
 
-    answers = pick.sample(sorted(running_attempts), len(running_attempts))
+    # One attempt at its last question is kept aside: --explain shows the answer that finishes it.
+    last = next(uid for uid, (_, position) in sorted(running_attempts.items()) if position == 4)
+    answers = pick.sample([uid for uid in sorted(running_attempts) if uid != last], len(running_attempts) - 1)
 
     def answer_for(uid: int) -> Update:
         attempt_id, position = running_attempts[uid]
@@ -415,7 +417,6 @@ async def measure(app: Talimger, rows: Rows, count: int, do_explain: bool, profi
         for _ in range(10):
             await app.dispatcher.feed_update(app.bot, make(who()))
     if do_explain:
-        last = next(uid for uid, (_, position) in running_attempts.items() if position == 4 and uid not in answers)
         finishing = {"quiz answer that finishes the attempt": (answer_for, lambda: last)}
         for name, (make, who) in {**kinds, **finishing}.items():
             statements.seen.clear()
