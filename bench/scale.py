@@ -366,11 +366,14 @@ async def explain(app: Talimger, statements: list[tuple[str, Any]]) -> list[str]
             prefix = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "
             raw = await connection.get_raw_connection()
             driver = raw.driver_connection
-            if sqlite:
-                cursor = await driver.execute(prefix + statement, parameters)
-                plan = [" | ".join(str(v) for v in row[3:]) for row in await cursor.fetchall()]
-            else:
-                plan = [row[0] for row in await driver.fetch(prefix + statement, *(parameters or ()))]
+            try:
+                if sqlite:
+                    cursor = await driver.execute(prefix + statement, parameters)
+                    plan = [" | ".join(str(v) for v in row[3:]) for row in await cursor.fetchall()]
+                else:
+                    plan = [row[0] for row in await driver.fetch(prefix + statement, *(parameters or ()))]
+            except Exception as error:  # e.g. a batched multi-row INSERT whose parameters were split
+                plan = [f"(no plan: {type(error).__name__})"]
             out.append(f"[x{times[statement]}] " + " ".join(statement.split()))
             out.extend("    " + line for line in plan)
     return out
