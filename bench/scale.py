@@ -86,16 +86,24 @@ async def publish_sample(database_url: str, data_dir: Path) -> None:
     await app.engine.dispose()  # type: ignore[union-attr]
 
 
-def course_rows(fetch: Any) -> tuple[int, int, list[Lecture]]:
-    course_id, version_id = fetch("SELECT id, current_version_id FROM courses")[0]
+async def course_rows(fetch: Any) -> tuple[int, int, list[Lecture]]:
+    """The published sample course's ids, lectures and questions; `fetch(sql)` returns row tuples."""
+    course_id, version_id = (await fetch("SELECT id, current_version_id FROM courses"))[0]
     lectures = []
-    for lecture_id, key in fetch(f"SELECT id, key FROM lectures WHERE version_id = {version_id} ORDER BY position"):
-        last_chunk = fetch(f"SELECT max(position) FROM chunks WHERE lecture_id = {lecture_id}")[0][0]
+    for lecture_id, key in await fetch(f"SELECT id, key FROM lectures WHERE version_id = {version_id} "
+                                       f"ORDER BY position"):
+        last_chunk = (await fetch(f"SELECT max(position) FROM chunks WHERE lecture_id = {lecture_id}"))[0][0]
         questions = [(qid, len(json.loads(options) if isinstance(options, str) else options), correct)
-                     for qid, options, correct in fetch(
+                     for qid, options, correct in await fetch(
                          f"SELECT id, options, correct_index FROM questions WHERE lecture_id = {lecture_id} ORDER BY id")]
         lectures.append(Lecture(lecture_id, key, last_chunk, questions))
     return course_id, version_id, lectures
+
+
+def sqlite_fetch(db: sqlite3.Connection) -> Any:
+    async def fetch(sql: str) -> list[tuple[Any, ...]]:
+        return db.execute(sql).fetchall()
+    return fetch
 
 
 class Rows:
@@ -188,9 +196,9 @@ class Rows:
         return generate(), (attempts, items)  # type: ignore[return-value]
 
 
-def seed_sqlite(path: Path, learners: int, running: int, due: int) -> Rows:
+async def seed_sqlite(path: Path, learners: int, running: int, due: int) -> Rows:
     with sqlite3.connect(path) as db:
-        rows = Rows(*course_rows(lambda sql: db.execute(sql).fetchall()), learners, running, due, stamp)
+        rows = Rows(*await course_rows(sqlite_fetch(db)), learners, running, due, stamp)
         db.executemany("INSERT INTO users (id, first_name, locale, is_active, created_at, last_seen_at) "
                        "VALUES (?, 'Learner', 'en', 1, ?, ?)", rows.users())
         db.executemany("INSERT INTO enrolments (id, user_id, course_id, version_id, enrolled_at, last_activity_at, "
@@ -217,21 +225,10 @@ async def seed_postgres(url: str, learners: int, running: int, due: int) -> Rows
     dsn = url.replace("postgresql+asyncpg://", "postgresql://")
     connection = await asyncpg.connect(dsn)
     try:
-        fetched = {}
-        for sql in ("SELECT id, current_version_id FROM courses",):
-            fetched[sql] = [tuple(r) for r in await connection.fetch(sql)]
-        course_id, version_id = fetched["SELECT id, current_version_id FROM courses"][0]
-        lecture_rows = [tuple(r) for r in await connection.fetch(
-            "SELECT id, key FROM lectures WHERE version_id = $1 ORDER BY position", version_id)]
-        cache: dict[str, list[tuple[Any, ...]]] = {"SELECT id, current_version_id FROM courses": [(course_id, version_id)],
-                                                   f"SELECT id, key FROM lectures WHERE version_id = {version_id} ORDER BY position": lecture_rows}
-        for lecture_id, _ in lecture_rows:
-            cache[f"SELECT max(position) FROM chunks WHERE lecture_id = {lecture_id}"] = [tuple(r) for r in await connection.fetch(
-                "SELECT max(position) FROM chunks WHERE lecture_id = $1", lecture_id)]
-            cache[f"SELECT id, options, correct_index FROM questions WHERE lecture_id = {lecture_id} ORDER BY id"] = [
-                tuple(r) for r in await connection.fetch(
-                    "SELECT id, options::text, correct_index FROM questions WHERE lecture_id = $1 ORDER BY id", lecture_id)]
-        rows = Rows(*course_rows(lambda sql: cache[sql]), learners, running, due,
+        async def fetch(sql: str) -> list[tuple[Any, ...]]:
+            return [tuple(row) for row in await connection.fetch(sql)]
+
+        rows = Rows(*await course_rows(fetch), learners, running, due,
                     lambda moment: moment.replace(tzinfo=None))
         async with connection.transaction():
             await connection.copy_records_to_table(
@@ -591,11 +588,10 @@ async def main() -> None:
             reused = path.exists()
             if not reused:
                 await publish_sample(url, data_dir)
-                rows = seed_sqlite(path, args.learners, args.running, args.due)
+                rows = await seed_sqlite(path, args.learners, args.running, args.due)
             else:
                 with sqlite3.connect(path) as db:
-                    rows = Rows(*course_rows(lambda sql: db.execute(sql).fetchall()), args.learners, args.running,
-                                args.due, stamp)
+                    rows = Rows(*await course_rows(sqlite_fetch(db)), args.learners, args.running, args.due, stamp)
             where = f"SQLite file {path.stat().st_size / 2**20:.0f} MB" + (" (reused)" if reused else "")
         print(f"{rows.learners:,} learners, {rows.learners * ATTEMPTS_PER_LEARNER * 5:,} answered items in "
               f"{rows.learners * ATTEMPTS_PER_LEARNER:,} finished attempts, {len(rows.running):,} running attempts; "
