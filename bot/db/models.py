@@ -277,6 +277,8 @@ class ProcessedUpdate(Base):
     """Update ids already applied: Telegram delivers at least once, we apply once."""
 
     __tablename__ = "processed_updates"
+    # The housekeeping DELETE of ids older than two days reads only those (migration 0010).
+    __table_args__ = (Index("ix_processed_updates_processed_at", "processed_at"),)
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     processed_at: Mapped[datetime]

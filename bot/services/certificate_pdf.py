@@ -1,14 +1,15 @@
 """The certificate as a PDF: A4 landscape, embedded DejaVu Sans, a QR code of the verification link."""
 from __future__ import annotations
 
-import qrcode
-from fpdf import FPDF
-from qrcode.constants import ERROR_CORRECT_M
+from typing import TYPE_CHECKING
 
 from bot.services.certificate_font import BOLD, FONTS_DIR, REGULAR  # noqa: F401  (FONTS_DIR: the licence beside the fonts)
 from bot.services.certificate_labels import CertificateLabels, fact_lines
 from bot.services.certificate_views import CertificateFacts
 from bot.services.views import pick, visible_text
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FONT = "DejaVu"
 PAGE_W, PAGE_H = 297.0, 210.0  # A4 landscape, millimetres
@@ -27,6 +28,10 @@ LINE_HEIGHT = 0.42  # millimetres of line per point of font size: 1.2 × the siz
 def render_certificate_pdf(facts: CertificateFacts, labels: CertificateLabels, locale: str, url: str,
                            issuer: str) -> bytes:
     """The certificate in the reader's language; deterministic for the same facts."""
+    # Imported on the first certificate, not at start: fpdf and its font and image libraries
+    # are about 20 MB of every process's memory, and most updates never draw a PDF.
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.add_font(FONT, "", str(REGULAR))
@@ -145,6 +150,9 @@ def _qr_block(pdf: FPDF, url: str, labels: CertificateLabels) -> None:
 
 def _draw_qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
     """The QR code as vector squares: sharp at any zoom and in any print."""
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
     code.add_data(data)
     code.make(fit=True)
