@@ -26,7 +26,7 @@ from sandbox import Sandbox
 from sandbox.client import SandboxClient
 from tests.e2e.outbox_steps import LANGUAGES, queue_broadcast, seed_learners
 
-GROUP_SIZE = 5  # OUTBOX_GROUP_SIZE: rows marked "sending" together — the most a kill can leave unknown
+GROUP_SIZE = 1  # OUTBOX_GROUP_SIZE (the default): rows marked "sending" together — the most a kill can leave unknown
 CLAIM_SECONDS = 4  # a dead sender's claim runs out this soon, so the restart takes its rows over quickly
 LEARNERS = 240
 SEND_LATENCY = 0.3  # the sandbox answers a send this long after delivering it: the kill lands mid-request
