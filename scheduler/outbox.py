@@ -229,7 +229,8 @@ class OutboxSender:
             for row, outcome in zip(sending, outcomes):
                 if outcome.state == BLOCKED and row.user_id is not None:
                     await uow.reminders.deactivate(row.user_id)
-            report.broadcasts.update(await uow.broadcasts.finish_drained(self._clock.now()))
+            if any(row.broadcast_id is not None for row in sending):
+                report.broadcasts.update(await uow.broadcasts.finish_drained(self._clock.now()))
             await uow.commit()
         for row, outcome in zip(sending, outcomes):
             if self._metrics is not None:
