@@ -137,7 +137,7 @@ async def test_export_gives_learner_data_with_contacts_only_to_an_owner(
     rows = list(book[book.sheetnames[0]].iter_rows(values_only=True))
     assert "Phone" in rows[0] and "Email" in rows[0]
     aliya = next(row for row in rows if row[0] == learners["L1"].id)
-    assert "+77010000001" in aliya and "l1@example.kz" in aliya
+    assert "'+77010000001" in aliya and "l1@example.kz" in aliya  # a leading + is written as text
     assert b"+77010000001" in learners_csv
 
     await owner_chat.mark()
