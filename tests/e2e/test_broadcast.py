@@ -182,6 +182,37 @@ async def test_a_scheduled_broadcast_waits_for_its_time_typed_in_the_courses_zon
     await coordinator.wait_for(lambda m: "finished." in m.text and "Sent: 1" in m.text)
 
 
+async def test_a_learner_who_opts_out_before_a_scheduled_broadcast_never_gets_it(
+        start_bot: AppFactory, client: SandboxClient, clock: ManualClock) -> None:
+    """issue 11 fix item 4: a broadcast scheduled for tonight; before then the learner turns
+    announcements off in /settings; when the time comes they get nothing, and their copy is
+    stored as cancelled."""
+    app = await start_bot(admin_chat_id=ADMIN_CHAT_ID, scheduler_enabled=False)
+    assert app.outbox is not None
+    seeded = await seed_learners(client, app, await load_mini(app))
+    coordinator = await coordinator_in_admin_chat(client, app)
+    await admin_chat(client, coordinator)
+    summary = await draft_to_summary(coordinator, "Webinar tonight", seeded.course_a, "finished")
+    await coordinator.press(summary, callback_data=data("when"))
+    await coordinator.wait_for(lambda m: "When should it go out?" in m.text)
+    await coordinator.send("2026-01-05 19:30")  # 14:30 UTC; the clock says 09:00 UTC
+    summary = await coordinator.wait_for(lambda m: has_data(data("confirm"))(m) and "When:" in m.text)
+    await coordinator.press(summary, callback_data=data("confirm"))
+    await coordinator.wait_for(lambda m: "is queued (recipients: 1)" in m.text)
+
+    learner = seeded.learners["finished"]
+    await learner.send("/settings")
+    menu = await learner.wait_for(lambda m: "📢 Объявления: вкл." in m.button_texts)
+    await learner.press(menu, "📢 Объявления: вкл.")
+    await learner.wait_for(lambda m: "📢 Объявления: выкл." in m.button_texts, since=-1)
+
+    clock.advance(hours=6)
+    await app.outbox.drain()
+    assert await got(learner, "Webinar tonight") == 0
+    assert await rows(app, "SELECT state FROM deliveries WHERE user_id = :u AND kind = 'broadcast'",
+                      u=learner.id) == [("cancelled",)]
+
+
 async def test_pause_stops_sending_resume_finishes_and_the_progress_is_edited_every_3_seconds(
         start_bot: AppFactory, client: SandboxClient, clock: ManualClock) -> None:
     """issue 11 broadcasts: pause / resume buttons; one progress message edited at most every 3 s."""
