@@ -90,19 +90,37 @@ def preview_head_text(code: str | None) -> str:
 
 
 def audience_text(audience: Audience, course: str | None) -> str:
-    where = course if course is not None else _("every course")  # course titles are Telegram HTML already
+    """A whole phrase per case: "every course" is never slotted into a course's sentence (Russian and
+    Kazakh say it differently from a course's name)."""
+    if course is None:
+        return _every_course_audience_text(audience)
+    # course titles are Telegram HTML already
     if audience.kind == LANGUAGE:
-        return _("learners of {course} who read {language}").format(course=where,
+        return _("learners of {course} who read {language}").format(course=course,
                                                                     language=language_name(audience.language or ""))
     if audience.kind == STALLED:
-        return _("learners of {course} stalled for more than {days} days").format(course=where, days=audience.days)
+        return _("learners of {course} stalled for more than {days} days").format(course=course, days=audience.days)
     if audience.kind == UNOPENED:
-        return _("learners of {course} who have not opened this week's lecture").format(course=where)
+        return _("learners of {course} who have not opened this week's lecture").format(course=course)
     if audience.kind == FINISHED:
-        return _("learners who finished {course}").format(course=where)
+        return _("learners who finished {course}").format(course=course)
     if audience.kind == NOT_STARTED:
-        return _("learners of {course} who have not started").format(course=where)
-    return _("every learner of {course}").format(course=where)
+        return _("learners of {course} who have not started").format(course=course)
+    return _("every learner of {course}").format(course=course)
+
+
+def _every_course_audience_text(audience: Audience) -> str:
+    if audience.kind == LANGUAGE:
+        return _("learners of every course who read {language}").format(language=language_name(audience.language or ""))
+    if audience.kind == STALLED:
+        return _("learners of every course stalled for more than {days} days").format(days=audience.days)
+    if audience.kind == UNOPENED:
+        return _("learners of every course who have not opened this week's lecture")
+    if audience.kind == FINISHED:
+        return _("learners who finished a course")
+    if audience.kind == NOT_STARTED:
+        return _("learners of every course who have not started")
+    return _("every learner of every course")
 
 
 def summary_text(audience: Audience, course: str | None, counted: AudienceCount, versions: list[str], paid: bool,
