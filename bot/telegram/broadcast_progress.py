@@ -22,7 +22,7 @@ from bot.services.broadcast import FINAL_STATES, BroadcastService
 from bot.services.clock import Clock
 from bot.services.staff import StaffService
 from bot.telegram.keyboards_broadcast import control_keyboard
-from bot.telegram.texts_broadcast import final_report_text, progress_text
+from bot.telegram.texts_broadcast import final_report_text, progress_text, source_gone_text
 
 log = logging.getLogger(__name__)
 EDIT_INTERVAL = timedelta(seconds=3)
@@ -107,9 +107,29 @@ class BroadcastProgressObserver:
 
     async def __call__(self, broadcast_ids: set[int]) -> None:
         for broadcast_id in sorted(broadcast_ids):
+            paused = await self._pause_if_source_gone(broadcast_id)
             async with self._uow_factory() as uow:
-                view = await prepare_progress(uow, self._i18n, self._clock, self._default_locale, broadcast_id)
+                view = await prepare_progress(uow, self._i18n, self._clock, self._default_locale, broadcast_id,
+                                              force=paused)
                 if view is None:
                     continue
                 await uow.commit()
             await send_progress(self._bot, view)
+
+    async def _pause_if_source_gone(self, broadcast_id: int) -> bool:
+        """The coordinator deleted the message being copied: pause, and tell them once."""
+        async with self._uow_factory() as uow:
+            service = BroadcastService(uow, self._clock, StaffService(uow, self._clock), self._default_locale)
+            gone = await service.pause_if_source_gone(broadcast_id)
+            if gone is None:
+                return False
+            await uow.commit()
+        log.warning("broadcast %s paused: its original message was deleted (%s copies failed)", broadcast_id,
+                    gone.figures.failed)
+        with self._i18n.context(), self._i18n.use_locale(gone.locale or self._default_locale):
+            text = source_gone_text(gone.figures)
+        try:
+            await self._bot.send_message(gone.chat_id, text, reply_to_message_id=gone.message_id)
+        except TelegramAPIError as error:
+            log.warning("broadcast %s: the paused notice not sent to chat %s: %s", broadcast_id, gone.chat_id, error)
+        return True

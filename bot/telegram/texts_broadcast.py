@@ -146,6 +146,8 @@ def summary_text(audience: Audience, course: str | None, counted: AudienceCount,
         lines.append(_("When: right after you confirm."))
     else:
         lines.append(_("When: {moment}").format(moment=format_moment(send_at, locale, zone)))
+    lines.append(_("Learners get copies of your message: keep it (and its language versions) until sending has "
+                   "finished."))
     return "\n".join(lines)
 
 
@@ -159,8 +161,9 @@ def nobody_text() -> str:
 
 
 def confirmed_text(broadcast_id: int, recipients: int) -> str:
-    return _("✅ Broadcast #{id} is queued (recipients: {count}). Its progress is shown below.").format(
-        id=broadcast_id, count=recipients)
+    return _("✅ Broadcast #{id} is queued (recipients: {count}). Its progress is shown below. Learners get "
+             "copies of your message: do not delete it (or its language versions) until sending has "
+             "finished.").format(id=broadcast_id, count=recipients)
 
 
 def dropped_text() -> str:
@@ -220,6 +223,13 @@ def progress_text(figures: BroadcastFigures, locale: str, zone: str, now: dateti
     elif figures.remaining and figures.state != PAUSED:
         lines.append(_("About {eta} left (min:s)").format(eta=_eta(figures.eta_seconds(now))))
     return "\n".join(lines)
+
+
+def source_gone_text(figures: BroadcastFigures) -> str:
+    return _("⚠️ <b>Broadcast #{id} is paused:</b> its original message was deleted, so Telegram cannot copy it "
+             "to learners. Copies that failed: {failed}; not sent yet: {remaining}. Cancel it with the button "
+             "above and send the announcement again with /broadcast.").format(
+        id=figures.broadcast_id, failed=figures.failed, remaining=figures.remaining)
 
 
 def final_report_text(figures: BroadcastFigures) -> str:

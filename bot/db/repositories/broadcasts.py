@@ -64,6 +64,14 @@ class BroadcastRepository:
                                              .execution_options(synchronize_session=False))
         return result.scalar_one_or_none() is not None
 
+    async def failed_errors(self, broadcast_id: int) -> list[str]:
+        """The distinct reasons Telegram gave for the broadcast's failed copies."""
+        result = await self._session.execute(
+            select(Delivery.error).where(Delivery.broadcast_id == broadcast_id, Delivery.state == "failed",
+                                         Delivery.error.is_not(None)).distinct()
+        )
+        return [error for error in result.scalars().all() if error]
+
     async def start_due(self, now: datetime) -> list[int]:
         """Scheduled broadcasts whose time has come are sending from now on."""
         result = await self._session.execute(
