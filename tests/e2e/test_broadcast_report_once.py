@@ -10,7 +10,8 @@ from bot.db.session import create_engine, create_session_factory
 from bot.db.uow import UnitOfWorkFactory
 from bot.services.clock import ManualClock
 from bot.telegram.broadcast_progress import BroadcastProgressObserver
-from tests.e2e.broadcast_steps import ADMIN_CHAT_ID, admin_chat, coordinator_in_admin_chat, data, draft_to_summary, seed_learners
+from tests.e2e.broadcast_steps import (ADMIN_CHAT_ID, admin_chat, coordinator_in_admin_chat, data, draft_to_summary,
+                                       seed_learners)
 from tests.e2e.conftest import AppFactory
 from tests.e2e.content_steps import scalar
 from tests.e2e.test_course_scope import load_mini
