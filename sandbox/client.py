@@ -341,6 +341,11 @@ class ChatUser:
         """Leave this group chat (the admin chat, say): the bot then sees the user as "left"."""
         await self.client.request("POST", self._path("leave"), json={"from_id": self.id})
 
+    async def delete(self, message: SandboxMessage | int) -> None:
+        """Delete a message of this chat (one's own, say); the bot is not told, as in Telegram."""
+        message_id = message.message_id if isinstance(message, SandboxMessage) else message
+        await self._act("delete", json={"from_id": self.id, "message_id": message_id})
+
     async def unblock(self) -> None:
         await self.client.request("POST", self._path("block"), json={"blocked": False})
 

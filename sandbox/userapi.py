@@ -330,6 +330,20 @@ async def leave(request: web.Request) -> web.Response:
     return web.json_response({"chat_id": chat.id, "user_id": from_id, "status": "left"})
 
 
+async def delete_message(request: web.Request) -> web.Response:
+    """A user deletes a message of the chat (``{"from_id", "message_id"}``); as in Telegram, the bot
+    gets no update, and a later copyMessage of it answers 400 "message to copy not found"."""
+    state, data = request.app[STATE_KEY], await body(request)
+    chat = chat_of(state, request)
+    sender_in(state, chat, data.get("from_id"))
+    message = chat.messages.get(int(data.get("message_id") or 0))
+    if message is None or message.deleted:
+        raise UserApiError("no such message in this chat")
+    message.deleted = True
+    state.touch(chat, message)
+    return web.json_response({"chat_id": chat.id, "message_id": message.message_id, "version": chat.version})
+
+
 async def transcript(request: web.Request) -> web.Response:
     """The chat as the user sees it; long-polls with ``since_version`` and ``timeout``."""
     state = request.app[STATE_KEY]
@@ -381,5 +395,6 @@ def add_routes(app: web.Application) -> None:
     r.add_post("/sandbox/api/chats/{chat_id}/press", press_button)
     r.add_post("/sandbox/api/chats/{chat_id}/block", block)
     r.add_post("/sandbox/api/chats/{chat_id}/leave", leave)
+    r.add_post("/sandbox/api/chats/{chat_id}/delete", delete_message)
     r.add_get("/sandbox/api/chats/{chat_id}/transcript", transcript)
     r.add_get("/sandbox/api/chats/{chat_id}/commands", command_menu)

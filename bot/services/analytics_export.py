@@ -10,7 +10,7 @@ import csv
 import io
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -131,6 +131,22 @@ class LearnerDataExporter:
                                          Table("items", ITEM_COLUMNS, item_rows)))
 
 
+# A text starting with one of these is taken for a formula by spreadsheet programs (a learner named
+# =HYPERLINK(...) would become a live link): OWASP's advice on CSV injection is a leading apostrophe.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: object) -> object:
+    """A cell as no spreadsheet program runs it: a text that could start a formula gets a leading '."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _inert_row(row: Sequence[object]) -> list[object]:
+    return [inert(value) for value in row]
+
+
 def workbook_bytes(data: LearnerData, label: Labels = str) -> bytes:
     """One sheet per table, a header row of labels, then the rows."""
     book = Workbook()
@@ -139,7 +155,7 @@ def workbook_bytes(data: LearnerData, label: Labels = str) -> bytes:
         sheet = book.create_sheet(label(table.name)[:31])  # Excel's limit on a sheet name
         sheet.append([label(column) for column in table.columns])
         for row in table.rows:
-            sheet.append(row)
+            sheet.append(_inert_row(row))
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
@@ -151,7 +167,7 @@ def csv_bytes(table: Table, label: Labels = str) -> bytes:
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow([label(column) for column in table.columns])
-    writer.writerows(table.rows)
+    writer.writerows(_inert_row(row) for row in table.rows)
     return text.getvalue().encode("utf-8-sig")
 
 

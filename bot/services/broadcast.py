@@ -30,6 +30,19 @@ BROADCAST_KIND = "broadcast"
 STARS_PER_PAID_MESSAGE = 0.1
 FREE_RATE, PAID_RATE = 30, 1000  # messages a second, for the ETA
 FINAL_STATES = (DONE, CANCELLED)
+# Telegram's answer to copyMessage when the coordinator deleted the original before it was copied.
+SOURCE_GONE = "message to copy not found"
+
+
+@dataclass(frozen=True)
+class SourceGone:
+    """A broadcast paused because its original message was deleted: whom to tell, and its figures."""
+
+    broadcast_id: int
+    chat_id: int
+    message_id: int | None
+    locale: str | None
+    figures: BroadcastFigures
 
 
 class BroadcastProblem(enum.Enum):
@@ -233,6 +246,20 @@ class BroadcastService:
             raise BroadcastRefused(BroadcastProblem.TOO_LATE)
         await self._uow.outbox.cancel_pending(broadcast_id)
         return await self.figures(broadcast_id)
+
+    async def pause_if_source_gone(self, broadcast_id: int) -> SourceGone | None:
+        """A broadcast sends copies of the coordinator's own message; if they deleted it, every copy
+        fails. Pause it then (each further copy would fail too): returns what to tell its author, once
+        (only the sender whose UPDATE paused it gets it), else None."""
+        if not any(SOURCE_GONE in error.lower() for error in await self._uow.broadcasts.failed_errors(broadcast_id)):
+            return None
+        if not await self._uow.broadcasts.set_state(broadcast_id, PAUSED, only_from=(SENDING,)):
+            return None
+        broadcast = await self._uow.broadcasts.get(broadcast_id)
+        if broadcast is None or broadcast.progress_chat_id is None:
+            return None
+        return SourceGone(broadcast_id, broadcast.progress_chat_id, broadcast.progress_message_id, broadcast.locale,
+                          await self.figures(broadcast_id))
 
     async def _may_control(self, user_id: int, broadcast_id: int) -> Any:
         broadcast = await self._uow.broadcasts.get(broadcast_id)

@@ -77,8 +77,12 @@ class ContactService:
         self._clock = clock
         self._default_locale = default_locale
 
-    async def find_learner(self, reference: str) -> LearnerCard:
-        """By Telegram id or @username; raises ContactError when no such person wrote to the bot."""
+    async def find_learner(self, reference: str, course_ids: frozenset[int] | None = None) -> LearnerCard:
+        """By Telegram id or @username; raises ContactError when no such person wrote to the bot.
+
+        `course_ids`: the courses the coordinator looks after (None: every course). A learner with no
+        enrolment in one of them is answered exactly as an unknown one, so a coordinator of one course
+        can neither write to nor find out about the learners of another."""
         user = None
         if reference.lstrip("-").isdigit():
             user = await self._uow.users.get(int(reference))
@@ -86,11 +90,16 @@ class ContactService:
             match = _USERNAME.match(reference)
             if match:
                 user = await self._uow.contact.user_by_username(match.group(1))
-        if user is None:
+        if user is None or not await self._in_scope(user.id, course_ids):
             raise ContactError(ContactProblem.UNKNOWN_LEARNER, reference)
         card = await self.card(user.id)
         assert card is not None
         return card
+
+    async def _in_scope(self, user_id: int, course_ids: frozenset[int] | None) -> bool:
+        if course_ids is None:
+            return True
+        return any(enrolment.course_id in course_ids for enrolment in await self._uow.enrolments.for_user(user_id))
 
     async def card(self, user_id: int) -> LearnerCard | None:
         user = await self._uow.users.get(user_id)

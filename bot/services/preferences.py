@@ -48,9 +48,12 @@ class PreferencesService:
 
     async def toggle_announcements(self, user_id: int) -> bool:
         """Opt out of the coordinators' announcements, or back in; returns the new value. Broadcasts
-        read it when they pick their recipients; reminders do not depend on it."""
+        read it when they pick their recipients; reminders do not depend on it. Opting out also drops
+        the copies of broadcasts already queued for them (a scheduled one, or one still sending)."""
         user = await self._user(user_id)
         user.announcements = not user.announcements
+        if not user.announcements:
+            await self._uow.broadcast_audience.cancel_unsent_to(user_id)
         return user.announcements
 
     async def set_quiet_hours(self, user_id: int, choice: str) -> bool:

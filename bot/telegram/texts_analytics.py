@@ -177,6 +177,17 @@ def export_caption(slug: str, learners: int, owner: bool) -> str:
              "only.").format(slug=escape(slug), count=learners)
 
 
+def export_contacts_sent_privately_text() -> str:
+    return _("These files are without phone and email, as everyone in this chat sees them. The copy with phone "
+             "and email was sent to your private chat with the bot.")
+
+
+def export_contacts_not_sent_text() -> str:
+    return _("These files are without phone and email, as everyone in this chat sees them. The copy with phone "
+             "and email could not be sent to your private chat: open a chat with the bot (/start) and send "
+             "/export there.")
+
+
 def export_csv_caption() -> str:
     return _("The same tables as .csv files (UTF-8), for any spreadsheet program.")
 

@@ -90,19 +90,37 @@ def preview_head_text(code: str | None) -> str:
 
 
 def audience_text(audience: Audience, course: str | None) -> str:
-    where = course if course is not None else _("every course")  # course titles are Telegram HTML already
+    """A whole phrase per case: "every course" is never slotted into a course's sentence (Russian and
+    Kazakh say it differently from a course's name)."""
+    if course is None:
+        return _every_course_audience_text(audience)
+    # course titles are Telegram HTML already
     if audience.kind == LANGUAGE:
-        return _("learners of {course} who read {language}").format(course=where,
+        return _("learners of {course} who read {language}").format(course=course,
                                                                     language=language_name(audience.language or ""))
     if audience.kind == STALLED:
-        return _("learners of {course} stalled for more than {days} days").format(course=where, days=audience.days)
+        return _("learners of {course} stalled for more than {days} days").format(course=course, days=audience.days)
     if audience.kind == UNOPENED:
-        return _("learners of {course} who have not opened this week's lecture").format(course=where)
+        return _("learners of {course} who have not opened this week's lecture").format(course=course)
     if audience.kind == FINISHED:
-        return _("learners who finished {course}").format(course=where)
+        return _("learners who finished {course}").format(course=course)
     if audience.kind == NOT_STARTED:
-        return _("learners of {course} who have not started").format(course=where)
-    return _("every learner of {course}").format(course=where)
+        return _("learners of {course} who have not started").format(course=course)
+    return _("every learner of {course}").format(course=course)
+
+
+def _every_course_audience_text(audience: Audience) -> str:
+    if audience.kind == LANGUAGE:
+        return _("learners of every course who read {language}").format(language=language_name(audience.language or ""))
+    if audience.kind == STALLED:
+        return _("learners of every course stalled for more than {days} days").format(days=audience.days)
+    if audience.kind == UNOPENED:
+        return _("learners of every course who have not opened this week's lecture")
+    if audience.kind == FINISHED:
+        return _("learners who finished a course")
+    if audience.kind == NOT_STARTED:
+        return _("learners of every course who have not started")
+    return _("every learner of every course")
 
 
 def summary_text(audience: Audience, course: str | None, counted: AudienceCount, versions: list[str], paid: bool,
@@ -128,6 +146,8 @@ def summary_text(audience: Audience, course: str | None, counted: AudienceCount,
         lines.append(_("When: right after you confirm."))
     else:
         lines.append(_("When: {moment}").format(moment=format_moment(send_at, locale, zone)))
+    lines.append(_("Learners get copies of your message: keep it (and its language versions) until sending has "
+                   "finished."))
     return "\n".join(lines)
 
 
@@ -141,8 +161,9 @@ def nobody_text() -> str:
 
 
 def confirmed_text(broadcast_id: int, recipients: int) -> str:
-    return _("✅ Broadcast #{id} is queued (recipients: {count}). Its progress is shown below.").format(
-        id=broadcast_id, count=recipients)
+    return _("✅ Broadcast #{id} is queued (recipients: {count}). Its progress is shown below. Learners get "
+             "copies of your message: do not delete it (or its language versions) until sending has "
+             "finished.").format(id=broadcast_id, count=recipients)
 
 
 def dropped_text() -> str:
@@ -202,6 +223,13 @@ def progress_text(figures: BroadcastFigures, locale: str, zone: str, now: dateti
     elif figures.remaining and figures.state != PAUSED:
         lines.append(_("About {eta} left (min:s)").format(eta=_eta(figures.eta_seconds(now))))
     return "\n".join(lines)
+
+
+def source_gone_text(figures: BroadcastFigures) -> str:
+    return _("⚠️ <b>Broadcast #{id} is paused:</b> its original message was deleted, so Telegram cannot copy it "
+             "to learners. Copies that failed: {failed}; not sent yet: {remaining}. Cancel it with the button "
+             "above and send the announcement again with /broadcast.").format(
+        id=figures.broadcast_id, failed=figures.failed, remaining=figures.remaining)
 
 
 def final_report_text(figures: BroadcastFigures) -> str:

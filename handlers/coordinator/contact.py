@@ -16,6 +16,7 @@ from aiogram.utils.i18n import I18n
 from bot.db.models import User
 from bot.services.contact import ContactError, LearnerCard, parse_direct_message
 from bot.services.registry import Services
+from bot.services.staff import Role
 from bot.telegram.contact_send import pass_on, send_text_with_header
 from bot.telegram.presenter import Presenter
 from bot.telegram.texts_contact import (
@@ -52,7 +53,9 @@ async def direct_message(message: Message, services: Services, presenter: Presen
     words = message.html_text.split(maxsplit=1)
     try:
         direct = parse_direct_message(words[1] if len(words) > 1 else "")
-        card = await services.contact.find_learner(direct.learner)
+        # Only learners of the courses this coordinator looks after (owners and all-course grants: anyone).
+        scope = await services.staff.course_ids_of(user.id, Role.COORDINATOR)
+        card = await services.contact.find_learner(direct.learner, scope)
     except ContactError as error:
         log.info("/message from %s refused: %s", user.id, error)
         await presenter.text(contact_error_text(error))

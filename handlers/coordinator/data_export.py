@@ -2,7 +2,7 @@
 
 Someone who may export both (an instructor too, or an owner) is asked with two buttons; the
 "course files" button is taken by the instructor router (handlers/instructor/export.py). Phone
-and email go only into an owner's export."""
+and email go only into an owner's export, and only into their private chat."""
 from __future__ import annotations
 
 import asyncio
@@ -10,6 +10,7 @@ import logging
 
 from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import (BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message,
                            User as TelegramUser)
@@ -22,7 +23,8 @@ from bot.services.registry import Services
 from bot.services.staff import Role
 from bot.telegram.callbacks import ExportChoiceCb
 from bot.telegram.presenter import Presenter
-from bot.telegram.texts_analytics import (export_caption, export_choice_text, export_course_files_button,
+from bot.telegram.texts_analytics import (export_caption, export_choice_text, export_contacts_not_sent_text,
+                                          export_contacts_sent_privately_text, export_course_files_button,
                                           export_csv_caption, export_label, export_learner_data_button, flag_label)
 from handlers.coordinator.stats import analytics_for, course_argument
 
@@ -72,8 +74,27 @@ async def learner_data_chosen(query: CallbackQuery, callback_data: ExportChoiceC
 
 async def send_learner_data(presenter: Presenter, services: Services, settings: Settings, person: TelegramUser,
                             course: CourseRow) -> None:
+    """Phone and email only ever go to an owner's private chat: in a group (the admin chat, where
+    every coordinator reads) the files without them are posted, and an owner gets their copy with
+    them privately, told so in the group."""
     owner = services.staff.is_owner(person.id)
-    data = await LearnerDataExporter(services.uow).collect(course, presenter.locale, with_contacts=owner,
+    private = presenter.chat_id == person.id
+    await _send_files(presenter, services, course, person.id, presenter.chat_id, with_contacts=owner and private)
+    if not owner or private:
+        return
+    try:
+        await _send_files(presenter, services, course, person.id, person.id, with_contacts=True)
+    except (TelegramForbiddenError, TelegramBadRequest) as error:  # never opened a private chat with the bot
+        log.info("owner %s: their export with contacts could not go to their private chat: %s", person.id,
+                 error.message)
+        await presenter.text(export_contacts_not_sent_text())
+        return
+    await presenter.text(export_contacts_sent_privately_text())
+
+
+async def _send_files(presenter: Presenter, services: Services, course: CourseRow, person_id: int, chat_id: int,
+                      with_contacts: bool) -> None:
+    data = await LearnerDataExporter(services.uow).collect(course, presenter.locale, with_contacts=with_contacts,
                                                            flag_label=flag_label)
     # Writing the files is CPU work: off the event loop. The labels are worked out here, in the
     # handler's locale (the worker thread has no gettext context).
@@ -82,12 +103,11 @@ async def send_learner_data(presenter: Presenter, services: Services, settings: 
     archive = await asyncio.to_thread(csv_zip_bytes, data, labels.__getitem__)
     xlsx_name, zip_name = file_names(course.slug, services.clock.now())
     learners = len(data.table("learners").rows)
-    log.info("user %s exported the learner data of %s (%d learners, contacts %s)", person.id, course.slug,
-             learners, "included" if owner else "left out")
-    await presenter.bot.send_document(presenter.chat_id, BufferedInputFile(workbook, xlsx_name),
-                                      caption=export_caption(course.slug, learners, owner))
-    await presenter.bot.send_document(presenter.chat_id, BufferedInputFile(archive, zip_name),
-                                      caption=export_csv_caption())
+    await presenter.bot.send_document(chat_id, BufferedInputFile(workbook, xlsx_name),
+                                      caption=export_caption(course.slug, learners, with_contacts))
+    await presenter.bot.send_document(chat_id, BufferedInputFile(archive, zip_name), caption=export_csv_caption())
+    log.info("user %s exported the learner data of %s to chat %s (%d learners, contacts %s)", person_id,
+             course.slug, chat_id, learners, "included" if with_contacts else "left out")
 
 
 def build_router() -> Router:

@@ -182,6 +182,74 @@ async def test_a_scheduled_broadcast_waits_for_its_time_typed_in_the_courses_zon
     await coordinator.wait_for(lambda m: "finished." in m.text and "Sent: 1" in m.text)
 
 
+async def test_a_learner_who_opts_out_before_a_scheduled_broadcast_never_gets_it(
+        start_bot: AppFactory, client: SandboxClient, clock: ManualClock) -> None:
+    """issue 11 fix item 4: a broadcast scheduled for tonight; before then the learner turns
+    announcements off in /settings; when the time comes they get nothing, and their copy is
+    stored as cancelled."""
+    app = await start_bot(admin_chat_id=ADMIN_CHAT_ID, scheduler_enabled=False)
+    assert app.outbox is not None
+    seeded = await seed_learners(client, app, await load_mini(app))
+    coordinator = await coordinator_in_admin_chat(client, app)
+    await admin_chat(client, coordinator)
+    summary = await draft_to_summary(coordinator, "Webinar tonight", seeded.course_a, "finished")
+    await coordinator.press(summary, callback_data=data("when"))
+    await coordinator.wait_for(lambda m: "When should it go out?" in m.text)
+    await coordinator.send("2026-01-05 19:30")  # 14:30 UTC; the clock says 09:00 UTC
+    summary = await coordinator.wait_for(lambda m: has_data(data("confirm"))(m) and "When:" in m.text)
+    await coordinator.press(summary, callback_data=data("confirm"))
+    await coordinator.wait_for(lambda m: "is queued (recipients: 1)" in m.text)
+
+    learner = seeded.learners["finished"]
+    await learner.send("/settings")
+    menu = await learner.wait_for(lambda m: "📢 Объявления: вкл." in m.button_texts)
+    await learner.press(menu, "📢 Объявления: вкл.")
+    await learner.wait_for(lambda m: "📢 Объявления: выкл." in m.button_texts, since=-1)
+
+    clock.advance(hours=6)
+    await app.outbox.drain()
+    assert await got(learner, "Webinar tonight") == 0
+    assert await rows(app, "SELECT state FROM deliveries WHERE user_id = :u AND kind = 'broadcast'",
+                      u=learner.id) == [("cancelled",)]
+
+
+async def test_a_deleted_original_pauses_the_scheduled_broadcast_and_its_author_is_told_once(
+        start_bot: AppFactory, client: SandboxClient, clock: ManualClock) -> None:
+    """issue 11 fix item 7: the summary asks the coordinator to keep their message until sending
+    ends; they delete it anyway before the scheduled time; the first copies fail with "message to
+    copy not found", the broadcast is paused (the rest never tried) and the coordinator is told
+    once, in the chat where they confirmed it."""
+    app = await start_bot(admin_chat_id=ADMIN_CHAT_ID, scheduler_enabled=False, outbox_batch_size=5)
+    assert app.outbox is not None
+    seeded = await seed_learners(client, app, await load_mini(app))
+    coordinator = await coordinator_in_admin_chat(client, app)
+    await admin_chat(client, coordinator)
+    summary = await draft_to_summary(coordinator, "Exam moved to Friday", seeded.course_a, "everyone")
+    assert "keep it (and its language versions) until sending has finished" in summary.text
+    await coordinator.press(summary, callback_data=data("when"))
+    await coordinator.wait_for(lambda m: "When should it go out?" in m.text)
+    await coordinator.send("2026-01-05 19:30")
+    summary = await coordinator.wait_for(lambda m: has_data(data("confirm"))(m) and "When:" in m.text)
+    await coordinator.press(summary, callback_data=data("confirm"))
+    queued = await coordinator.wait_for(lambda m: "is queued (recipients: 6)" in m.text)
+    assert "do not delete it" in queued.text
+    original = next(m for m in await coordinator.transcript() if not m.from_bot and m.text == "Exam moved to Friday")
+    await coordinator.delete(original)
+
+    clock.advance(hours=6)
+    await app.outbox.drain()
+    await app.outbox.drain()
+    told = await coordinator.wait_for(lambda m: "is paused:" in m.text)
+    assert told.text.startswith("⚠️ Broadcast #1 is paused: its original message was deleted")
+    assert "Copies that failed: 5; not sent yet: 1." in told.text
+    assert await scalar(app, "SELECT state FROM broadcasts") == "paused"
+    assert sorted(await rows(app, "SELECT state, count(*) FROM deliveries GROUP BY state")) == [
+        ("failed", 5), ("pending", 1)]
+    for learner in seeded.learners.values():
+        assert await got(learner, "Exam moved to Friday") == 0
+    assert sum("is paused:" in m.text for m in await coordinator.transcript()) == 1
+
+
 async def test_pause_stops_sending_resume_finishes_and_the_progress_is_edited_every_3_seconds(
         start_bot: AppFactory, client: SandboxClient, clock: ManualClock) -> None:
     """issue 11 broadcasts: pause / resume buttons; one progress message edited at most every 3 s."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.app import Talimger
-from bot.db.models import User
+from bot.db.models import Enrolment, User
 from bot.services.staff import Role
 from sandbox.client import ChatUser, SandboxClient
 from sandbox.client_models import SandboxMessage
@@ -246,3 +246,41 @@ async def test_the_announcements_toggle_opts_out_and_back_in_shown_in_the_learne
     off = await press_and_see(ru, menu, "📢 Объявления: вкл.")
     assert "📢 Объявления: выкл." in off.button_texts
     assert not (await stored_user(bot_app, ru.id)).announcements
+
+
+async def test_a_coordinator_of_one_course_cannot_message_a_learner_of_another(
+        start_bot: AppFactory, client: SandboxClient, course_key: CourseKey) -> None:
+    """issue 11 fix item 2: a coordinator granted only the "mini" course gets, for a learner of
+    python-basics, exactly the answer an unknown id gets (nothing sent, nothing learnt); a learner
+    of their own course is reached."""
+    from tests.e2e.test_course_scope import load_mini  # the second course, published
+
+    app = await start_bot(admin_chat_id=ADMIN_CHAT_ID)
+    other = await enrolled(client, course_key, "ru")  # python-basics only
+    mini_id = await load_mini(app)
+    dana = await client.new_user("Dana", language_code="en")
+    await client.new_group("Admins", [dana], admins=[dana], id=ADMIN_CHAT_ID, type="supergroup")
+    await hold_role(app, dana.id, Role.COORDINATOR, course="mini")
+    admin = dana.in_chat(ADMIN_CHAT_ID)
+
+    await admin.send("/message 987654321 Hello")
+    unknown = await admin.wait_for(lambda m: m.text.startswith("No learner"))
+    for reference in (str(other.id), "@aigerim_s"):
+        await admin.send(f"/message {reference} Hello")
+        refused = await admin.wait_for(lambda m: m.text.startswith("No learner"))
+        assert refused.text == unknown.text.replace("987654321", reference)
+    assert not [m for m in await other.transcript() if from_coordinators("ru")(m)]
+
+    # Enrolled in mini as well: now within Dana's courses.
+    assert app.uow_factory is not None
+    async with app.uow_factory() as uow:
+        await uow.begin_write()
+        course = await uow.courses.get(mini_id)
+        assert course is not None and course.current_version_id is not None
+        now = app.clock.now()
+        uow.session.add(Enrolment(user_id=other.id, course_id=mini_id, version_id=course.current_version_id,
+                                  enrolled_at=now, last_activity_at=now))
+        await uow.commit()
+    await admin.send(f"/message {other.id} Hello from mini")
+    await other.wait_for(lambda m: from_coordinators("ru")(m) and "Hello from mini" in m.text)
+    await admin.wait_for(lambda m: m.text.startswith("✅ Delivered"))

@@ -136,7 +136,8 @@ async def test_the_workbook_and_the_csv_files_hold_every_row(uow_factory: UnitOf
     assert ("phone" in header, "email" in header) == (owner, owner)
     aliya = next(row for row in learners if row[0] == USERS["L1"])
     assert aliya[1] == "Әлия Құдайберген"
-    assert ("+77010000001" in aliya) == owner and ("l1@example.kz" in aliya) == owner
+    # A phone's leading "+" could start a formula: it is written as text (issue 11 fix item 3).
+    assert ("'+77010000001" in aliya) == owner and ("l1@example.kz" in aliya) == owner
 
     with zipfile.ZipFile(io.BytesIO(csv_zip_bytes(data))) as archive:
         names = archive.namelist()
@@ -179,3 +180,37 @@ async def test_a_coordinator_sees_only_the_courses_granted(uow_factory: UnitOfWo
         with pytest.raises(AnalyticsRefused) as refused:
             await owner.choose_course("nope", "stats")
         assert (refused.value.problem, refused.value.detail) == (CourseChoiceProblem.UNKNOWN_COURSE, "nope")
+
+
+async def test_a_learners_text_that_looks_like_a_formula_stays_text_in_the_workbook_and_the_csv(
+        uow_factory: UnitOfWorkFactory, seeded: Seeded) -> None:
+    """issue 11 fix item 3: a learner named =HYPERLINK("http://evil","x") (or -2+3, @SUM(1), a tab...)
+    is written with a leading apostrophe in the .xlsx and the .csv files, so no spreadsheet program
+    runs it; other texts and numbers are as they were."""
+    evil = '=HYPERLINK("http://evil","x")'
+    names = {"L1": evil, "L2": "-2+3", "L4": "@SUM(1)", "L5": "\tcmd", "L6": "+1"}
+    async with uow_factory() as uow:
+        await uow.begin_write()
+        for label, name in names.items():
+            user = await uow.users.get(USERS[label])
+            assert user is not None
+            user.full_name = name
+        await uow.commit()
+    async with uow_factory() as uow:
+        course = await AnalyticsService(uow, ManualClock()).choose_course("mini", "export")
+        data = await LearnerDataExporter(uow).collect(course, "en", with_contacts=True)
+
+    sheet = load_workbook(io.BytesIO(workbook_bytes(data)))["learners"]
+    by_id = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    for label, name in names.items():
+        cell = by_id[USERS[label]][1]
+        assert cell.data_type == "s" and cell.value == "'" + name
+    assert not by_id[USERS["L3"]][1].value.startswith("'")
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+
+    with zipfile.ZipFile(io.BytesIO(csv_zip_bytes(data))) as archive:
+        rows = list(csv.reader(io.StringIO(archive.read("mini-learners.csv").decode("utf-8-sig"))))
+    csv_names = {int(row[0]): row[1] for row in rows[1:]}
+    for label, name in names.items():
+        assert csv_names[USERS[label]] == "'" + name
+    assert not csv_names[USERS["L3"]].startswith("'")

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Course, CourseVersion, Enrolment, Lecture, LectureProgress, User
+from bot.db.models import Course, CourseVersion, Delivery, Enrolment, Lecture, LectureProgress, User
 
 _IN_CHUNK = 500  # ids per IN (...): far below SQLite's bound on parameters
 
@@ -53,6 +53,17 @@ class CourseChoice:
 class BroadcastAudienceRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def cancel_unsent_to(self, user_id: int) -> int:
+        """A learner opted out of announcements: their copies of broadcasts not yet sent are dropped
+        (the sender marks only pending rows "sending", so a cancelled one is never sent)."""
+        result = await self._session.execute(
+            update(Delivery).where(Delivery.user_id == user_id, Delivery.kind == "broadcast",
+                                   Delivery.state == "pending")
+            .values(state="cancelled", claim_token=None, claimed_until=None, error="opted out of announcements")
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount or 0)
 
     async def enrolments(self, course_ids: frozenset[int] | None, *, finished: bool | None = None,
                          idle_before: datetime | None = None, not_started: bool = False) -> list[AudienceRow]:
@@ -128,3 +139,4 @@ class BroadcastAudienceRepository:
             statement = statement.where(Course.id.in_(sorted(course_ids)))
         result = await self._session.execute(statement)
         return [CourseChoice(course_id, slug, title or {}, zone or "UTC") for course_id, slug, title, zone in result.all()]
+

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Broadcast, Delivery
@@ -53,9 +53,24 @@ class BroadcastRepository:
             .execution_options(synchronize_session=False)
         )
 
-    async def progress_shown(self, broadcast_id: int, at: datetime) -> None:
-        await self._session.execute(update(Broadcast).where(Broadcast.id == broadcast_id).values(progress_at=at)
-                                    .execution_options(synchronize_session=False))
+    async def claim_progress(self, broadcast_id: int, at: datetime, shown_by: datetime | None) -> bool:
+        """Mark the progress shown at `at` if it was last shown no later than `shown_by` (None: in any
+        case); False when another sender got there first. One conditional UPDATE: two senders that both
+        read "not shown yet" cannot both win (the database applies the second against the first's write)."""
+        statement = update(Broadcast).where(Broadcast.id == broadcast_id)
+        if shown_by is not None:
+            statement = statement.where(or_(Broadcast.progress_at.is_(None), Broadcast.progress_at <= shown_by))
+        result = await self._session.execute(statement.values(progress_at=at).returning(Broadcast.id)
+                                             .execution_options(synchronize_session=False))
+        return result.scalar_one_or_none() is not None
+
+    async def failed_errors(self, broadcast_id: int) -> list[str]:
+        """The distinct reasons Telegram gave for the broadcast's failed copies."""
+        result = await self._session.execute(
+            select(Delivery.error).where(Delivery.broadcast_id == broadcast_id, Delivery.state == "failed",
+                                         Delivery.error.is_not(None)).distinct()
+        )
+        return [error for error in result.scalars().all() if error]
 
     async def start_due(self, now: datetime) -> list[int]:
         """Scheduled broadcasts whose time has come are sending from now on."""
