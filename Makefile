@@ -19,8 +19,9 @@ locales: $(STAMP)
 run: locales
 	$(VENV)/bin/talimger run
 
+# Two workers, each test file on one of them (a file's tests share fixtures and timing).
 test: locales
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n 2 --dist loadfile
 
 catalogs: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _:1,1t -k _:1,2 -k __ --no-location --sort-output \

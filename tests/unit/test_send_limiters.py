@@ -14,7 +14,10 @@ import pytest
 from bot.telegram.redis_limiter import RedisSendLimiter
 from bot.telegram.throttle import LocalSendLimiter, SendLimiter
 
+# Another database than the conversation-state test's, which empties its own (flushdb) and may
+# run at the same time in another worker.
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+LIMITER_REDIS_URL = TEST_REDIS_URL.rsplit("/", 1)[0] + "/14" if TEST_REDIS_URL else ""
 needs_redis = pytest.mark.skipif(not TEST_REDIS_URL, reason="TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/15)")
 
 
@@ -40,7 +43,7 @@ def _most_in_one_second(moments: list[float]) -> int:
 async def redis_limiters() -> AsyncIterator[list[SendLimiter]]:
     from redis.asyncio import Redis
 
-    clients = [Redis.from_url(TEST_REDIS_URL) for _ in range(2)]  # two connections: two processes
+    clients = [Redis.from_url(LIMITER_REDIS_URL) for _ in range(2)]  # two connections: two processes
     bot_id = f"test-{uuid.uuid4().hex}"
     yield [RedisSendLimiter(client, bot_id) for client in clients]
     for client in clients:
