@@ -4,6 +4,7 @@ key "digest:<course>:<ISO week>", so a second run in the same week (a restart, t
 adds nothing."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 
@@ -48,7 +49,9 @@ class WeeklyDigest:
                     continue  # nothing published: nothing learners could answer
                 stats = await analytics.stats(course)
                 lectures = [lecture.key for lecture in stats.lectures]
-                questions = flagged(analyse_items(await uow.analytics.answers(course.course_id), lectures))
+                answers = await uow.analytics.answers(course.course_id)
+                # Pure Python over every answer of the course: off the event loop, learners keep being answered.
+                questions = flagged(await asyncio.to_thread(analyse_items, answers, lectures))
                 with self._i18n.context(), self._i18n.use_locale(self._locale):
                     text = digest_text(stats, questions, self._locale)
                 items.append(NewDelivery(kind="digest", chat_id=self._admin_chat_id, payload=text_payload(text),

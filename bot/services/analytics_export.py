@@ -6,6 +6,7 @@ Phone and email are personal data: only an owner's export carries them (`with_co
 Column and sheet names come from the caller (the Telegram side translates them)."""
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import zipfile
@@ -117,7 +118,9 @@ class LearnerDataExporter:
                                 1 if answer.is_correct else 0, _when(answer.answered_at)])
 
         item_rows = []
-        for item in analyse_items(answers, [lecture.key for lecture in lectures]):
+        # Pure Python over every answer of the course: off the event loop, learners keep being answered.
+        items = await asyncio.to_thread(analyse_items, answers, [lecture.key for lecture in lectures])
+        for item in items:
             shares = "; ".join(f"{_option_text(option, locale)}: {share:.0%}"
                                for option, share in zip(item.options, item.option_shares))
             item_rows.append([item.lecture_key, item.question_key, pick(item.text, locale), item.answers,
