@@ -42,7 +42,7 @@ from bot.telegram.webhook import ensure_webhook
 from bot.telegram.middlewares import PresenterMiddleware, UnitOfWorkMiddleware, UserLocaleMiddleware
 from bot.telegram.commit_before_send import CommitBeforeSend
 from bot.telegram.response_types import KeepResponseTypes
-from bot.telegram.throttle import LocalSendLimiter, SendLimiter, SendThrottle
+from bot.telegram.throttle import SendThrottle, build_limiter
 from bot.web import WebServer, create_web_app
 from bot.web.health import Check, RedisCheck, database_check
 from bot.web.server import CannotListen, listen_socket
@@ -184,22 +184,12 @@ class Talimger:
         # Registered first, so it is the outermost: the commit happens before any pacing wait.
         session.middleware(CommitBeforeSend())
         session.middleware(KeepResponseTypes())
-        self.throttle = SendThrottle(self._build_limiter(limits))
+        limiter, self._redis = build_limiter(self.settings.redis_url, self.token, limits.global_rate,
+                                             limits.per_chat_rate, limits.per_chat_burst)
+        self.throttle = SendThrottle(limiter)
         session.middleware(self.throttle)
         session.middleware(ApiCallMetrics(self.metrics))  # innermost: each request, each retry, counts
         return Bot(self.token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
-
-    def _build_limiter(self, limits: SendLimits) -> SendLimiter:
-        """With REDIS_URL every process sending for this bot shares one pace and one 429 pause."""
-        if not self.settings.redis_url:
-            return LocalSendLimiter(limits.global_rate, limits.per_chat_rate, limits.per_chat_burst)
-        from redis.asyncio import Redis
-
-        from bot.telegram.redis_limiter import RedisSendLimiter
-
-        self._redis = Redis.from_url(self.settings.redis_url)
-        return RedisSendLimiter(self._redis, self.token.split(":", 1)[0], limits.global_rate, limits.per_chat_rate,
-                                limits.per_chat_burst)
 
     def _build_sweeper(self) -> Sweeper:
         assert self.uow_factory is not None and self.bot is not None and self.i18n is not None

@@ -132,3 +132,17 @@ class SendThrottle(BaseRequestMiddleware):
         log.warning("429 on %s to chat %s: every send waits %s s as Telegram asks", type(method).__name__,
                     chat_id, error.retry_after)
         await self.limiter.pause(error.retry_after)
+
+
+def build_limiter(redis_url: str | None, token: str, global_rate: float, per_chat_rate: float,
+                  per_chat_burst: int) -> tuple[SendLimiter, Any]:
+    """The bot's limiter and the Redis connection it holds (None in one process). With REDIS_URL every
+    process sending for this bot shares one pace and one 429 pause."""
+    if not redis_url:
+        return LocalSendLimiter(global_rate, per_chat_rate, per_chat_burst), None
+    from redis.asyncio import Redis
+
+    from bot.telegram.redis_limiter import RedisSendLimiter
+
+    redis = Redis.from_url(redis_url)
+    return RedisSendLimiter(redis, token.split(":", 1)[0], global_rate, per_chat_rate, per_chat_burst), redis
