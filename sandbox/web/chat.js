@@ -632,7 +632,11 @@
     if (!S.current) return;
     // The sandbox picks the menu as Telegram does (scope precedence, then the user's language).
     const cur = S.current;
+    // A menu asked for while typing "/pro…" may answer after the text was sent (and the menu
+    // hidden): only the newest request, not hidden since, may show it.
+    const request = S.menuRequest = (S.menuRequest || 0) + 1;
     const found = await api("GET", `${API}/chats/${cur.chatId}/commands?from_id=${encodeURIComponent(cur.fromId)}`);
+    if (request !== S.menuRequest) return;
     const menu = $("command-menu");
     const commands = found.commands.filter((c) => c.command.startsWith(prefix || ""));
     menu.replaceChildren();
@@ -652,6 +656,7 @@
   function hideMenu() {
     $("command-menu").hidden = true;
     S.menuFromTyping = false;
+    S.menuRequest = (S.menuRequest || 0) + 1;  // a request still on its way shows nothing
   }
 
   $("menu-button").addEventListener("click", () => {
