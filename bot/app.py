@@ -347,7 +347,7 @@ class Talimger:
         app = create_web_app(self.uow_factory, lambda message, locale: i18n.gettext(message, locale=locale),
                              self.settings.issuer_name, self.settings.default_locale,
                              self.settings.web_requests_per_minute, self.clock, self.settings.trusted_proxies,
-                             metrics=self.metrics, health_checks=checks)
+                             metrics=self.metrics, health_checks=checks, redis_url=self.settings.redis_url)
         if self.webhook_mode:
             assert self.dispatcher is not None and self.bot is not None and self.settings.secret is not None
             WebhookHandler(self.dispatcher, self.bot, self.settings.secret).register(

@@ -1,4 +1,5 @@
-"""The web app: /c/<code> certificate pages (rate-limited per address), /health, /healthz, /metrics."""
+"""The web app: /c/<code> certificate pages (rate-limited per address, across replicas with Redis),
+/health, /healthz, /metrics."""
 from __future__ import annotations
 
 import logging
@@ -17,7 +18,7 @@ from bot.web.client_address import IPNetwork, client_address
 from bot.web.health import HEALTH_CHECKS, Check, healthz
 from bot.web.language import page_language
 from bot.web.pages import certificate_page, home_labels, home_page, message_page
-from bot.web.rate_limit import RateLimiter
+from bot.web.rate_limit import PageLimiter, build_page_limiter
 
 log = logging.getLogger(__name__)
 Translate = Callable[[str, str], str]  # (message, locale) -> translated message
@@ -38,7 +39,7 @@ class WebContext:
     translate: Translate
     issuer: str
     default_locale: str
-    limiter: RateLimiter
+    limiter: PageLimiter
     clock: Clock
     trusted_proxies: Sequence[IPNetwork] = field(default=())
 
@@ -50,10 +51,14 @@ METRICS = web.AppKey("metrics", BotMetrics)
 def create_web_app(uow_factory: UnitOfWorkFactory, translate: Translate, issuer: str, default_locale: str,
                    requests_per_minute: int, clock: Clock | None = None,
                    trusted_proxies: Sequence[IPNetwork] = (), metrics: BotMetrics | None = None,
-                   health_checks: Mapping[str, Check] | None = None) -> web.Application:
+                   health_checks: Mapping[str, Check] | None = None,
+                   redis_url: str | None = None) -> web.Application:
+    """With `redis_url` the certificate pages' limit is shared by every replica using that Redis."""
     app = web.Application(middlewares=[_guard])
-    app[CONTEXT] = WebContext(uow_factory, translate, issuer, default_locale, RateLimiter(requests_per_minute),
+    limiter = build_page_limiter(redis_url, requests_per_minute)
+    app[CONTEXT] = WebContext(uow_factory, translate, issuer, default_locale, limiter,
                               clock or SystemClock(), tuple(trusted_proxies))
+    app.on_cleanup.append(lambda _app: limiter.close())
     app[METRICS] = metrics or BotMetrics()
     app[HEALTH_CHECKS] = dict(health_checks or {})
     app.router.add_get("/", home)
@@ -126,7 +131,7 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     # first line, our proxy appends its own; reading only the first would believe the visitor's.
     forwarded_for = ",".join(request.headers.getall("X-Forwarded-For", []))
     visitor = client_address(request.remote, forwarded_for or None, context.trusted_proxies)
-    if request.path.startswith("/c/") and not context.limiter.allow(visitor):
+    if request.path.startswith("/c/") and not await context.limiter.allow(visitor):
         lang, labels = _language_and_labels(request)
         page = message_page(labels.too_many_title, labels.too_many_text, lang, context.issuer)
         return _html(page, status=429, **{"Retry-After": "60"})

@@ -38,11 +38,12 @@ async def start_web(uow_factory: UnitOfWorkFactory, clock: ManualClock) -> Async
     servers: list[WebServer] = []
     i18n = create_i18n("en")
 
-    async def start(per_minute: int = 1000, factory: object = None, trusted_proxies: str = "") -> str:
+    async def start(per_minute: int = 1000, factory: object = None, trusted_proxies: str = "",
+                    redis_url: str | None = None) -> str:
         proxies = [ipaddress.ip_network(cidr.strip()) for cidr in trusted_proxies.split(",") if cidr.strip()]
         app = create_web_app(factory or uow_factory,  # type: ignore[arg-type]
                              lambda message, locale: i18n.gettext(message, locale=locale),
-                             ISSUER, "en", per_minute, clock, proxies)
+                             ISSUER, "en", per_minute, clock, proxies, redis_url=redis_url)
         server = await WebServer(app, "127.0.0.1", 0).start()
         servers.append(server)
         return server.url

@@ -1,0 +1,88 @@
+"""The certificate pages' limit with several replicas: shared through Redis (REDIS_URL), or per
+process without it (issue 12). Two web servers over real HTTP, a real Redis in its own database."""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from redis.asyncio import Redis
+
+from bot.web.redis_rate_limit import KEY_PREFIX
+from tests.web.conftest import WebFactory
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+# A database no other test file uses (the FSM tests use TEST_REDIS_URL's own, the send limiter 14).
+PAGE_LIMIT_REDIS_URL = TEST_REDIS_URL.rsplit("/", 1)[0] + "/13" if TEST_REDIS_URL else ""
+needs_redis = pytest.mark.skipif(not TEST_REDIS_URL,
+                                 reason="TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/15)")
+UNKNOWN = "/c/NOPE-NOPE"  # any certificate page counts against the limit; an unknown code is cheapest
+
+
+def closed_port() -> int:
+    """A port nothing listens on (bound and closed again)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def _page(url: str) -> tuple[int, str]:
+    async with aiohttp.ClientSession() as http, http.get(url) as response:
+        return response.status, await response.text()
+
+
+async def _forget_page_hits() -> None:
+    redis = Redis.from_url(PAGE_LIMIT_REDIS_URL)
+    try:
+        keys = [key async for key in redis.scan_iter(match=KEY_PREFIX + "*")]
+        if keys:
+            await redis.delete(*keys)
+    finally:
+        await redis.aclose()
+
+
+@pytest.fixture
+async def clean_redis() -> AsyncIterator[None]:
+    await _forget_page_hits()
+    yield
+    await _forget_page_hits()
+
+
+@needs_redis
+async def test_requests_spread_over_two_replicas_are_limited_as_one(start_web: WebFactory,
+                                                                   clean_redis: object) -> None:
+    """issue 12: with REDIS_URL a visitor alternating between two replicas gets three pages in all,
+    not three from each, and then the "too many requests" page in the language asked for."""
+    replicas = [await start_web(per_minute=3, redis_url=PAGE_LIMIT_REDIS_URL) for _ in range(2)]
+    statuses = [(await _page(replicas[n % 2] + UNKNOWN))[0] for n in range(3)]
+    assert statuses == [404, 404, 404]
+    status, kazakh = await _page(replicas[1] + UNKNOWN + "?lang=kk")
+    assert status == 429
+    assert "Сұраныстар тым көп" in kazakh, kazakh
+    status, russian = await _page(replicas[0] + UNKNOWN + "?lang=ru")
+    assert status == 429 and "Слишком много запросов" in russian, russian
+    assert (await _page(replicas[1] + "/health"))[0] == 200  # only the certificate pages count
+
+
+async def test_without_redis_each_process_limits_by_itself(start_web: WebFactory) -> None:
+    """issue 12: without REDIS_URL the limit stays this process's own, as before."""
+    replicas = [await start_web(per_minute=2) for _ in range(2)]
+    statuses = [(await _page(replicas[n % 2] + UNKNOWN))[0] for n in range(4)]
+    assert statuses == [404, 404, 404, 404]
+    status, page = await _page(replicas[0] + UNKNOWN + "?lang=en")
+    assert status == 429 and "Too many requests" in page
+
+
+async def test_with_redis_unreachable_the_page_still_answers_and_limits_locally(
+        start_web: WebFactory, caplog: pytest.LogCaptureFixture) -> None:
+    """issue 12: a dead Redis never costs a visitor their certificate check (fail open, with a
+    warning logged once); the replica keeps its own count meanwhile, so guessing stays limited."""
+    base = await start_web(per_minute=2, redis_url=f"redis://127.0.0.1:{closed_port()}/0")
+    with caplog.at_level(logging.WARNING, logger="bot.web.redis_rate_limit"):
+        statuses = [(await _page(base + UNKNOWN))[0] for _ in range(3)]
+    assert statuses == [404, 404, 429]
+    warnings = [record for record in caplog.records if "Redis unreachable" in record.getMessage()]
+    assert len(warnings) == 1
