@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from content.errors import CourseError
+from content.errors import CourseError, kinded, params_of
 from content.paths import DataPath
 from content.source_map import SourceMap
 from content.yaml_lines import YamlDocument, YamlSyntaxError, load_yaml_file
@@ -57,18 +57,20 @@ def _read(file: Path, errors: list[CourseError]) -> YamlDocument | None:
     try:
         doc = load_yaml_file(file)
     except YamlSyntaxError as exc:
-        errors.append(CourseError(file, exc.line, exc.reason))
+        errors.append(kinded(file, exc.line, exc.reason))
         return None
     except OSError as exc:
-        errors.append(CourseError(file, None, f"cannot read the file: {exc.strerror or exc}"))
+        errors.append(CourseError(file, None, f"cannot read the file: {exc.strerror or exc}", "cannot_read_file",
+                                  params_of({"detail": exc.strerror or exc})))
         return None
     for _path, line, reason in doc.problems:
-        errors.append(CourseError(file, line, reason))
+        errors.append(kinded(file, line, reason))
     if doc.data is None:
-        errors.append(CourseError(file, None, "the file is empty"))
+        errors.append(CourseError(file, None, "the file is empty", "file_empty"))
         return None
     if not isinstance(doc.data, dict):
-        errors.append(CourseError(file, doc.line_of(()), "the file must be a mapping of `key: value` lines"))
+        errors.append(CourseError(file, doc.line_of(()), "the file must be a mapping of `key: value` lines",
+                                  "file_not_a_mapping"))
         return None
     return doc
 
@@ -86,7 +88,8 @@ def assemble(path: str | Path) -> Assembled:
         course_file = next((path / name for name in COURSE_FILES if (path / name).is_file()), None)
         if course_file is None:
             result = Assembled(path, path, path / COURSE_FILES[0])
-            result.errors.append(CourseError(result.course_file, None, "course.yaml not found in the course folder"))
+            result.errors.append(CourseError(result.course_file, None, "course.yaml not found in the course folder",
+                                             "no_course_yaml"))
             return result
         result = Assembled(path, path, course_file)
         lecture_files = sorted(
@@ -97,7 +100,7 @@ def assemble(path: str | Path) -> Assembled:
         lecture_files = []
     else:
         result = Assembled(path, path.parent, path)
-        result.errors.append(CourseError(path, None, "no such course folder or file"))
+        result.errors.append(CourseError(path, None, "no such course folder or file", "no_such_course"))
         return result
 
     doc = _read(result.course_file, result.errors)
@@ -128,7 +131,8 @@ def _read_lectures(
             first = by_key[key][0]
             line = doc.line_of(("key",)) if doc is not None else None
             errors.append(
-                CourseError(file, line, f"lecture key '{key}' is also used by {LECTURES_DIR}/{first.name}")
+                CourseError(file, line, f"lecture key '{key}' is also used by {LECTURES_DIR}/{first.name}",
+                            "lecture_key_in_two_files", params_of({"key": key, "file": f"{LECTURES_DIR}/{first.name}"}))
             )
             continue
         by_key[key] = (file, doc)
@@ -166,7 +170,8 @@ def _graft(
                 continue
             if not isinstance(entry, str) or not entry:
                 result.errors.append(
-                    CourseError(result.course_file, line, "each entry of `lectures` must be a lecture key")
+                    CourseError(result.course_file, line, "each entry of `lectures` must be a lecture key",
+                                "lecture_entry_not_a_key")
                 )
                 continue
             if one_file:
@@ -176,6 +181,7 @@ def _graft(
                         line,
                         f"lecture '{entry}' is given by key, but a one-file course must contain "
                         "the lecture itself here (key, title, chunks, questions)",
+                        "one_file_lecture_by_key", params_of({"key": entry}),
                     )
                 )
                 continue
@@ -186,6 +192,7 @@ def _graft(
                         line,
                         f"lecture '{entry}' is listed twice (first in week {listed[entry] + 1}); "
                         "each lecture belongs to exactly one week",
+                        "lecture_listed_twice", params_of({"key": entry, "week": listed[entry] + 1}),
                     )
                 )
                 continue
@@ -198,6 +205,9 @@ def _graft(
                         line,
                         f"lecture '{entry}' is listed here but no file in {LECTURES_DIR}/ has "
                         f"`key: {entry}` ({LECTURES_DIR}/{entry}.yaml){hint}",
+                        "listed_lecture_missing_did_you_mean" if close else "listed_lecture_missing",
+                        params_of({"key": entry, "file": f"{LECTURES_DIR}/{entry}.yaml",
+                                   "suggestion": close[0] if close else ""}),
                     )
                 )
                 continue
@@ -222,6 +232,7 @@ def _graft(
                 line,
                 f"lecture '{key}' is not listed in any week of {result.course_file.name}; "
                 "add it to a week's `lectures` or delete the file",
+                "lecture_not_listed", params_of({"key": key, "course_file": result.course_file.name}),
             )
         )
         if lecture_doc is not None:

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from content import schema
 from content.constants import LOCALES
+from content.errors import CourseReason
 from content.paths import DataPath
 from content.schema import CHUNK_TYPES, Course
 
@@ -180,3 +181,61 @@ def explain(error: dict[str, Any], data: Any, root: type[BaseModel] = Course) ->
     if kind == "literal_error":
         message = f"must be one of {ctx.get('expected')} (got {value!r})"
     return path, path, message
+
+
+_SIMPLE_KINDS = {
+    "list_type": "must_be_list",
+    "int_type": "must_be_whole_number", "int_parsing": "must_be_whole_number",
+    "int_from_float": "must_be_whole_number",
+    "bool_type": "must_be_true_or_false", "bool_parsing": "must_be_true_or_false",
+    "string_pattern_mismatch": "bad_characters",
+    "string_too_short": "must_not_be_empty",
+}
+
+
+def reason_kind(error: dict[str, Any], data: Any, root: type[BaseModel] = Course) -> tuple[str | None, dict[str, Any]]:
+    """The kind and named values of `explain`'s reason, for a sentence in the reader's language
+    (see content/errors.py); (None, {}) when there is none and the English reason stands."""
+    path = loc_to_path(tuple(error["loc"]), data)
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    shown = repr(value)
+    if kind == "missing":
+        name = str(path[-1])
+        return ("missing_translation", {"locale": name}) if name in LOCALES else ("missing_key", {"key": name})
+    if kind == "extra_forbidden":
+        name = str(path[-1])
+        close = difflib.get_close_matches(name, fields_at(root, path[:-1], data), n=1, cutoff=0.6)
+        if close:
+            return "unknown_key_did_you_mean", {"key": name, "suggestion": close[0]}
+        return "unknown_key", {"key": name}
+    if kind == "union_tag_invalid":
+        return "unknown_chunk_type", {"type": ctx.get("tag"), "types": ", ".join(CHUNK_TYPES)}
+    if kind == "union_tag_not_found":
+        return "missing_chunk_type", {"types": ", ".join(CHUNK_TYPES)}
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        model = getattr(schema, ctx.get("class_name", ""), None)
+        if isinstance(model, type) and issubclass(model, schema.LocalizedText):
+            return "needs_localized_text", {}
+        return "must_be_mapping", {}
+    if kind == "string_type":
+        return ("must_be_text_quote" if isinstance(value, bool | int | float) else "must_be_text"), {"value": shown}
+    if kind in _SIMPLE_KINDS:
+        return _SIMPLE_KINDS[kind], {"value": shown}
+    if kind == "too_short" and "min_length" in ctx:
+        return "too_few_items", {"min": ctx["min_length"], "found": ctx.get("actual_length")}
+    if kind == "too_long" and "max_length" in ctx:
+        return "too_many_items", {"max": ctx["max_length"], "found": ctx.get("actual_length")}
+    if kind == "greater_than_equal":
+        return "must_be_at_least", {"min": ctx.get("ge"), "value": shown}
+    if kind == "greater_than":
+        return "must_be_greater_than", {"limit": ctx.get("gt"), "value": shown}
+    if kind == "less_than_equal":
+        return "must_be_at_most", {"max": ctx.get("le"), "value": shown}
+    if kind == "literal_error":
+        return "must_be_one_of", {"expected": ctx.get("expected"), "value": shown}
+    reason = ctx.get("error")
+    if isinstance(reason, CourseReason):
+        return reason.kind, dict(reason.params)
+    return None, {}

@@ -22,8 +22,10 @@ DataPath = tuple[str | int, ...]
 
 class Issue(NamedTuple):
     path: DataPath
-    message: str
+    message: str  # English
     related: DataPath | None = None  # e.g. where a duplicate key was first defined
+    kind: str | None = None  # the reason's kind, for a translated sentence (see content/errors.py)
+    params: dict[str, Any] | None = None  # the named values of that sentence
 
 
 _BOOL = TypeAdapter(bool)
@@ -69,16 +71,21 @@ def option_issues(options: Any, path: DataPath) -> list[Issue]:
     if not isinstance(options, list) or not options:
         return []  # the schema reports a missing or malformed list
     if not correct:
-        return [Issue(path, "no option is marked `correct: true`; exactly one must be")]
+        return [Issue(path, "no option is marked `correct: true`; exactly one must be", kind="no_correct_option")]
     return [
         Issue(
             path + (index, "correct"),
             f"option #{index + 1} is marked correct but so is option #{correct[0] + 1}; "
             "exactly one must be",
             path + (correct[0], "correct"),
+            "option_also_correct",
+            {"number": index + 1, "first_number": correct[0] + 1},
         )
         for index in correct[1:]
     ]
+
+
+_DUPLICATE_KINDS = {"chunk": "duplicate_chunk_key", "question": "duplicate_question_key"}
 
 
 def _duplicates(items: list[Any], path: DataPath, what: str) -> list[Issue]:
@@ -90,7 +97,8 @@ def _duplicates(items: list[Any], path: DataPath, what: str) -> list[Issue]:
             continue
         if key in seen:
             issues.append(
-                Issue(path + (index, "key"), f"duplicate {what} key '{key}'", path + (seen[key], "key"))
+                Issue(path + (index, "key"), f"duplicate {what} key '{key}'", path + (seen[key], "key"),
+                      _DUPLICATE_KINDS[what], {"key": key})
             )
         else:
             seen[key] = index
@@ -119,6 +127,7 @@ def lecture_issues(lecture: Any, path: DataPath, settings: Any = None) -> list[I
                 Issue(
                     path + ("questions", index, "chunk"),
                     f"unknown chunk '{chunk}'; this lecture's chunks are: {', '.join(chunk_keys)}",
+                    kind="unknown_chunk", params={"chunk": chunk, "chunks": ", ".join(chunk_keys)},
                 )
             )
         issues += option_issues(question.get("options"), path + ("questions", index, "options"))
@@ -142,11 +151,15 @@ def lecture_issues(lecture: Any, path: DataPath, settings: Any = None) -> list[I
                 path + ("questions",),
                 f"the bank has {len(questions)} question(s) but a quiz draws {size} ({where}); "
                 "add questions or lower quiz_size",
+                kind="bank_below_lecture_quiz_size" if own_size is not None else "bank_below_course_quiz_size",
+                params={"count": len(questions), "size": size},
             )
         )
     if own_pass is not None and own_pass > size:
         issues.append(
-            Issue(path + ("pass_score",), f"pass_score {own_pass} is larger than the quiz size {size} ({where})")
+            Issue(path + ("pass_score",), f"pass_score {own_pass} is larger than the quiz size {size} ({where})",
+                  kind="pass_score_over_lecture_quiz_size" if own_size is not None
+                  else "pass_score_over_course_quiz_size", params={"pass_score": own_pass, "size": size})
         )
     return issues
 
@@ -167,7 +180,8 @@ def course_issues(course: Any) -> list[Issue]:
     size, pass_score = _settings_numbers(settings)
     if "pass_score" in raw_settings and size is not None and pass_score is not None and pass_score > size:
         issues.append(
-            Issue(("settings", "pass_score"), f"pass_score {pass_score} is larger than quiz_size {size}")
+            Issue(("settings", "pass_score"), f"pass_score {pass_score} is larger than quiz_size {size}",
+                  kind="pass_score_over_quiz_size", params={"pass_score": pass_score, "size": size})
         )
 
     seen: dict[str, DataPath] = {}
@@ -179,6 +193,7 @@ def course_issues(course: Any) -> list[Issue]:
                 Issue(
                     ("weeks", week_index, "number"),
                     f"weeks must be numbered 1, 2, 3… in order: expected {week_index + 1}, found {number}",
+                    kind="week_number_out_of_order", params={"expected": week_index + 1, "found": number},
                 )
             )
         for lecture_index, lecture in enumerate(_as_list(week.get("lectures"))):
@@ -186,7 +201,8 @@ def course_issues(course: Any) -> list[Issue]:
             key = _key(lecture)
             if key is not None:
                 if key in seen:
-                    issues.append(Issue(path + ("key",), f"duplicate lecture key '{key}'", seen[key]))
+                    issues.append(Issue(path + ("key",), f"duplicate lecture key '{key}'", seen[key],
+                                        "duplicate_lecture_key", {"key": key}))
                 else:
                     seen[key] = path + ("key",)
             if isinstance(lecture, dict):
@@ -204,7 +220,8 @@ def final_test_issues(course: dict[str, Any]) -> list[Issue]:
                for week in _as_list(course.get("weeks")) for lecture in _as_list(_as_dict(week).get("lectures")))
     if bank and size > bank:
         return [Issue(("settings", "final_test", "size"),
-                      f"the final test asks {size} questions but the lectures hold only {bank}")]
+                      f"the final test asks {size} questions but the lectures hold only {bank}",
+                      kind="final_test_bank_too_small", params={"size": size, "bank": bank})]
     return []
 
 
@@ -216,7 +233,8 @@ def release_issues(course: dict[str, Any]) -> list[Issue]:
     if release.get("mode") != "cohort" or not isinstance(dates, list) or not dates or len(dates) >= weeks:
         return []
     return [Issue(("settings", "release", "dates"),
-                  f"the course has {weeks} weeks but only {len(dates)} release date(s); give one date per week")]
+                  f"the course has {weeks} weeks but only {len(dates)} release date(s); give one date per week",
+                  kind="release_dates_too_few", params={"weeks": weeks, "dates": len(dates)})]
 
 
 def render_issues(issues: list[Issue]) -> str:

@@ -23,6 +23,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from content.errors import CourseReason
+
 ReleaseMode = Literal["self_paced", "weekly_from_enrolment", "cohort"]
 DEFAULT_QUIET_HOURS = "22:00-08:00"
 NO_QUIET_HOURS = "off"
@@ -35,7 +37,8 @@ def parse_clock(value: str) -> int:
     """Minutes after midnight of an "HH:MM" time; ValueError otherwise."""
     match = _CLOCK.fullmatch(value.strip())
     if not match:
-        raise ValueError(f"a time must be written as HH:MM, like \"09:00\" (got {value!r})")
+        raise CourseReason(f"a time must be written as HH:MM, like \"09:00\" (got {value!r})", "bad_clock",
+                           value=repr(value))
     return int(match.group(1)) * 60 + int(match.group(2))
 
 
@@ -46,17 +49,20 @@ def parse_quiet_hours(value: str) -> tuple[int, int] | None:
         return None
     start, _, end = text.partition("-")
     if not _CLOCK.fullmatch(start.strip()) or not _CLOCK.fullmatch(end.strip()):
-        raise ValueError(f"quiet hours must be written as \"22:00-08:00\" or \"off\" (got {value!r})")
+        raise CourseReason(f"quiet hours must be written as \"22:00-08:00\" or \"off\" (got {value!r})",
+                           "bad_quiet_hours", value=repr(value))
     first, last = parse_clock(start), parse_clock(end)
     if first == last:
-        raise ValueError("quiet hours must start and end at different times (or write \"off\")")
+        raise CourseReason("quiet hours must start and end at different times (or write \"off\")",
+                           "quiet_hours_empty")
     return first, last
 
 
 def _clock_text(value: Any) -> Any:
     # YAML reads an unquoted 9:00 as the number 540 (base 60); say so instead of "not a string".
     if isinstance(value, int) and not isinstance(value, bool):
-        raise ValueError(f"write the time in quotes, like \"09:00\" (YAML read it as the number {value})")
+        raise CourseReason(f"write the time in quotes, like \"09:00\" (YAML read it as the number {value})",
+                           "clock_needs_quotes", value=value)
     return value
 
 
@@ -86,14 +92,18 @@ class ReleaseSettings(BaseModel):
     def _dates_fit_the_mode(self) -> ReleaseSettings:
         if self.mode != "cohort":
             if self.dates is not None or self.start is not None:
-                raise ValueError(f"`dates` and `start` belong to mode: cohort, not {self.mode}")
+                raise CourseReason(f"`dates` and `start` belong to mode: cohort, not {self.mode}", "dates_need_cohort",
+                                   mode=self.mode)
             return self
         if (self.dates is None) == (self.start is None):
-            raise ValueError("mode: cohort needs either `dates` (one per week) or `start` (the first week's date)")
+            raise CourseReason("mode: cohort needs either `dates` (one per week) or `start` (the first week's date)",
+                               "cohort_needs_dates")
         if self.dates is not None:
             for earlier, later in zip(self.dates, self.dates[1:]):
                 if later <= earlier:
-                    raise ValueError(f"release dates must be in order, each after the one before ({later} follows {earlier})")
+                    raise CourseReason(f"release dates must be in order, each after the one before "
+                                       f"({later} follows {earlier})",
+                                       "release_dates_out_of_order", later=later, earlier=earlier)
         return self
 
     def week_dates(self, weeks: int) -> list[dt.date] | None:

@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from content import rules
+from content.errors import CourseReason
 from content.constants import (
     DEFAULT_PASS_SCORE,
     DEFAULT_QUIZ_SIZE,
@@ -215,7 +216,9 @@ def _check_timezone(value: str) -> str:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         close = difflib.get_close_matches(value, _zone_names(), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else " (use a name like Asia/Almaty or UTC)"
-        raise ValueError(f"unknown time zone '{value}'{hint}") from None
+        raise CourseReason(f"unknown time zone '{value}'{hint}",
+                           "unknown_time_zone_did_you_mean" if close else "unknown_time_zone",
+                           zone=value, suggestion=close[0] if close else "") from None
     return value
 
 
@@ -252,7 +255,8 @@ class CourseSettings(_Model):
     @model_validator(mode="after")
     def _pass_within_size(self, info: ValidationInfo) -> CourseSettings:
         if not _deferred(info) and self.pass_score > self.quiz_size:
-            raise ValueError(f"pass_score {self.pass_score} is larger than quiz_size {self.quiz_size}")
+            raise CourseReason(f"pass_score {self.pass_score} is larger than quiz_size {self.quiz_size}",
+                               "pass_score_over_quiz_size", pass_score=self.pass_score, size=self.quiz_size)
         return self
 
     @property

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from content import rules
+from content.errors import CourseReason
 from content.constants import (
     FALLBACK_LOCALE,
     LOCALES,
@@ -68,11 +69,13 @@ _IDENT = re.compile(r"[A-Za-z0-9_-]+")
 def _identifier(what: str, max_chars: int):
     def check(value: str) -> str:
         if not value:
-            raise ValueError(f"a {what} must not be empty")
+            raise CourseReason(f"a {what} must not be empty", "identifier_empty", field=what)
         if not _IDENT.fullmatch(value):
-            raise ValueError(f"a {what} may use only letters A-Z a-z, digits, '_' and '-' (got {value!r})")
+            raise CourseReason(f"a {what} may use only letters A-Z a-z, digits, '_' and '-' (got {value!r})",
+                               "identifier_characters", field=what, value=repr(value))
         if len(value) > max_chars:
-            raise ValueError(f"a {what} must be at most {max_chars} characters (got {len(value)})")
+            raise CourseReason(f"a {what} must be at most {max_chars} characters (got {len(value)})",
+                               "identifier_too_long", field=what, max=max_chars, length=len(value))
         return value
 
     return AfterValidator(check)
@@ -85,7 +88,7 @@ Key = Annotated[str, _identifier("key", MAX_KEY_CHARS)]
 def _check_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
-        raise ValueError(f"must be an http:// or https:// address (got {value!r})")
+        raise CourseReason(f"must be an http:// or https:// address (got {value!r})", "bad_url", value=repr(value))
     return value
 
 
@@ -114,13 +117,14 @@ class LocalizedText(_Model):
     @classmethod
     def _telegram_html(cls, value: str) -> str:
         if not value:
-            raise ValueError("must not be empty")
+            raise CourseReason("must not be empty", "must_not_be_empty")
         problems = html_problems(value)
         if problems:
             raise ValueError("HTML: " + "; ".join(problems))
         length = len(visible_text(value))
         if length > cls.max_chars:
-            raise ValueError(f"is {length} characters long (without tags); the limit here is {cls.max_chars}")
+            raise CourseReason(f"is {length} characters long (without tags); the limit here is {cls.max_chars}",
+                               "text_too_long", length=length, max=cls.max_chars)
         return value
 
     def get(self, locale: str | None) -> str:
@@ -177,31 +181,35 @@ class MediaSource(_Model):
         if value is None or isinstance(value, Path):
             return value
         if not isinstance(value, str) or not value.strip():
-            raise ValueError("must be a path such as media/slides.pdf")
+            raise CourseReason("must be a path such as media/slides.pdf", "bad_path")
         base = info.context.get("base_dir") if info.context else None
         if base is None:
             return Path(value)  # built in Python (e.g. from model_dump()): taken as given
         relative = PurePosixPath(value.replace("\\", "/"))
         if relative.is_absolute() or ".." in relative.parts or re.match(r"^[A-Za-z]:", value):
-            raise ValueError(f"must be a path inside the course folder, like media/slides.pdf (got {value!r})")
+            raise CourseReason(f"must be a path inside the course folder, like media/slides.pdf (got {value!r})",
+                               "path_outside_course", value=repr(value))
         root = Path(base).resolve()
         path = (root / relative).resolve()
         if not path.is_relative_to(root):  # a symlink pointing out of the course
-            raise ValueError(f"{value!r} points outside the course folder")
+            raise CourseReason(f"{value!r} points outside the course folder", "path_points_outside", value=repr(value))
         # The bot copies the file itself at load; a symlink could be swapped to point anywhere.
         for depth in range(1, len(relative.parts) + 1):
             link = PurePosixPath(*relative.parts[:depth])
             if (root / link).is_symlink():
-                raise ValueError(f"{link.as_posix()!r} is a symbolic link; put the file itself in the course folder")
+                raise CourseReason(f"{link.as_posix()!r} is a symbolic link; put the file itself in the course folder",
+                                   "path_symlink", value=repr(link.as_posix()))
         if not path.exists():
-            raise ValueError(f"file not found: {value} (paths are relative to the course folder)")
+            raise CourseReason(f"file not found: {value} (paths are relative to the course folder)", "file_not_found",
+                               value=value)
         if not path.is_file():
-            raise ValueError(f"{value} is not a file")
+            raise CourseReason(f"{value} is not a file", "not_a_file", value=value)
         size = path.stat().st_size
         if size > MAX_UPLOAD_BYTES:
-            raise ValueError(
+            raise CourseReason(
                 f"{value} is {size / 1024 / 1024:.0f} MB; bots can upload at most 50 MB "
-                "(upload it to Telegram yourself and use file_id, or use url)"
+                "(upload it to Telegram yourself and use file_id, or use url)",
+                "file_too_big", value=value, size=f"{size / 1024 / 1024:.0f}",
             )
         return path
 
@@ -210,9 +218,10 @@ class MediaSource(_Model):
         given = [name for name in ("url", "file", "file_id") if getattr(self, name) is not None]
         if len(given) != 1:
             found = f"found {', '.join(given)}" if given else "found none"
-            raise ValueError(f"give exactly one of url, file, file_id ({found})")
+            raise CourseReason(f"give exactly one of url, file, file_id ({found})",
+                               "media_source_count" if given else "media_source_none", found=", ".join(given))
         if self.file is None and any(getattr(self, locale) is not None for locale in LOCALES):
-            raise ValueError("kk, ru and en copies go with file: (a file in the course folder)")
+            raise CourseReason("kk, ru and en copies go with file: (a file in the course folder)", "copies_need_file")
         return self
 
     @model_serializer(mode="wrap")

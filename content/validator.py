@@ -24,9 +24,9 @@ from pydantic import BaseModel, ValidationError
 
 from content import rules
 from content.assembly import Assembled, assemble
-from content.errors import CourseError
+from content.errors import CourseError, params_of
 from content.paths import DataPath
-from content.pydantic_errors import explain
+from content.pydantic_errors import explain, reason_kind
 from content.schema import Course, Lecture
 from content.source_map import SourceMap
 
@@ -53,7 +53,9 @@ def translate(
             continue
         where = sources.locate(line_path)
         named = sources.locate(name_path)
-        errors.append(CourseError(where.file, where.line, _where(named.path, reason)))
+        kind, params = reason_kind(error, data, root)
+        errors.append(CourseError(where.file, where.line, _where(named.path, reason), kind, params_of(params),
+                                  named.path))
     return errors
 
 
@@ -62,11 +64,14 @@ def issues_to_errors(issues: list[rules.Issue], sources: SourceMap) -> list[Cour
     for issue in issues:
         where = sources.locate(issue.path)
         reason = issue.message
+        params = dict(issue.params or {})
         if issue.related is not None:
             first = sources.locate(issue.related)
             at = f"line {first.line}" if first.file == where.file else f"{first.file.name}:{first.line}"
             reason = f"{reason} (first at {at})"
-        errors.append(CourseError(where.file, where.line, _where(where.path, reason)))
+            params["first_file"], params["first_line"] = first.file, first.line  # shown as the reader sees files
+        errors.append(CourseError(where.file, where.line, _where(where.path, reason), issue.kind, params_of(params),
+                                  where.path))
     return errors
 
 

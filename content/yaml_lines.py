@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from content.errors import Reason
+
 Path_ = tuple[str | int, ...]
 
 MAX_YAML_BYTES = 2 * 1024 * 1024  # one course or lecture file; the sample's longest is 28 KB
@@ -100,7 +102,8 @@ def load_yaml(text: str | bytes) -> YamlDocument:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = text.count(b"\n", 0, exc.start) + 1
-            raise YamlSyntaxError(line, "the file is not UTF-8 text; save it with UTF-8 encoding") from None
+            raise YamlSyntaxError(line, Reason("the file is not UTF-8 text; save it with UTF-8 encoding",
+                                                     "not_utf8")) from None
     try:
         loader = _DepthLimitedLoader(text)
     except yaml.YAMLError as exc:
@@ -116,7 +119,8 @@ def load_yaml(text: str | bytes) -> YamlDocument:
         try:
             doc.data = _build(loader, node, (), doc, depth=0)
         except _TooBig:
-            raise YamlSyntaxError(None, "the file expands to too much data (aliases used too deeply)") from None
+            raise YamlSyntaxError(None, Reason("the file expands to too much data (aliases used too deeply)",
+                                                     "yaml_too_much_data")) from None
         return doc
     finally:
         loader.dispose()
@@ -178,7 +182,7 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, doc: YamlDocum
     if doc._nodes > _MAX_NODES:
         raise _TooBig
     if depth > _MAX_DEPTH:
-        doc.problems.append((path, line, "YAML nesting is too deep (recursive alias?)"))
+        doc.problems.append((path, line, Reason("YAML nesting is too deep (recursive alias?)", "yaml_too_deep")))
         return None
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)  # resolves `<<: *anchor` merge keys
@@ -186,14 +190,16 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, doc: YamlDocum
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                doc.problems.append((path, key_line, "a key must be a plain word, not a list or mapping"))
+                doc.problems.append((path, key_line, Reason("a key must be a plain word, not a list or mapping",
+                                                             "key_not_a_word")))
                 continue
             # The raw text, not the resolved value: `no:`, `on:` or `1:` stay strings.
             key = key_node.value
             if key in result:
                 first = doc.lines.get(path + (key,))
                 doc.problems.append(
-                    (path + (key,), key_line, f"duplicate key '{key}' (first given on line {first})")
+                    (path + (key,), key_line, Reason(f"duplicate key '{key}' (first given on line {first})",
+                                                      "duplicate_yaml_key", key=key, first=first))
                 )
                 continue
             doc.lines[path + (key,)] = key_line

@@ -32,11 +32,23 @@ def _localized(value: Any) -> dict[str, str]:
     return value.model_dump(mode="json") if value is not None else {}
 
 
+# What was refused → the kind of its reason (a whole sentence in the instructor's language).
+_KINDS = {
+    "this part's caption": "rendered_caption",
+    "this part's message": "rendered_message",
+    "this self-check with its answer and explanation shown": "rendered_self_check",
+    "this quiz question": "rendered_question",
+    "this question with its verdict and explanation shown": "rendered_question_answer",
+    "the lab work's message": "rendered_lab",
+}
+
+
 def _refused(path: DataPath, locale: str, what: str, html: str, *, caption: bool = False) -> list[Issue]:
     reason = refusal(html, CAPTION_LIMIT, caption=True) if caption else refusal(html)
     if reason is None:
         return []
-    return [Issue(path + (locale,), f"Telegram would refuse {what} as the bot sends it in {locale}: {reason}")]
+    return [Issue(path + (locale,), f"Telegram would refuse {what} as the bot sends it in {locale}: {reason}",
+                  kind=_KINDS[what], params={"locale": locale, "detail": reason})]
 
 
 def _chunk_issues(course: Course, lecture: Lecture, number: int, base: DataPath, locale: str) -> list[Issue]:

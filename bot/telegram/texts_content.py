@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
+from pathlib import Path
 
 from aiogram.utils.i18n import gettext as _
 
@@ -10,6 +11,7 @@ from bot.services.course_diff import Change
 from bot.services.course_drafts import ContentProblem, ContentRefused, HistoryLine
 from bot.services.course_upload import MAX_DOWNLOAD_BYTES, MAX_FILES, UploadProblem, UploadRefused
 from bot.services.views import pick
+from bot.telegram.texts_course_errors import error_line
 from content.errors import CourseError
 from content.schema import Course as CourseSpec
 from content.schema_base import MediaSource
@@ -54,15 +56,10 @@ def upload_errors_header(filename: str, count: int) -> str:
              "stays. Fix these and send it again:").format(file=escape(filename), count=count)
 
 
-def error_lines(errors: Sequence[CourseError], root: object, shown_as: str | None) -> list[str]:
-    """Each error as `file:line: reason`, the temporary folder cut off (a one-file course: its name)."""
-    lines = []
-    for error in errors:
-        line = error.format(relative_to=root)  # type: ignore[arg-type]
-        if shown_as is not None and line.startswith(error.file.name):
-            line = shown_as + line[len(error.file.name):]
-        lines.append(line)
-    return lines
+def error_lines(errors: Sequence[CourseError], root: Path, shown_as: str | None) -> list[str]:
+    """Each error as `file:line: reason` in the instructor's language, the temporary folder cut off
+    (a one-file course: its uploaded name)."""
+    return [error_line(error, root, shown_as) for error in errors]
 
 
 def _media_counts(spec: CourseSpec) -> tuple[int, int, int]:
