@@ -17,6 +17,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from content.errors import Reason
+
 KEY = re.compile(r"^[0-9a-f]{64}(\.[a-z0-9]{1,16})?$")
 _BLOCK = 1 << 20
 
@@ -46,21 +48,24 @@ def open_regular(path: Path, inside: Path) -> int:
     inside = inside.resolve()
     path = Path(os.path.abspath(path))
     if not path.is_relative_to(inside):
-        raise MediaRefused(path, "is outside the course folder")
+        raise MediaRefused(path, Reason("is outside the course folder", "media_outside_course"))
     current = inside
     for part in path.relative_to(inside).parts[:-1]:
         current = current / part
         if current.is_symlink():
-            raise MediaRefused(path, f"goes through a symbolic link ({current.name})")
+            raise MediaRefused(path, Reason(f"goes through a symbolic link ({current.name})", "media_through_symlink",
+                                             link=current.name))
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
         if path.is_symlink():
-            raise MediaRefused(path, "is a symbolic link; put the file itself in the course folder") from None
-        raise MediaRefused(path, f"cannot be read ({error.strerror or error})") from None
+            raise MediaRefused(path, Reason("is a symbolic link; put the file itself in the course folder",
+                                             "media_symlink")) from None
+        raise MediaRefused(path, Reason(f"cannot be read ({error.strerror or error})", "media_unreadable",
+                                         detail=error.strerror or error)) from None
     if not stat.S_ISREG(os.fstat(descriptor).st_mode):
         os.close(descriptor)
-        raise MediaRefused(path, "is not a regular file")
+        raise MediaRefused(path, Reason("is not a regular file", "media_not_regular"))
     return descriptor
 
 

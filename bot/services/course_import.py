@@ -15,7 +15,7 @@ from bot.db.models import Chunk, Course, CourseVersion, Lecture, Question
 from bot.db.uow import UnitOfWork
 from bot.media_store import MediaRefused, MediaStore
 from bot.services.clock import Clock
-from content.errors import CourseError, CourseValidationError
+from content.errors import CourseError, CourseValidationError, kinded, params_of
 from content.schema import Course as CourseSpec
 from content.schema_base import MediaSource
 
@@ -177,10 +177,11 @@ class CourseImporter:
             try:
                 self._stored[file] = await asyncio.to_thread(self._media.put, file, root)
             except MediaRefused as refused:
-                problems.append(CourseError(refused.path, None, refused.reason))
+                problems.append(kinded(refused.path, None, refused.reason))
             except OSError as error:
                 problems.append(CourseError(file, None, f"cannot be copied into the media store "
-                                                        f"({error.strerror or error})"))
+                                                        f"({error.strerror or error})", "media_not_copied",
+                                            params_of({"detail": error.strerror or error})))
         if problems:
             raise CourseValidationError(problems)
 

@@ -110,6 +110,14 @@ _SENTENCES = {
     "cohort_needs_dates": __("mode: cohort needs either “dates” (one per week) or “start” (the first week's date)."),
     "release_dates_out_of_order": __("Release dates must be in order, each after the one before ({later} follows "
                                      "{earlier})."),
+    # a media file taken into the bot's store (bot/media_store.py, bot/services/course_import.py)
+    "media_outside_course": __("This media file is outside the course folder."),
+    "media_through_symlink": __("This media file's path goes through a symbolic link ({link}); put the file itself "
+                                "in the course folder."),
+    "media_symlink": __("This media file is a symbolic link; put the file itself in the course folder."),
+    "media_unreadable": __("This media file cannot be read ({detail})."),
+    "media_not_regular": __("This media file is not a regular file."),
+    "media_not_copied": __("This media file cannot be copied into the bot's media store ({detail})."),
     # the course as the bot will send it (bot/telegram/course_check.py); {detail} is the Bot API's own answer
     "rendered_caption": __("Telegram would refuse this part's caption as the bot sends it in {locale}: {detail}"),
     "rendered_message": __("Telegram would refuse this part's message as the bot sends it in {locale}: {detail}"),
