@@ -15,7 +15,8 @@ from content.errors import CourseError, params_of
 ROOT = Path(__file__).resolve().parents[2]
 # content/errors.py only passes kinds on (`kinded`); the others name them.
 SOURCES = [*sorted(p for p in (ROOT / "content").glob("*.py") if p.name != "errors.py"),
-           *(ROOT / "bot" / name for name in ("telegram/course_check.py", "media_store.py", "services/course_import.py"))]
+           *(ROOT / "bot" / name
+             for name in ("telegram/course_check.py", "media_store.py", "services/course_import.py"))]
 KIND_POSITION = {"CourseReason": 1, "Reason": 1, "CourseError": 3, "Issue": 3}
 
 
