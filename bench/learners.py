@@ -105,7 +105,7 @@ async def wait_up(url: str) -> None:
 
 
 async def measure(name: str, bot_command: list[str], env: dict[str, str], phases: list[tuple[str, Drive]],
-                  learners: int) -> Figures:
+                  learners: int, bot_dir: Path = ROOT) -> Figures:
     """Runs the bot against its own sandbox; all learners go through each phase at once, phase by
     phase, and each phase's bot CPU is read from /proc around it."""
     port = free_port()
@@ -114,7 +114,7 @@ async def measure(name: str, bot_command: list[str], env: dict[str, str], phases
     bot = None
     try:
         await wait_up(url)
-        bot = subprocess.Popen(bot_command, cwd=ROOT, env={**os.environ, **env, "BOT_TOKEN": DEFAULT_TOKEN,
+        bot = subprocess.Popen(bot_command, cwd=bot_dir, env={**os.environ, **env, "BOT_TOKEN": DEFAULT_TOKEN,
                                                            "TELEGRAM_API_URL": url, "LOG_LEVEL": "WARNING"})
         async with SandboxClient(url) as client:
             state: Any = None
@@ -196,14 +196,24 @@ def echo_phases(updates_per_user: int) -> list[tuple[str, Drive]]:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=50)
+    parser.add_argument("--baseline", metavar="DIR", type=Path,
+                        help="also run Talimger from this checkout (e.g. `git worktree add /tmp/old main`), "
+                             "in the same run: before/after figures on the same machine load")
     args = parser.parse_args()
     key = CourseKey.from_course(SAMPLE_COURSE_DIR)
+    env = {"SEND_RATE_GLOBAL": "100000", "SEND_RATE_PER_CHAT": "100000", "SEND_BURST_PER_CHAT": "100000",
+           "WEB_PORT": "0"}
+    baseline = None
+    if args.baseline is not None:
+        with tempfile.TemporaryDirectory() as data:
+            baseline = await measure(
+                "talimger (base)", [sys.executable, "-m", "bot", "run"],
+                {**env, "DATABASE_URL": f"sqlite+aiosqlite:///{data}/bench.db"}, learner_phases(key), args.learners,
+                bot_dir=args.baseline.resolve())
     with tempfile.TemporaryDirectory() as data:
         talimger = await measure(
             "talimger", [sys.executable, "-m", "bot", "run"],
-            {"DATABASE_URL": f"sqlite+aiosqlite:///{data}/bench.db", "SEND_RATE_GLOBAL": "100000",
-             "SEND_RATE_PER_CHAT": "100000", "SEND_BURST_PER_CHAT": "100000", "WEB_PORT": "0"},
-            learner_phases(key), args.learners)
+            {**env, "DATABASE_URL": f"sqlite+aiosqlite:///{data}/bench.db"}, learner_phases(key), args.learners)
     same = await measure("same-calls bot", [sys.executable, "-m", "bench.same_calls_bot"], {}, same_calls_phases(),
                          args.learners)
     per_user = round(talimger.total.updates / args.learners)
@@ -213,12 +223,19 @@ async def main() -> None:
           f"({talimger.phase('quiz answers').updates} quiz answers), echo {echo.total.updates}, "
           f"same-calls bot {same.phase('quiz answers').updates} quiz answers")
     print(f"{'bot':<16}{'phase':<14}{'updates':>9}{'updates/s':>11}{'CPU ms/update':>15}{'peak RSS MB':>13}")
-    for figures in (talimger, same, echo):
+    for figures in ([baseline] if baseline else []) + [talimger, same, echo]:
         for phase in [*figures.phases, *([figures.total] if len(figures.phases) > 1 else [])]:
             print(f"{figures.name:<16}{phase.name:<14}{phase.updates:>9}{phase.per_second:>11.1f}"
                   f"{phase.cpu_ms_per_update:>15.2f}{figures.peak_rss_mb:>13.1f}")
     answer, same_answer = talimger.phase("quiz answers"), same.phase("quiz answers")
     echo_update = echo.total
+    if baseline is not None:
+        base_answer = baseline.phase("quiz answers")
+        print(f"CPU per quiz answer, base checkout ({args.baseline}): {base_answer.cpu_ms_per_update:.2f} ms = "
+              f"{base_answer.cpu_ms_per_update / same_answer.cpu_ms_per_update:.2f}x the same-calls bot's; "
+              f"this checkout / base: {answer.cpu_ms_per_update / base_answer.cpu_ms_per_update:.2f}x per quiz answer, "
+              f"{talimger.total.cpu_ms_per_update / baseline.total.cpu_ms_per_update:.2f}x per update, "
+              f"{talimger.peak_rss_mb / baseline.peak_rss_mb:.2f}x the peak RSS")
     print(f"CPU per quiz answer: Talimger {answer.cpu_ms_per_update:.2f} ms = "
           f"{answer.cpu_ms_per_update / same_answer.cpu_ms_per_update:.2f}x the same-calls bot's "
           f"({same_answer.cpu_ms_per_update:.2f} ms: answer the press, edit, send; no database), "
