@@ -53,6 +53,8 @@ async def test_a_quiz_answer_reads_the_sender_state_and_roles_in_one_statement(
     assert len(reading(seen, "users")) == 1, reading(seen, "users")
     assert reading(seen, "fsm_states") == [] and reading(seen, "staff_roles") == []
     assert any("fsm_states" in s and "staff_roles" in s for s in reading(seen, "users"))
+    # The attempt and its enrolment: one statement (was two).
+    assert len(reading(seen, "quiz_attempts")) == 1 and reading(seen, "enrolments") == []
 
 
 async def test_progress_reads_the_certificate_once(
