@@ -33,7 +33,7 @@ from bot.services.staff import Role, StaffService
 from bot.services.users import UserService
 from bot.telegram.broadcast_progress import BroadcastProgressObserver
 from bot.telegram.commands import register_profile, set_private_menu
-from bot.telegram.fsm_storage import build_storage
+from bot.telegram.fsm_storage import SqlStorage, build_storage
 from bot.telegram.course_alerts import CourseAlerts
 from bot.telegram.course_check import RenderedCourseCheck
 from bot.telegram.i18n import create_i18n
@@ -228,14 +228,16 @@ class Talimger:
         assert self.uow_factory is not None and self.i18n is not None
         # aiogram's FSM middleware is registered by hand, after the unit of work opens: the state
         # is then read in the update's own transaction instead of a second session per update.
-        dispatcher = Dispatcher(storage=build_storage(self.settings.redis_url, self.uow_factory), disable_fsm=True,
+        storage = build_storage(self.settings.redis_url, self.uow_factory)
+        dispatcher = Dispatcher(storage=storage, disable_fsm=True,
                                 public_base_url=self.settings.public_base_url, settings=self.settings,
                                 media_store=self.media_store)
         dispatcher.update.outer_middleware(UpdateMetrics(self.metrics))  # first: its time includes the commit
         alerts = CourseAlerts(self.settings.admin_chat_id, self.i18n, self.settings.default_locale)
         dispatcher.update.outer_middleware(
             UnitOfWorkMiddleware(self.uow_factory, self.clock, self.rng, self.settings.default_locale,
-                                 owner_ids=frozenset(self.settings.owner_ids))
+                                 owner_ids=frozenset(self.settings.owner_ids),
+                                 state_keys=dispatcher.fsm if isinstance(storage, SqlStorage) else None)
         )
         dispatcher.update.outer_middleware(dispatcher.fsm)
         dispatcher.update.outer_middleware(

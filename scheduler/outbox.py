@@ -185,6 +185,10 @@ class OutboxSender:
     async def _claim(self, token: str, report: OutboxReport) -> list[Delivery]:
         now = self._clock.now()
         async with self._uow_factory() as uow:
+            if not await uow.outbox.anything_to_do():  # idle: a read, not the write lock every second
+                if self._metrics is not None:
+                    self._metrics.outbox_looked(0)
+                return []
             await uow.begin_write()
             report.unknown = await uow.outbox.give_up_stale(now)
             report.broadcasts.update(await uow.broadcasts.start_due(now))

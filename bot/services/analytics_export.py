@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from openpyxl import Workbook
-
 from bot.db.repositories.catalog import CourseRow
 from bot.db.uow import UnitOfWork
 from bot.services.analytics import learner_name
@@ -152,6 +150,8 @@ def _inert_row(row: Sequence[object]) -> list[object]:
 
 def workbook_bytes(data: LearnerData, label: Labels = str) -> bytes:
     """One sheet per table, a header row of labels, then the rows."""
+    from openpyxl import Workbook  # here, not at start: about 23 MB a bot that exports nothing never pays
+
     book = Workbook()
     book.remove(book.active)
     for table in data.tables:

@@ -69,19 +69,28 @@ async def certificate_facts(uow: UnitOfWork, certificate: Certificate) -> Certif
                                replaced_by=replacement.code if replacement else None)
 
 
+class _Unread:
+    """`step`'s default: the caller has not read the enrolment's certificate yet."""
+
+
+UNREAD = _Unread()
+
+
 class CertificateService:
     def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
-    async def step(self, context: LearnerContext, issue: bool = True) -> CompletionStep:
+    async def step(self, context: LearnerContext, issue: bool = True,
+                   existing: Certificate | None | _Unread = UNREAD) -> CompletionStep:
         """The learner's next step towards the certificate; issues it once everything is met.
 
         The name must have been confirmed once (a one-time step): until then the
         certificate waits, so a wrong name is never printed.
         """
         zone = context.version.timezone
-        existing = await self._uow.certificates.for_enrolment(context.enrolment.id)
+        if isinstance(existing, _Unread):  # a caller that already read it (/progress) saves the query
+            existing = await self._uow.certificates.for_enrolment(context.enrolment.id)
         # A certificate, once issued, stays the learner's: a later version with one more
         # lecture does not take it away.
         if existing is not None and existing.revoked_at is None:

@@ -48,7 +48,7 @@ class ProgressService:
         # Only reads: a learner who meets every condition is issued the certificate by the
         # step that completed them (or by /certificate), not by looking at /progress.
         completion = None if certificate else await CertificateService(self._uow, self._clock).step(
-            context, issue=False)
+            context, issue=False, existing=None)
         return ProgressView(context.version.title, lectures, certificate.code if certificate else None, completion,
                             zone=await learner_zone(self._uow, context))
 

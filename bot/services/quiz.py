@@ -113,10 +113,9 @@ class QuizService:
         return raise_refused(await self._answer(user_id, attempt_id, position, shown_option))
 
     async def _answer(self, user_id: int, attempt_id: int, position: int, shown_option: int) -> AnswerOutcome | Refused:
-        attempt = await self._uow.attempts.get(attempt_id)
+        attempt, enrolment = await self._uow.attempts.get_with_enrolment(attempt_id)
         if attempt is None:
             return Refused(Refusal.STALE)
-        enrolment = await self._uow.enrolments.get(attempt.enrolment_id)
         if enrolment is None or enrolment.user_id != user_id:
             return Refused(Refusal.NOT_YOURS)
         if attempt.finished_at is not None:

@@ -10,13 +10,7 @@ import textwrap
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")  # before pyplot is imported anywhere: no display on a server
-
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from typing import Any
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 FONT_FAMILY = "DejaVu Sans"
@@ -37,7 +31,18 @@ class FunnelChart:
     axis_label: str  # "learners"
 
 
-def _use_bundled_font() -> None:
+def _matplotlib() -> tuple[Any, Any]:
+    """matplotlib (about 15 MB) loads with the first chart, not at start: (font_manager, Figure)."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # before pyplot is imported anywhere: no display on a server
+    from matplotlib import font_manager
+    from matplotlib.figure import Figure
+
+    return font_manager, Figure
+
+
+def _use_bundled_font(font_manager: Any) -> None:
     global _fonts_added
     if not _fonts_added:
         for path in sorted(FONT_DIR.glob("DejaVuSans*.ttf")):
@@ -48,9 +53,10 @@ def _use_bundled_font() -> None:
 def render_funnel_png(chart: FunnelChart) -> bytes:
     """A horizontal grouped bar chart, first lecture on top; the bars carry their counts."""
     with _lock:
-        _use_bundled_font()
+        font_manager, figure_class = _matplotlib()
+        _use_bundled_font(font_manager)
         rows = max(len(chart.lecture_labels), 1)
-        figure = Figure(figsize=(8, 1.4 + 0.75 * rows), dpi=110, layout="constrained")
+        figure = figure_class(figsize=(8, 1.4 + 0.75 * rows), dpi=110, layout="constrained")
         axes = figure.subplots()
         height = 0.26
         positions = list(range(len(chart.lecture_labels)))

@@ -14,7 +14,7 @@ from bot.db.uow import UnitOfWorkFactory
 from bot.telegram.commit_before_send import current_uow
 
 
-def _key(key: StorageKey) -> FsmKey:
+def fsm_key(key: StorageKey) -> FsmKey:
     return (key.bot_id, key.chat_id, key.user_id, key.thread_id or 0, key.business_connection_id or "",
             key.destiny)
 
@@ -50,20 +50,20 @@ class SqlStorage(BaseStorage):
     async def _read(self, key: StorageKey) -> tuple[str | None, dict[str, Any]] | None:
         uow = current_uow.get()
         if uow is not None:
-            row = await uow.fsm_states.get(_key(key))
+            row = await uow.fsm_states.get(fsm_key(key))
             return (row.state, dict(row.data or {})) if row is not None else None
         async with self._uow_factory() as own:
-            row = await own.fsm_states.get(_key(key))
+            row = await own.fsm_states.get(fsm_key(key))
             return (row.state, dict(row.data or {})) if row is not None else None
 
     async def _write(self, key: StorageKey, **change: Any) -> None:
         uow = current_uow.get()
         if uow is not None:
-            await uow.fsm_states.put(_key(key), **change)
+            await uow.fsm_states.put(fsm_key(key), **change)
             return
         async with self._uow_factory() as own:
             await own.begin_write()
-            await own.fsm_states.put(_key(key), **change)
+            await own.fsm_states.put(fsm_key(key), **change)
             await own.commit()
 
 

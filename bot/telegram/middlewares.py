@@ -9,17 +9,20 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.types import Chat, TelegramObject, Update, User as TelegramUser
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n.middleware import I18nMiddleware
 
-from bot.db.uow import UnitOfWorkFactory
+from bot.db.repositories.users import UpdateContext
+from bot.db.uow import UnitOfWork, UnitOfWorkFactory
 from bot.media_store import MediaStore
 from bot.services.clock import Clock
 from bot.services.registry import Services
 from bot.services.users import TelegramIdentity
 from bot.telegram.commit_before_send import current_uow
 from bot.telegram.course_alerts import CourseAlerts
+from bot.telegram.fsm_storage import fsm_key
 from bot.telegram.media import MediaResolver
 from bot.telegram.presenter import Presenter
 
@@ -35,8 +38,10 @@ class UnitOfWorkMiddleware(BaseMiddleware):
     """
 
     def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, rng: random.Random, default_locale: str,
-                 owner_ids: frozenset[int] = frozenset()) -> None:
+                 owner_ids: frozenset[int] = frozenset(), state_keys: FSMContextMiddleware | None = None) -> None:
         self._owner_ids = owner_ids
+        # Set when the conversation state lives in the database: its row is read with the user's.
+        self._state_keys = state_keys
         self._uow_factory = uow_factory
         self._clock = clock
         self._rng = rng
@@ -54,11 +59,14 @@ class UnitOfWorkMiddleware(BaseMiddleware):
             data["services"] = services
             telegram_user: TelegramUser | None = data.get("event_from_user")
             if telegram_user is not None and not telegram_user.is_bot:
+                # Held while the user service runs: the session keeps rows only while someone refers to them.
+                sender = await self._read_sender(uow, telegram_user.id, data)
                 user = await services.users.seen(
                     TelegramIdentity(telegram_user.id, telegram_user.first_name, telegram_user.last_name,
                                      telegram_user.username, telegram_user.language_code)
                 )
                 data["user"] = user
+                del sender
                 data["locale"] = services.users.locale_of(user)
             token = current_uow.set(uow)  # aiogram's FSM, next in line, reads the state in this same transaction
             try:
@@ -70,6 +78,23 @@ class UnitOfWorkMiddleware(BaseMiddleware):
                 current_uow.reset(token)
             await uow.commit()
             return result
+
+
+    async def _read_sender(self, uow: UnitOfWork, user_id: int, data: dict[str, Any]) -> UpdateContext:
+        """The user's row, their conversation state and whether they hold a staff role, in one
+        statement; the user service, aiogram's FSM and the staff filters then find them read."""
+        key = None
+        if self._state_keys is not None:
+            context = self._state_keys.resolve_event_context(data["bot"], data)
+            key = fsm_key(context.key) if context is not None else None
+        read = await uow.users.get_for_update(user_id, key)
+        if read.user is None:
+            return read  # a new user: each part is read (and written) on its own, as before
+        if key is not None:
+            uow.fsm_states.remember(key, read.state)
+        if not read.holds_a_role:
+            uow.staff.remember_no_roles(user_id)
+        return read
 
 
 class PresenterMiddleware(BaseMiddleware):

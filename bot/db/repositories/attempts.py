@@ -7,7 +7,7 @@ from sqlalchemy import insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import AttemptItem, QuizAttempt
+from bot.db.models import AttemptItem, Enrolment, QuizAttempt
 
 _INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
@@ -18,6 +18,14 @@ class AttemptRepository:
 
     async def get(self, attempt_id: int) -> QuizAttempt | None:
         return await self._session.get(QuizAttempt, attempt_id)
+
+    async def get_with_enrolment(self, attempt_id: int) -> tuple[QuizAttempt | None, Enrolment | None]:
+        """The attempt and its enrolment in one round trip (an answer press needs both)."""
+        statement = (select(QuizAttempt, Enrolment)
+                     .outerjoin(Enrolment, Enrolment.id == QuizAttempt.enrolment_id)
+                     .where(QuizAttempt.id == attempt_id))
+        row = (await self._session.execute(statement)).first()
+        return (row[0], row[1]) if row is not None else (None, None)
 
     async def open_attempt(self, enrolment_id: int, lecture_key: str) -> QuizAttempt | None:
         statement = select(QuizAttempt).where(

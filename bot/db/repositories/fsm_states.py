@@ -12,7 +12,7 @@ from bot.db.models import FsmState
 FsmKey = tuple[int, int, int, int, str, str]
 
 
-def _where(key: FsmKey) -> list[Any]:
+def fsm_where(key: FsmKey) -> list[Any]:
     bot_id, chat_id, user_id, thread_id, business, destiny = key
     return [FsmState.bot_id == bot_id, FsmState.chat_id == chat_id, FsmState.user_id == user_id,
             FsmState.thread_id == thread_id, FsmState.business_connection_id == business,
@@ -22,14 +22,22 @@ def _where(key: FsmKey) -> list[Any]:
 class FsmStateRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._known: dict[FsmKey, FsmState | None] = {}  # read with the user's row (UserRepository.get_for_update)
+
+    def remember(self, key: FsmKey, row: FsmState | None) -> None:
+        """The key's row (None: there is none) as read in this transaction: `get` answers without a query."""
+        self._known[key] = row
 
     async def get(self, key: FsmKey) -> FsmState | None:
-        result = await self._session.execute(select(FsmState).where(*_where(key)))
+        if key in self._known:
+            return self._known[key]
+        result = await self._session.execute(select(FsmState).where(*fsm_where(key)))
         return result.scalars().first()
 
     async def put(self, key: FsmKey, *, state: str | None = None, data: dict[str, Any] | None = None,
                   set_state: bool = False, set_data: bool = False) -> None:
         row = await self.get(key)
+        self._known.pop(key, None)  # written below: later reads go to the (flushed) table
         if row is None:
             empty = (not set_state or state is None) and (not set_data or not data)
             if empty:

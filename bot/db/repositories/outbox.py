@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -74,6 +74,14 @@ class OutboxRepository:
             result = await self._session.execute(statement, rows)
             inserted += len(result.all())
         return inserted
+
+    async def anything_to_do(self) -> bool:
+        """Whether any row a sender's turn could touch exists: a delivery pending or sending, a
+        broadcast scheduled or sending. False means every statement of the turn would change
+        nothing, so an idle sender asks this (a read) instead of taking the write lock each second."""
+        waiting = exists().where(Delivery.state.in_((PENDING, SENDING)))
+        live = exists().where(Broadcast.state.in_(SENDABLE_BROADCAST_STATES))
+        return bool(await self._session.scalar(select(or_(waiting, live))))
 
     async def give_up_stale(self, now: datetime) -> int:
         """Rows left "sending" by a sender that died (its claim expired): the message may have

@@ -13,8 +13,15 @@ from bot.db.models import StaffRole
 class StaffRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._without_roles: set[int] = set()  # learned this unit of work (UserRepository.get_for_update)
+
+    def remember_no_roles(self, user_id: int) -> None:
+        """The user holds no role, as read in this transaction: `of_user` answers without a query."""
+        self._without_roles.add(user_id)
 
     async def of_user(self, user_id: int) -> Sequence[StaffRole]:
+        if user_id in self._without_roles:
+            return ()
         result = await self._session.execute(select(StaffRole).where(StaffRole.user_id == user_id)
                                              .order_by(StaffRole.role, StaffRole.course_id))
         return result.scalars().all()
@@ -32,6 +39,7 @@ class StaffRepository:
 
     async def add(self, user_id: int, role: str, course_id: int | None, granted_by: int | None,
                   now: datetime) -> StaffRole:
+        self._without_roles.clear()
         row = StaffRole(user_id=user_id, role=role, course_id=course_id, granted_by=granted_by, granted_at=now)
         self._session.add(row)
         await self._session.flush()
@@ -41,11 +49,13 @@ class StaffRepository:
         return await self._session.get(StaffRole, grant_id)
 
     async def delete(self, row: StaffRole) -> None:
+        self._without_roles.clear()
         await self._session.delete(row)
         await self._session.flush()
 
     async def remove(self, user_id: int, role: str, course_id: int | None) -> int:
         """Removes the role for that course (course_id None: every grant of the role); returns how many."""
+        self._without_roles.clear()
         statement = delete(StaffRole).where(StaffRole.user_id == user_id, StaffRole.role == role)
         if course_id is not None:
             statement = statement.where(StaffRole.course_id == course_id)

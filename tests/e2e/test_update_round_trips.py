@@ -1,0 +1,69 @@
+"""What one update costs the database: the sender's row, conversation state and staff role are
+read in one statement, and /progress reads the certificate once (issue 12, "one process does more")."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+
+from bot.app import Talimger
+from sandbox.client import SandboxClient
+from tests.e2e.driver import CourseKey, LearnerDriver, is_question
+
+
+@contextmanager
+def statements(app: Talimger) -> Iterator[list[str]]:
+    """Every SQL statement the bot runs inside the block, as sent to the driver."""
+    assert app.engine is not None
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(app.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(app.engine.sync_engine, "before_cursor_execute", record)
+
+
+def reading(seen: list[str], table: str) -> list[str]:
+    """The SELECTs whose own FROM (subqueries aside) is `table`."""
+    def main_table(statement: str) -> str | None:
+        found = re.search(r" FROM (\w+)", re.sub(r"\(SELECT [^()]*\)", "", statement))
+        return found.group(1) if found else None
+    return [s for s in seen if s.startswith("SELECT") and main_table(s) == table]
+
+
+async def test_a_quiz_answer_reads_the_sender_state_and_roles_in_one_statement(
+        bot_app: Talimger, client: SandboxClient, course_key: CourseKey) -> None:
+    """issue 12: a quiz answer used to read users, fsm_states and staff_roles one by one (and
+    users once more); now one SELECT reads the three, and the answer still shows as before."""
+    learner = LearnerDriver(await client.new_user("Aigerim", language_code="en"), course_key, "en")
+    last = await learner.read_lecture(await learner.start())
+    await learner.user.press(last, learner.words["quiz"])
+    question = await learner.user.wait_for(is_question)
+    with statements(bot_app) as seen:
+        await learner.user.press(question, course_key.right_letter(question))
+        following = await learner.user.wait_for(lambda m: m.message_id > question.message_id and is_question(m))
+    assert "Question 2" in following.text
+    assert len(reading(seen, "users")) == 1, reading(seen, "users")
+    assert reading(seen, "fsm_states") == [] and reading(seen, "staff_roles") == []
+    assert any("fsm_states" in s and "staff_roles" in s for s in reading(seen, "users"))
+    # The attempt and its enrolment: one statement (was two).
+    assert len(reading(seen, "quiz_attempts")) == 1 and reading(seen, "enrolments") == []
+
+
+async def test_progress_reads_the_certificate_once(
+        bot_app: Talimger, client: SandboxClient, course_key: CourseKey) -> None:
+    """issue 12: /progress of a learner without a certificate read the certificates table twice."""
+    learner = LearnerDriver(await client.new_user("Daulet", language_code="en"), course_key, "en")
+    await learner.start()
+    with statements(bot_app) as seen:
+        await learner.user.send("/progress")
+        overview = await learner.user.wait_for(lambda m: "Lecture" in m.text or "lecture" in m.text)
+    assert overview.text
+    assert len(reading(seen, "certificates")) == 1, reading(seen, "certificates")
