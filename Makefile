@@ -19,9 +19,10 @@ locales: $(STAMP)
 run: locales
 	$(VENV)/bin/talimger run
 
-# Two workers, each test file on one of them (a file's tests share fixtures and timing).
+# Two workers sharing tests one by one (the sqlite and postgresql variants of one file can run side by
+# side: every fixture is per test, the migrated database templates per worker — tests/databases.py).
 test: locales
-	$(VENV)/bin/pytest -q -n 2 --dist loadfile
+	$(VENV)/bin/pytest -q -n 2 --dist load
 
 catalogs: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _:1,1t -k _:1,2 -k __ --no-location --sort-output \

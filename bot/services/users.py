@@ -79,11 +79,10 @@ class UserService:
         now = self._clock.now()
         user = await self._uow.users.get(identity.user_id)
         if user is None:
-            return self._uow.users.add(
-                User(id=identity.user_id, first_name=identity.first_name, last_name=identity.last_name,
-                     username=identity.username, telegram_language=identity.language_code,
-                     is_active=True, created_at=now, last_seen_at=now)
-            )
+            return await self._uow.users.add_unless_present(
+                identity.user_id, first_name=identity.first_name, last_name=identity.last_name,
+                username=identity.username, telegram_language=identity.language_code,
+                is_active=True, created_at=now, last_seen_at=now)
         user.first_name, user.last_name, user.username = identity.first_name, identity.last_name, identity.username
         user.telegram_language = identity.language_code
         if not user.is_active:

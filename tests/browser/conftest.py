@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from sandbox import Sandbox
-from tests.e2e.conftest import bot_app, bot_database_url, client, course_key, sandbox, start_bot  # noqa: F401  (fixtures)
+from tests.databases import clone_sqlite
+from tests.e2e.conftest import bot_app, client, course_key, sandbox, start_bot  # noqa: F401  (fixtures)
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page
@@ -26,6 +27,13 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 VIEWPORT = {"width": 1100, "height": 800}
+
+
+@pytest.fixture
+def bot_database_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """SQLite only: these tests are about the page in the browser; tests/e2e runs the same
+    conversations on both database backends."""
+    return clone_sqlite(sqlite_template, tmp_path / "talimger.db")
 
 
 @pytest.hookimpl(hookwrapper=True)

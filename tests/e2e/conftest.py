@@ -1,8 +1,14 @@
-"""End-to-end fixtures: the real bot (real aiogram, real HTTP) against the sandbox."""
+"""End-to-end fixtures: the real bot (real aiogram, real HTTP) against the sandbox.
+
+Every test that uses the bot's database runs twice: on a SQLite file and on a PostgreSQL
+database (`bot_database_url`'s parameters `sqlite` and `postgresql`; the latter is skipped when
+TEST_POSTGRES_URL is unset). A test that only makes sense on one backend says so with
+`@pytest.mark.only_backend("sqlite", reason=...)`: its other variant is skipped with that reason.
+"""
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator, Callable, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -10,6 +16,8 @@ import pytest
 from bot.app import SendLimits, Talimger
 from bot.config import Settings
 from bot.services.clock import ManualClock
+from tests.databases import (NO_POSTGRES, TEST_POSTGRES_URL, clone_sqlite, create_postgres_database,
+                             drop_postgres_database, postgres_url)
 from content import SAMPLE_COURSE_DIR
 from sandbox import Sandbox
 from sandbox.client import SandboxClient
@@ -46,10 +54,35 @@ async def client(sandbox: Sandbox) -> AsyncIterator[SandboxClient]:
         yield sandbox_client
 
 
-@pytest.fixture
-def bot_database_url(tmp_path: Path) -> str:
-    """A real SQLite file per test (tests/postgres overrides this with a PostgreSQL database)."""
-    return f"sqlite+aiosqlite:///{tmp_path / 'talimger.db'}"
+BACKENDS = [pytest.param("sqlite", id="sqlite"),
+            pytest.param("postgresql", id="postgresql", marks=pytest.mark.skipif(not TEST_POSTGRES_URL,
+                                                                                reason=NO_POSTGRES))]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`only_backend(name, reason=...)`: the variants on the other backend are skipped with the reason."""
+    for item in items:
+        marker = item.get_closest_marker("only_backend")
+        callspec = getattr(item, "callspec", None)
+        if marker is None or callspec is None or "bot_database_url" not in callspec.params:
+            continue
+        if callspec.params["bot_database_url"] not in marker.args:
+            item.add_marker(pytest.mark.skip(reason=f"only on {', '.join(marker.args)}: {marker.kwargs['reason']}"))
+
+
+@pytest.fixture(params=BACKENDS)
+async def bot_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """The bot's database, migrated to head and empty: a SQLite file of the test's own, or a fresh
+    PostgreSQL database on TEST_POSTGRES_URL's server, dropped after the test (tests/postgres
+    overrides this with its own PostgreSQL database)."""
+    if request.param == "sqlite":
+        yield clone_sqlite(request.getfixturevalue("sqlite_template"), tmp_path / "talimger.db")
+        return
+    name = await create_postgres_database(template=request.getfixturevalue("postgres_template"))
+    try:
+        yield postgres_url(name)
+    finally:
+        await drop_postgres_database(name)
 
 
 @pytest.fixture

@@ -15,12 +15,15 @@ from sandbox.client import SandboxClient
 
 
 @asynccontextmanager
-async def talimger_run(folder: Path, args: tuple[str, ...] = (), **env: str) -> AsyncIterator[SandboxClient]:
-    """Run in `folder` with the data in `folder`/data; stopped as Ctrl-C stops it, which must exit 0."""
+async def talimger_run(folder: Path, database_url: str, args: tuple[str, ...] = (),
+                       **env: str) -> AsyncIterator[SandboxClient]:
+    """Run in `folder` with the data in `folder`/data and the database at `database_url` (the test's
+    `bot_database_url`: either backend); stopped as Ctrl-C stops it, which must exit 0."""
     environment = {key: value for key, value in os.environ.items()
                    if key not in {"BOT_TOKEN", "DATABASE_URL", "ADMIN_CHAT_ID", "OWNER_IDS", "WEBHOOK_URL",
                                   "WEBHOOK_SECRET"}}
-    environment.update({"DATA_DIR": str(folder / "data"), "LOG_LEVEL": "WARNING", "WEB_PORT": "0", **env})
+    environment.update({"DATA_DIR": str(folder / "data"), "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING",
+                        "WEB_PORT": "0", **env})
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", "--port", "0", *args, cwd=folder, env=environment,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)

@@ -57,10 +57,11 @@ async def bot_api(client: SandboxClient, method: str, **params: Any) -> Any:
     return answer["result"]
 
 
-async def test_the_admin_chat_works_out_of_the_box_with_staff_help_and_menu(tmp_path: Path) -> None:
+async def test_the_admin_chat_works_out_of_the_box_with_staff_help_and_menu(
+        tmp_path: Path, bot_database_url: str) -> None:
     """issue 9 item 14: before, with no token the bot had no admin chat: /help said nothing there,
     the staff were nobody, and the admin chat's menu showed the learner commands."""
-    async with talimger_run(tmp_path) as client:
+    async with talimger_run(tmp_path, bot_database_url) as client:
         config = await client.request("GET", "/sandbox/web/config")
         group = config["admin_chat"]["chat_id"]
         assert config["admin_chat"]["exists"] and group < 0
@@ -91,7 +92,7 @@ async def test_the_admin_chat_works_out_of_the_box_with_staff_help_and_menu(tmp_
             "grant", "ungrant", "staff", "help"]
 
     # Started again on the same folder: the same group is still the admin chat.
-    async with talimger_run(tmp_path) as client:
+    async with talimger_run(tmp_path, bot_database_url) as client:
         assert (await client.request("GET", "/sandbox/web/config"))["admin_chat"]["chat_id"] == group
         instructor = client.user(INSTRUCTOR, chat_id=group)
         await instructor.send("/help")

@@ -16,10 +16,10 @@ def is_chunk(message: SandboxMessage) -> bool:
 
 
 async def test_a_restarted_sandbox_goes_on_with_the_same_chats_users_files_and_update_ids(
-        tmp_path: Path, course_key: CourseKey) -> None:
+        tmp_path: Path, course_key: CourseKey, bot_database_url: str) -> None:
     """issue 9 item 13: before, the restarted sandbox was empty — update ids began at 1 again and
     the bot skipped them all, a new learner got an old learner's id, and videos were placeholders."""
-    async with talimger_run(tmp_path) as client:
+    async with talimger_run(tmp_path, bot_database_url) as client:
         learner = LearnerDriver(await client.new_user("Aru", language_code="ru"), course_key, "ru", timeout=WAIT)
         message = await learner.start()
         while message.media is None or message.media.kind != "video":  # two text parts and on, to the video
@@ -33,7 +33,7 @@ async def test_a_restarted_sandbox_goes_on_with_the_same_chats_users_files_and_u
         await learner.user.wait_for(lambda m: "Что я умею" in m.text, timeout=WAIT)
         before_ids = {user["id"] for user in await client.users()}
 
-    async with talimger_run(tmp_path) as client:
+    async with talimger_run(tmp_path, bot_database_url) as client:
         same = client.user(learner.user.id)
         # The old message's button still works, and its update is not taken for one applied before.
         await same.press(video.message_id, WORDS["ru"]["next"])

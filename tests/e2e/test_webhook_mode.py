@@ -99,12 +99,13 @@ async def test_a_restarted_replica_leaves_the_webhook_as_it_is(
     assert second.web is not None
 
 
-async def test_talimger_run_webhook_takes_the_browser_chat_through_the_webhook(tmp_path: Path) -> None:
+async def test_talimger_run_webhook_takes_the_browser_chat_through_the_webhook(
+        tmp_path: Path, bot_database_url: str) -> None:
     """issue 12 item 1: `talimger run --webhook` as a person starts it (the sandbox stands in for
     Telegram): the sandbox's webhook points at WEBHOOK_URL and a learner's /start is answered."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram"
-    async with talimger_run(tmp_path, WEB_PORT=str(port), WEBHOOK_URL=url, WEBHOOK_SECRET=SECRET,
+    async with talimger_run(tmp_path, bot_database_url, WEB_PORT=str(port), WEBHOOK_URL=url, WEBHOOK_SECRET=SECRET,
                             args=("--webhook",)) as client:
         assert (await client.bot_info())["webhook"]["url"] == url
         user = await client.new_user("Nurlan", language_code="en")

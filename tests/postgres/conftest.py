@@ -1,35 +1,31 @@
 """PostgreSQL fixtures: a fresh database per test on the server named by TEST_POSTGRES_URL.
 
 Without TEST_POSTGRES_URL every test here is skipped (the rest of the suite runs on SQLite).
-The role in the URL must be allowed to create databases; each test gets its own, dropped after.
+The role in the URL must be allowed to create databases; each test gets its own, dropped after
+(see tests/databases.py). The end-to-end suite runs on PostgreSQL by itself (tests/e2e/conftest.py
+parametrises the bot's database); this folder holds what only PostgreSQL has: parallel
+transactions, SKIP LOCKED, advisory locks, a server that goes away.
 """
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.db.migrate import upgrade_to_head
 from bot.db.session import create_engine, create_session_factory
 from bot.db.uow import UnitOfWorkFactory
 from bot.services.clock import ManualClock
 from bot.services.course_import import CourseImporter
 from content import load_course
 from tests.conftest import MINI_COURSE
-
-TEST_POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
+from tests.databases import NO_POSTGRES, TEST_POSTGRES_URL, create_postgres_database, drop_postgres_database, postgres_url
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if TEST_POSTGRES_URL:
         return
-    skip = pytest.mark.skip(reason="TEST_POSTGRES_URL is not set (e.g. postgresql+asyncpg://user:pw@host/db); "
-                                   "PostgreSQL tests need a server")
+    skip = pytest.mark.skip(reason=NO_POSTGRES)
     here = os.path.dirname(__file__)
     for item in items:
         if str(item.path).startswith(here + os.sep):
@@ -39,23 +35,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture
 async def pg_url() -> AsyncIterator[str]:
     """A URL to a brand-new, empty database on the test server; dropped after the test."""
-    base = make_url(TEST_POSTGRES_URL)
-    name = f"talimger_t_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(base, isolation_level="AUTOCOMMIT")
+    name = await create_postgres_database()
     try:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield base.set(database=name).render_as_string(hide_password=False)
+        yield postgres_url(name)
     finally:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
+        await drop_postgres_database(name)
 
 
 @pytest.fixture
-async def pg_uow_factory(pg_url: str) -> AsyncIterator[UnitOfWorkFactory]:
-    engine = create_engine(pg_url)
-    await upgrade_to_head(engine)
+async def pg_migrated_url(postgres_template: str) -> AsyncIterator[str]:
+    """A brand-new database already at head (a clone of the session's migrated template)."""
+    name = await create_postgres_database(template=postgres_template)
+    try:
+        yield postgres_url(name)
+    finally:
+        await drop_postgres_database(name)
+
+
+@pytest.fixture
+async def pg_uow_factory(pg_migrated_url: str) -> AsyncIterator[UnitOfWorkFactory]:
+    engine = create_engine(pg_migrated_url)
     yield UnitOfWorkFactory(create_session_factory(engine), serialize_writes=False)
     await engine.dispose()
 

@@ -1,5 +1,5 @@
 """Buttons on PostgreSQL: parallel transactions (no in-process write lock) start one attempt;
-the SQLite end-to-end scenarios of issue 9 items 3, 5 and 6 re-run with the bot on PostgreSQL."""
+the end-to-end scenarios of issue 9 items 3, 5 and 6 run on PostgreSQL in tests/e2e."""
 from __future__ import annotations
 
 import pytest
@@ -17,19 +17,6 @@ from bot.services.refusals import RefusedError
 from bot.services.views import QuestionView, Refusal, Refused
 from tests.unit.learner_steps import Learner
 
-from tests.e2e.test_concurrent_quiz_start import (  # noqa: F401
-    test_take_the_quiz_under_another_message_shows_the_running_question_again,
-    test_twenty_concurrent_take_the_quiz_presses_start_one_attempt_and_show_question_one_once,
-)
-from tests.e2e.test_forged_buttons import (  # noqa: F401
-    test_a_forged_name_confirmation_mid_course_is_refused,
-    test_forged_callback_data_with_huge_numbers_is_answered_and_changes_nothing,
-)
-from tests.e2e.test_two_enrolments import (  # noqa: F401
-    test_a_button_naming_another_learners_enrolment_changes_nothing,
-    test_the_first_courses_reminder_continue_opens_the_first_course,
-    test_the_first_courses_take_the_quiz_starts_the_first_courses_quiz,
-)
 
 BUTTON_MESSAGE = 41
 

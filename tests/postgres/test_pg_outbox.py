@@ -1,5 +1,5 @@
-"""The outbox on PostgreSQL: the SQLite scenarios re-run with the bot on PostgreSQL (see conftest.py),
-and two senders claiming side by side never take the same row (SKIP LOCKED)."""
+"""The outbox on PostgreSQL: two senders claiming side by side never take the same row (SKIP LOCKED).
+The end-to-end outbox scenarios run on PostgreSQL in tests/e2e (their `postgresql` variants)."""
 from __future__ import annotations
 
 import asyncio
@@ -9,13 +9,6 @@ from datetime import timedelta
 from bot.db.repositories.outbox import NewDelivery
 from bot.db.uow import UnitOfWorkFactory
 from bot.services.clock import ManualClock
-
-from tests.e2e.test_outbox_core import (  # noqa: F401
-    test_two_senders_with_their_own_engines_send_each_copy_once,
-    test_a_paused_broadcast_sends_nothing_until_resumed_and_a_cancelled_one_stops,
-    test_a_scheduled_broadcast_waits_for_its_time_and_one_to_one_messages_go_first,
-    test_each_answer_from_telegram_settles_its_row_as_the_issue_says,
-)
 
 
 async def test_postgres_outbox_claim_skips_rows_another_open_transaction_holds(

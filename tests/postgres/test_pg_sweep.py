@@ -1,6 +1,6 @@
 """The reminder sweep on PostgreSQL: claims use FOR UPDATE SKIP LOCKED, so two sweepers
 (two engines, no in-process write lock) side by side send each reminder exactly once —
-the SQLite scenarios re-run here with the bot on PostgreSQL (see conftest.py)."""
+the end-to-end sweep scenarios run on PostgreSQL in tests/e2e (their `postgresql` variants)."""
 from __future__ import annotations
 
 import asyncio
@@ -11,17 +11,6 @@ from datetime import timedelta
 from bot.db.uow import UnitOfWorkFactory
 from bot.services.clock import ManualClock
 from tests.unit.learner_steps import Learner
-
-# The SQLite suite's sweep and reminder scenarios, here with the bot on PostgreSQL (see conftest.py).
-from tests.e2e.test_reminders import (  # noqa: F401
-    test_a_failed_quiz_not_retaken_gets_review_and_retry_after_two_days,
-    test_a_stalled_learner_gets_exactly_two_nudges_at_the_right_times_none_at_night,
-)
-from tests.e2e.test_sweep_safety import (  # noqa: F401
-    test_a_crash_between_send_and_record_sends_nothing_twice_after_restart,
-    test_a_learner_who_blocked_the_bot_is_marked_inactive_until_they_start_again,
-    test_two_sweepers_with_their_own_engines_on_one_database_file_send_each_reminder_once,
-)
 
 
 async def test_postgres_claim_skips_rows_another_open_transaction_holds(

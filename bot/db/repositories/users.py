@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, exists, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FsmState, StaffRole, User
@@ -52,4 +55,15 @@ class UserRepository:
 
     def add(self, user: User) -> User:
         self._session.add(user)
+        return user
+
+    async def add_unless_present(self, user_id: int, **values: Any) -> User:
+        """Insert the user, or find the row a parallel transaction inserted first (on PostgreSQL two
+        first updates of a new user run at once; a plain INSERT made the second one fail with a
+        duplicate key). ON CONFLICT DO NOTHING waits for the other transaction, then reads its row."""
+        insert = postgresql_insert if self._session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        await self._session.execute(insert(User).values(id=user_id, **values).on_conflict_do_nothing(
+            index_elements=[User.id]))
+        user = await self._session.get(User, user_id)
+        assert user is not None
         return user
