@@ -176,13 +176,14 @@ class Replica:
             process.kill()
             return await process.wait()
 
-    async def metric(self, name: str) -> float:
-        """The sum of a counter's samples on this replica's /metrics (this process's life only)."""
+    async def metric(self, name: str, labels: str = "") -> float:
+        """The sum of a counter's samples on this replica's /metrics (this process's life only),
+        of those whose labels contain `labels` (e.g. 'kind="broadcast"')."""
         async with aiohttp.ClientSession() as http:
             async with http.get(f"http://127.0.0.1:{self.port}/metrics") as reply:
                 text = await reply.text()
-        pattern = re.compile(rf"^{re.escape(name)}(?:{{[^}}]*}})? ([0-9.e+-]+)$", re.M)
-        return sum(float(value) for value in pattern.findall(text))
+        pattern = re.compile(rf"^{re.escape(name)}(?:{{([^}}]*)}})? ([0-9.e+-]+)$", re.M)
+        return sum(float(value) for found, value in pattern.findall(text) if labels in found)
 
     def cpu_seconds(self) -> float:
         """User + system CPU of the running process, from /proc (Linux)."""
