@@ -8,13 +8,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import text
 
-from bot.db.models import Enrolment, User
+from bot.db.models import Enrolment, LectureProgress, User
 from bot.db.session import create_engine, create_session_factory
 from bot.db.uow import UnitOfWorkFactory
 from bot.services.clock import SystemClock
@@ -27,12 +27,13 @@ pytestmark = pytest.mark.skipif(missing_servers() is not None, reason=str(missin
 
 LEARNERS = 150
 CLAIM_SECONDS = 10  # longer than one replica takes to send all 150 at 30/s; a dead one's claim ends this soon
+SENDS = {"sendmessage", "copymessage", "sendphoto", "senddocument", "sendvideo"}
 MESSAGE = "The lab room moves to 204 from Monday."
 
 
 async def _seed(uow_factory: UnitOfWorkFactory, users: list[dict[str, object]], coordinator_id: int) -> int:
     """The learners enrolled in the sample course, and a coordinator of every course."""
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(timezone.utc)
     async with uow_factory() as uow:
         course_id, version_id = (await uow.session.execute(
             text("SELECT id, current_version_id FROM courses WHERE slug = 'python-basics'"))).one()
@@ -46,6 +47,14 @@ async def _seed(uow_factory: UnitOfWorkFactory, users: list[dict[str, object]], 
         await StaffService(uow, SystemClock()).ensure(coordinator_id, Role.COORDINATOR)
         await uow.commit()
     return int(course_id)
+
+
+def _copies(cluster: Cluster, users: list[dict[str, object]]) -> Counter[int]:
+    """Learner chat → messages delivered into it (a learner gets nothing but the broadcast here;
+    the bot copies the coordinator's message, so the call may be sendMessage or copyMessage)."""
+    chats = {int(user["id"]) for user in users}  # type: ignore[call-overload]
+    return Counter(int(call.params["chat_id"]) for call in list(cluster.sandbox.state.calls)
+                   if call.status == 200 and call.method.lower() in SENDS and int(call.params.get("chat_id", 0)) in chats)
 
 
 async def _states(uow_factory: UnitOfWorkFactory) -> dict[int, str]:
@@ -90,9 +99,7 @@ async def test_a_broadcast_whose_replica_is_killed_is_finished_by_the_others_onc
             victim.kill()
             await victim.wait()
             states_at_kill = Counter((await _states(uow_factory)).values())
-            sent_at_kill = sum(1 for call in cluster.sandbox.state.calls
-                               if call.method == "sendMessage" and call.status == 200
-                               and call.params.get("text") == MESSAGE)
+            sent_at_kill = sum(_copies(cluster, users).values())
             assert sent_at_kill < LEARNERS, "killed after the end, not mid-send"
 
             deadline = time.monotonic() + 120
@@ -113,8 +120,7 @@ async def test_a_broadcast_whose_replica_is_killed_is_finished_by_the_others_onc
             reports = [m for m in await coordinator.transcript() if m.from_bot and report in m.text]
         finally:
             await engine.dispose()
-        copies = Counter(int(call.params["chat_id"]) for call in cluster.sandbox.state.calls
-                         if call.method == "sendMessage" and call.status == 200 and call.params.get("text") == MESSAGE)
+        copies = _copies(cluster, users)
 
     chats = {int(user["id"]) for user in users}
     unknown = {chat for chat, row_state in states.items() if row_state == "unknown"}
@@ -129,3 +135,70 @@ async def test_a_broadcast_whose_replica_is_killed_is_finished_by_the_others_onc
     assert sum(taken_over) > 0  # the others did take the dead replica's rows over
     assert state == "done"
     assert len(reports) == 1
+
+
+REMINDED = 120
+
+
+async def _seed_due(uow_factory: UnitOfWorkFactory, users: list[dict[str, object]]) -> None:
+    """Learners idle for five days in the first lecture, their reminder due an hour ago (no quiet hours)."""
+    now = datetime.now(timezone.utc)
+    idle_since = now - timedelta(days=5)
+    async with uow_factory() as uow:
+        course_id, version_id = (await uow.session.execute(
+            text("SELECT id, current_version_id FROM courses WHERE slug = 'python-basics'"))).one()
+        for user in users:
+            uow.session.add(User(id=user["id"], first_name=user["first_name"], telegram_language="en", locale="en",
+                                 created_at=now - timedelta(days=20), last_seen_at=idle_since, quiet_hours="off"))
+        await uow.session.flush()
+        enrolments = [Enrolment(user_id=user["id"], course_id=course_id, version_id=version_id,
+                                enrolled_at=now - timedelta(days=20), last_activity_at=idle_since,
+                                next_remind_at=now - timedelta(hours=1)) for user in users]
+        uow.session.add_all(enrolments)
+        await uow.session.flush()
+        uow.session.add_all(LectureProgress(enrolment_id=enrolment.id, lecture_key="variables", chunk_cursor=2,
+                                            opened_at=now - timedelta(days=20)) for enrolment in enrolments)
+        await uow.commit()
+
+
+@pytest.mark.timeout(300)
+async def test_three_replicas_sweeping_at_once_remind_each_learner_once(tmp_path: Path, pg_url: str) -> None:
+    """issue 12 ("or all run them safely, proven by test"): every replica runs the sweep every
+    second; 120 learners are due a reminder: each gets exactly one, and the three replicas shared
+    the sending."""
+    environment = {"SWEEP_INTERVAL_SECONDS": "1", "OUTBOX_BATCH_SIZE": "20", "SWEEP_BATCH_SIZE": "20"}
+    async with Cluster(tmp_path, pg_url, replicas=3, extra_env=environment) as cluster, \
+            SandboxClient(cluster.sandbox.url) as client:
+        await client.settings(rate_limits_enabled=True)
+        users = await client.new_users(REMINDED, language_codes=["en"])
+        engine = create_engine(pg_url)
+        uow_factory = UnitOfWorkFactory(create_session_factory(engine), serialize_writes=False)
+        try:
+            await _seed_due(uow_factory, users)
+            deadline = time.monotonic() + 120
+            while True:
+                async with uow_factory() as uow:
+                    states = Counter(state for (state,) in await uow.session.execute(
+                        text("SELECT state FROM deliveries WHERE kind = 'reminder'")))
+                if states.get("sent") == REMINDED:
+                    break
+                assert time.monotonic() < deadline, states
+                await asyncio.sleep(0.5)
+            await asyncio.sleep(4)  # four more sweeps by each replica: nobody is due again
+            async with uow_factory() as uow:
+                rows = Counter(int(chat) for (chat,) in await uow.session.execute(
+                    text("SELECT chat_id FROM deliveries WHERE kind = 'reminder'")))
+        finally:
+            await engine.dispose()
+        settled = [await replica.metric("talimger_outbox_deliveries_total", 'kind="reminder",state="sent"')
+                   for replica in cluster.replicas]
+        per_chat = Counter(int(call.params["chat_id"]) for call in cluster.sandbox.state.calls
+                           if call.method.lower().startswith("send") and call.status == 200)
+        figures = cluster.sandbox.state.sends.figures(1.0)
+
+    print(f"\nreminders for {REMINDED} due learners, 3 replicas sweeping every second: sent by each {settled}; "
+          f"most sends in a second {figures['max_in_window']['offered_overall']}")
+    assert per_chat == {int(user["id"]): 1 for user in users}
+    assert rows == {int(user["id"]): 1 for user in users}
+    assert sum(settled) == REMINDED and all(settled)  # each sent by one replica; all three sent some
+    assert figures["max_in_window"]["offered_overall"] <= 30
