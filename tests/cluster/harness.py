@@ -31,7 +31,7 @@ from types import TracebackType
 import aiohttp
 
 from content import SAMPLE_COURSE_DIR
-from sandbox import Sandbox
+from sandbox import Sandbox, webhook_parallel
 
 REPO = Path(__file__).resolve().parents[2]
 RENDER_NGINX = REPO / "deploy" / "render_nginx.py"
@@ -230,6 +230,8 @@ class Cluster:
         return base
 
     async def __aenter__(self) -> Cluster:
+        # Telegram posts over up to 40 connections at once; the sandbox's default deliverer uses one.
+        self._previous_deliverer = webhook_parallel.install(40)
         await self.sandbox.start()
         # The record the tests read: every call, not only the last 20,000.
         self.sandbox.state.calls = deque(self.sandbox.state.calls, maxlen=2_000_000)
@@ -293,6 +295,7 @@ class Cluster:
                 self.nginx.kill()
                 await self.nginx.wait()
         await self.sandbox.stop()
+        webhook_parallel.restore(self._previous_deliverer)
         await self._forget_redis_keys()
 
     async def _forget_redis_keys(self) -> None:

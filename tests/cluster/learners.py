@@ -17,7 +17,7 @@ from tests.e2e.driver import WORDS, CourseKey, is_question
 # A learner who hears nothing this long asks again with /lesson, as a person would. Longer than
 # any reply waits for its turn at 30 sends a second, so it is only ever a reply that was lost
 # (sent by a replica after its update was committed, the replica killed before the send).
-PATIENCE = 40.0
+PATIENCE = 60.0
 QUESTION_NUMBERS = re.compile(r"(\d+)\D+(\d+)")
 
 
