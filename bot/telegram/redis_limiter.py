@@ -27,12 +27,8 @@ local wait = overall - now
 if KEYS[2] ~= '' then
   local chat_interval = tonumber(ARGV[2])
   local chat = math.max(tonumber(redis.call('GET', KEYS[2]) or '0'), start)
-  local send_at = math.max(overall, chat - tonumber(ARGV[3]))
-  -- The chat's next slot counts from when this send really goes (maybe late, behind the overall
-  -- queue), else the next send into the chat could follow it at once.
-  local next_chat = math.max(chat, send_at) + chat_interval
-  redis.call('SET', KEYS[2], tostring(next_chat), 'PX', math.ceil(next_chat - now) + 1000)
-  wait = send_at - now
+  redis.call('SET', KEYS[2], tostring(chat + chat_interval), 'PX', math.ceil(chat + chat_interval - now) + 1000)
+  wait = math.max(wait, chat - tonumber(ARGV[3]) - now)
 end
 return tostring(math.max(wait, 0))
 """

@@ -83,9 +83,7 @@ class LocalSendLimiter:
             now = time.monotonic()
             start = max(now, self._paused_until)
             overall = (self._paid if paid else self._global).delay("*", start)
-            # The chat's slot is taken at the send's real time (after the overall queue), so its
-            # next send keeps the chat's pace from then, not from now.
-            into_chat = self._per_chat.delay(chat_id, start + overall) + overall if chat_id is not None else 0.0
+            into_chat = self._per_chat.delay(chat_id, start) if chat_id is not None else 0.0
             return start - now + max(overall, into_chat)
 
     async def pause(self, seconds: float) -> None:
