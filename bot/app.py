@@ -191,7 +191,7 @@ class Talimger:
             assert self.dispatcher is not None and self.bot is not None
             webhook = (self.dispatcher, self.bot)
         built = build_bot_web_app(self.settings, self.uow_factory, self.i18n, self.engine, self.clock,
-                                  self.metrics, webhook)
+                                  self.metrics, self.token.split(":", 1)[0], webhook)
         self._redis_check = built.redis_check
         sock, self._web_socket = self._web_socket, None
         self.web = await WebServer(built.app, self.settings.web_host, self.settings.web_port, sock).start()

@@ -43,8 +43,10 @@ class BotWebApp:
 
 
 def build_bot_web_app(settings: Settings, uow_factory: UnitOfWorkFactory, i18n: I18n, engine: AsyncEngine,
-                      clock: Clock, metrics: BotMetrics, webhook: tuple[Dispatcher, Bot] | None) -> BotWebApp:
-    """`webhook`: the dispatcher and bot that take the updates Telegram posts (webhook mode only)."""
+                      clock: Clock, metrics: BotMetrics, bot_id: str,
+                      webhook: tuple[Dispatcher, Bot] | None) -> BotWebApp:
+    """`bot_id`: the token's number, naming this deployment's counts in a shared Redis. `webhook`: the
+    dispatcher and bot that take the updates Telegram posts (webhook mode only)."""
     checks: dict[str, Check] = {"database": database_check(engine)}
     redis_check = None
     if settings.redis_url:
@@ -52,7 +54,7 @@ def build_bot_web_app(settings: Settings, uow_factory: UnitOfWorkFactory, i18n: 
     app = create_web_app(uow_factory, lambda message, locale: i18n.gettext(message, locale=locale),
                          settings.issuer_name, settings.default_locale,
                          settings.web_requests_per_minute, clock, settings.trusted_proxies,
-                         metrics=metrics, health_checks=checks, redis_url=settings.redis_url)
+                         metrics=metrics, health_checks=checks, redis_url=settings.redis_url, bot_id=bot_id)
     if webhook is not None:
         dispatcher, bot = webhook
         assert settings.secret is not None
