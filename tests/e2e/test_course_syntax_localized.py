@@ -5,14 +5,10 @@ from __future__ import annotations
 
 from sandbox import Sandbox
 from sandbox.client import SandboxClient
-from sandbox.web.routes import StaffMember
-from bot.services.staff import Role
 from tests.conftest import MINI_COURSE
 from tests.e2e.conftest import AppFactory
-from tests.e2e.content_steps import INSTRUCTOR_ID, WAIT, rows
-from tests.e2e.staff_steps import hold_role
+from tests.e2e.content_steps import INSTRUCTOR_ID, RU_INSTRUCTOR_ID, WAIT, rows, start_with_kk_and_ru_instructors
 
-RU_INSTRUCTOR_ID = 900_103
 INTRO_KK = "        kk: Intro text of lecture 1 (kk)\n"
 
 
@@ -24,11 +20,7 @@ async def test_yaml_syntax_errors_and_html_mistakes_are_read_in_kazakh_and_russi
         sandbox: Sandbox, client: SandboxClient, start_bot: AppFactory) -> None:
     """issue 12: before, "YAML syntax error: while scanning for the next token, found character '\\t'…" and
     "HTML: <blink> is not allowed (…)" came in English to every instructor, inside a localized report."""
-    sandbox.web_config.staff = [StaffMember(INSTRUCTOR_ID, "Айгүл", "instructor", "kk"),
-                                StaffMember(RU_INSTRUCTOR_ID, "Ольга", "instructor", "ru")]
-    app = await start_bot(admin_chat_id=sandbox.ensure_admin_chat().id)
-    for user_id in (INSTRUCTOR_ID, RU_INSTRUCTOR_ID):
-        await hold_role(app, user_id, Role.INSTRUCTOR)
+    app = await start_with_kk_and_ru_instructors(sandbox, start_bot)
     versions = await rows(app, "SELECT id, state FROM course_versions ORDER BY id")
     mini = MINI_COURSE.read_text(encoding="utf-8")
     assert INTRO_KK in mini

@@ -84,27 +84,24 @@ def test_a_yaml_syntax_error_reads_in_kazakh_and_russian(kind: str, i18n: I18n, 
         assert any(word in line for word in words), line
 
 
-def test_a_tab_is_told_with_its_line_and_column(i18n: I18n, tmp_path: Path) -> None:
-    error = _yaml_error("slug: a\ntitle:\n  kk: x\n  \tru: y\n", tmp_path)
-    with i18n.context(), i18n.use_locale("ru"):
-        assert error_line(error, tmp_path) == (
-            "course.yaml:4: Синтаксическая ошибка YAML в столбце 3: отступ сделан табуляцией; в YAML отступы "
-            "делаются только пробелами, поэтому замените табуляцию пробелами.")
-
-
-def test_an_unclosed_quote_is_told_where_it_opened(i18n: I18n, tmp_path: Path) -> None:
-    error = _yaml_error("slug: a\ntitle: 'abc\nnext: 1\n", tmp_path)
-    with i18n.context(), i18n.use_locale("kk"):
-        assert error_line(error, tmp_path) == (
-            "course.yaml:4: YAML синтаксис қатесі: 2-жолдың 8-бағанында ашылған тырнақшадағы мәтін жабылмаған; "
-            "жабатын тырнақшаны қойыңыз.")
-
-
-def test_yaml_s_own_words_are_quoted_inside_a_localized_sentence(i18n: I18n, tmp_path: Path) -> None:
-    error = _yaml_error("slug: *nowhere\n", tmp_path)
-    with i18n.context(), i18n.use_locale("kk"):
-        assert error_line(error, tmp_path) == (
-            "course.yaml:1: YAML синтаксис қатесі, 7-баған; YAML талдағышының хабары: “found undefined alias 'nowhere'”.")
+@pytest.mark.parametrize("text, locale, expected", [
+    # a tab: its line and column
+    ("slug: a\ntitle:\n  kk: x\n  \tru: y\n", "ru",
+     "course.yaml:4: Синтаксическая ошибка YAML в столбце 3: отступ сделан табуляцией; в YAML отступы "
+     "делаются только пробелами, поэтому замените табуляцию пробелами."),
+    # an unclosed quote: where it opened
+    ("slug: a\ntitle: 'abc\nnext: 1\n", "kk",
+     "course.yaml:4: YAML синтаксис қатесі: 2-жолдың 8-бағанында ашылған тырнақшадағы мәтін жабылмаған; "
+     "жабатын тырнақшаны қойыңыз."),
+    # no better sentence: PyYAML's own words quoted inside a localized one
+    ("slug: *nowhere\n", "kk",
+     "course.yaml:1: YAML синтаксис қатесі, 7-баған; YAML талдағышының хабары: “found undefined alias 'nowhere'”."),
+])
+def test_a_yaml_syntax_error_is_one_whole_sentence_with_its_place(text: str, locale: str, expected: str, i18n: I18n,
+                                                                  tmp_path: Path) -> None:
+    error = _yaml_error(text, tmp_path)
+    with i18n.context(), i18n.use_locale(locale):
+        assert error_line(error, tmp_path) == expected
 
 
 @pytest.mark.parametrize("kind", sorted(BROKEN_HTML))
