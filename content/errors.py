@@ -4,6 +4,8 @@
 also has a `kind` (one whole sentence per kind, translated in the bot: bot/telegram/texts_course_errors.py)
 and the named values that sentence takes (`params`: lecture key, field, numbers), plus `where`, the
 place in the course data the reason is about (`weeks[0].lectures[1].key`), which is not translated.
+A reason made of several findings at one place (a text's HTML mistakes) carries each finding's
+kind and values in `findings`: each is a whole sentence of its own.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 Params = tuple[tuple[str, str], ...]
+Finding = tuple[str, Params]  # (kind, params) of one whole sentence
 
 
 def params_of(values: Mapping[str, Any] | None) -> Params:
@@ -43,10 +46,16 @@ def kinded(file: Path, line: int | None, reason: str) -> CourseError:
 class CourseReason(ValueError):
     """A schema validator's refusal that has a kind (and named values) besides its English text."""
 
-    def __init__(self, message: str, kind: str, **params: Any) -> None:
+    def __init__(self, message: str, kind: str | None, findings: tuple[Reason, ...] = (), **params: Any) -> None:
+        """`kind` None: no one sentence says it, its `findings` do (each a whole sentence)."""
         super().__init__(message)
         self.kind = kind
         self.params = params
+        self.findings = findings  # several problems at one place, each with its own kind
+
+
+def findings_of(reasons: tuple[Reason, ...]) -> tuple[Finding, ...]:
+    return tuple((reason.kind, params_of(reason.params)) for reason in reasons)
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,7 @@ class CourseError:
     kind: str | None = field(default=None, compare=False)
     params: Params = field(default=(), compare=False)
     where: str = field(default="", compare=False)
+    findings: tuple[Finding, ...] = field(default=(), compare=False)
 
     def location(self, relative_to: Path | None = None) -> str:
         """`file:line` (or `file`), the file relative to `relative_to` when it lies inside it."""

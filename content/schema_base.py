@@ -120,7 +120,7 @@ class LocalizedText(_Model):
             raise CourseReason("must not be empty", "must_not_be_empty")
         problems = html_problems(value)
         if problems:
-            raise ValueError("HTML: " + "; ".join(problems))
+            raise CourseReason("HTML: " + "; ".join(problems), None, findings=tuple(problems))
         length = len(visible_text(value))
         if length > cls.max_chars:
             raise CourseReason(f"is {length} characters long (without tags); the limit here is {cls.max_chars}",

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from content import rules
 from content.assembly import Assembled, assemble
-from content.errors import CourseError, params_of
+from content.errors import CourseError, findings_of, params_of
 from content.paths import DataPath
 from content.pydantic_errors import explain, reason_kind
 from content.schema import Course, Lecture
@@ -54,8 +54,9 @@ def translate(
         where = sources.locate(line_path)
         named = sources.locate(name_path)
         kind, params = reason_kind(error, data, root)
+        findings = getattr((error.get("ctx") or {}).get("error"), "findings", ())
         errors.append(CourseError(where.file, where.line, _where(named.path, reason), kind, params_of(params),
-                                  named.path))
+                                  named.path, findings_of(findings)))
     return errors
 
 

@@ -15,6 +15,7 @@ as syntax errors with a line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ Path_ = tuple[str | int, ...]
 
 MAX_YAML_BYTES = 2 * 1024 * 1024  # one course or lecture file; the sample's longest is 28 KB
 MAX_YAML_DEPTH = 50  # nested mappings and lists; a course file needs about 10
+_NESTED_TOO_DEEP = (f"lists and mappings nest more than {MAX_YAML_DEPTH} levels deep here; "
+                    "a course file needs far fewer (is a bracket left open?)")
 
 
 class YamlSyntaxError(Exception):
@@ -60,36 +63,61 @@ class YamlDocument:
             path = path[:-1]
 
 
-# PyYAML's wording is technical; these hints say what an author usually did wrong.
+# PyYAML's wording is technical; these hints say what an author usually did wrong. Each also names
+# the kind of a whole sentence the bot shows in the reader's language (content/errors.py).
 _HINTS = (
-    ("mapping values are not allowed here", "a text containing ': ' must be quoted or written as a | block"),
-    ("found character '\\t'", "indent with spaces, not tabs"),
-    ("expected ',' or '}'", "a {…} mapping is not closed, or a text in it contains ',' or ':' and needs quotes"),
-    ("expected ',' or ']'", "a […] list is not closed, or an item in it needs quotes"),
-    ("expected <block end>", "check the indentation of this line against the lines above"),
-    ("found unexpected end of stream", "a quoted text is never closed"),
-    ("expected a single document", "remove the '---' line: a course file holds one document"),
+    ("mapping values are not allowed here", "a text containing ': ' must be quoted or written as a | block",
+     "yaml_colon_in_text"),
+    ("found character '\\t'", "indent with spaces, not tabs", "yaml_tab"),
+    ("expected ',' or '}'", "a {…} mapping is not closed, or a text in it contains ',' or ':' and needs quotes",
+     "yaml_flow_mapping_not_closed"),
+    ("expected ',' or ']'", "a […] list is not closed, or an item in it needs quotes", "yaml_flow_list_not_closed"),
+    ("expected <block end>", "check the indentation of this line against the lines above", "yaml_indentation"),
+    ("found unexpected end of stream", "a quoted text is never closed", "yaml_quote_not_closed"),
+    ("expected a single document", "remove the '---' line: a course file holds one document",
+     "yaml_second_document"),
 )
+# A character YAML reserves (`@`, a backtick) starting a plain text: the text needs quotes.
+_RESERVED_START = re.compile(r"found character '([@`])' that cannot start any token")
 
 
 def _syntax_error(exc: yaml.YAMLError, text: str) -> YamlSyntaxError:
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         parts = [p for p in (exc.context, exc.problem) if p]
-        reason = ", ".join(parts) or "invalid YAML"
-        hints = [hint for needle, hint in _HINTS if needle in reason]
+        detail = ", ".join(parts) or "invalid YAML"
+        matched = [(hint, kind) for needle, hint, kind in _HINTS if needle in detail]
+        hints = [hint for hint, _kind in matched]
         opened = exc.context_mark
-        if opened and mark and opened.line != mark.line and ("flow" in reason or "quoted" in reason):
+        started_elsewhere = bool(opened and mark and opened.line != mark.line
+                                 and ("flow" in detail or "quoted" in detail))
+        if started_elsewhere:
             hints.append(f"it started on line {opened.line + 1}")
-        if hints:
-            reason += f" ({'; '.join(hints)})"
-        return YamlSyntaxError(mark.line + 1 if mark else None, f"YAML syntax error: {reason}")
+        reason = detail + (f" ({'; '.join(hints)})" if hints else "")
+        params: dict[str, Any] = {"column": mark.column + 1 if mark else None}
+        reserved = _RESERVED_START.search(detail)
+        if matched:
+            kind = matched[0][1]
+        elif reserved:
+            kind, params["character"] = "yaml_reserved_character", reserved.group(1)
+        elif exc.problem == _NESTED_TOO_DEEP:
+            kind, params["limit"] = "yaml_nested_too_deep", MAX_YAML_DEPTH
+        else:
+            kind, params["detail"] = "yaml_syntax", detail
+        if kind in ("yaml_flow_mapping_not_closed", "yaml_flow_list_not_closed", "yaml_quote_not_closed"):
+            start = opened or mark
+            params["start_line"], params["start_column"] = (start.line + 1, start.column + 1) if start else (None, None)
+        if mark is None:
+            kind, params = "yaml_syntax_no_line", {"detail": detail}
+        return YamlSyntaxError(mark.line + 1 if mark else None, Reason(f"YAML syntax error: {reason}", kind, **params))
     if isinstance(exc, yaml.reader.ReaderError):
         line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         char = exc.character
         shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
-        return YamlSyntaxError(line, f"YAML syntax error: {exc.reason} (character {shown})")
-    return YamlSyntaxError(None, f"YAML syntax error: {exc}")
+        return YamlSyntaxError(line, Reason(f"YAML syntax error: {exc.reason} (character {shown})",
+                                            "yaml_bad_character", character=shown, column=column))
+    return YamlSyntaxError(None, Reason(f"YAML syntax error: {exc}", "yaml_syntax_no_line", detail=str(exc)))
 
 
 def load_yaml(text: str | bytes) -> YamlDocument:
@@ -134,11 +162,12 @@ def load_yaml_file(path: Path) -> YamlDocument:
 
 
 def _too_big(data: bytes) -> YamlSyntaxError:
+    limit = MAX_YAML_BYTES // (1024 * 1024)
     return YamlSyntaxError(
         data.count(b"\n", 0, MAX_YAML_BYTES) + 1,
-        f"the file is larger than {MAX_YAML_BYTES // (1024 * 1024)} MB, the limit for one course file "
-        "(it passes the limit on this line); split the lecture into several, or attach long "
-        "material as a file chunk",
+        Reason(f"the file is larger than {limit} MB, the limit for one course file "
+               "(it passes the limit on this line); split the lecture into several, or attach long "
+               "material as a file chunk", "yaml_file_too_big", limit=limit),
     )
 
 
@@ -153,12 +182,7 @@ class _DepthLimitedLoader(yaml.SafeLoader):
         if self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
             if self._depth >= MAX_YAML_DEPTH:
                 event = self.peek_event()
-                raise yaml.composer.ComposerError(
-                    None, None,
-                    f"lists and mappings nest more than {MAX_YAML_DEPTH} levels deep here; "
-                    "a course file needs far fewer (is a bracket left open?)",
-                    event.start_mark,
-                )
+                raise yaml.composer.ComposerError(None, None, _NESTED_TOO_DEEP, event.start_mark)
             self._depth += 1
             try:
                 return super().compose_node(parent, index)

@@ -14,7 +14,9 @@ import asyncio
 import os
 import shutil
 import uuid
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Coroutine
 
@@ -88,6 +90,16 @@ async def create_postgres_database(template: str | None = None) -> str:
 
 async def drop_postgres_database(name: str) -> None:
     await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@asynccontextmanager
+async def postgres_database(template: str | None = None) -> AsyncIterator[str]:
+    """The URL of a new database (empty, or a clone of `template`), dropped when the block ends."""
+    name = await create_postgres_database(template)
+    try:
+        yield postgres_url(name)
+    finally:
+        await drop_postgres_database(name)
 
 
 def make_postgres_template() -> str:

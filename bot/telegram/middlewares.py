@@ -1,6 +1,6 @@
 """Per-update plumbing: one unit of work, applied once, for a known user, in their language.
 
-Order on the dispatcher (bot/app.py): UnitOfWorkMiddleware → aiogram's FSM → PresenterMiddleware."""
+Order on the dispatcher (bot/dispatcher.py): UnitOfWorkMiddleware → aiogram's FSM → PresenterMiddleware."""
 from __future__ import annotations
 
 import logging

@@ -2,8 +2,9 @@
 
 `content/` stands alone and reports in English; each reason it can name also carries a kind and
 named values (`content.errors.CourseError.kind` / `params`). Here each kind is one sentence with
-those values as placeholders, so a translator sees the whole sentence. A reason without a kind
-(PyYAML's syntax messages, an HTML parser's findings) is shown as the validator wrote it.
+those values as placeholders, so a translator sees the whole sentence; YAML syntax errors and HTML
+mistakes have theirs in texts_course_syntax.py. A text's several HTML mistakes (`findings`) are
+shown as several whole sentences. A reason without a kind is shown as the validator wrote it.
 """
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from pathlib import Path
 
 from aiogram.utils.i18n import lazy_gettext as __
 
-from content.errors import CourseError
+from bot.telegram.texts_course_syntax import SYNTAX_SENTENCES
+from content.errors import CourseError, Params
 
 _SENTENCES = {
     # cross-field rules (content/rules.py)
@@ -127,6 +129,7 @@ _SENTENCES = {
     "rendered_question_answer": __("Telegram would refuse this question, with its verdict and explanation shown, "
                                    "as the bot sends it in {locale}: {detail}"),
     "rendered_lab": __("Telegram would refuse the lab work's message as the bot sends it in {locale}: {detail}"),
+    **SYNTAX_SENTENCES,
 }
 
 
@@ -141,19 +144,30 @@ def _place(file: Path, line: object, root: Path, shown_as: str | None) -> str:
     return f"{shown}:{line}" if line is not None else shown
 
 
-def reason_sentence(error: CourseError, root: Path, shown_as: str | None = None) -> str:
-    """The reason in the current locale; the validator's English when its kind has no sentence."""
-    sentence = _SENTENCES.get(error.kind or "")
+def _sentence(kind: str | None, given: Params, root: Path, shown_as: str | None) -> str | None:
+    """One kind's sentence in the current locale, or None when it has none."""
+    sentence = _SENTENCES.get(kind or "")
     if sentence is None:
-        return error.reason
-    params = dict(error.params)
+        return None
+    params = dict(given)
     if "first_file" in params:  # where a clashing thing was first given, as the instructor sees files
         line = params.pop("first_line")
         params["first"] = _place(Path(params.pop("first_file")), None if line == "None" else line, root, shown_as)
     try:
-        text = str(sentence).format(**params)
+        return str(sentence).format(**params)
     except (KeyError, IndexError, ValueError):
-        return error.reason  # a translation naming a value the reason lacks: the English still says it all
+        return None  # a translation naming a value the reason lacks: the English still says it all
+
+
+def reason_sentence(error: CourseError, root: Path, shown_as: str | None = None) -> str:
+    """The reason in the current locale; the validator's English when a kind has no sentence."""
+    if error.findings:
+        sentences = [_sentence(kind, params, root, shown_as) for kind, params in error.findings]
+        text = " ".join(s for s in sentences if s is not None) if None not in sentences else None
+    else:
+        text = _sentence(error.kind, error.params, root, shown_as)
+    if text is None:
+        return error.reason
     return f"{error.where}: {text}" if error.where else text
 
 

@@ -52,10 +52,11 @@ def create_web_app(uow_factory: UnitOfWorkFactory, translate: Translate, issuer:
                    requests_per_minute: int, clock: Clock | None = None,
                    trusted_proxies: Sequence[IPNetwork] = (), metrics: BotMetrics | None = None,
                    health_checks: Mapping[str, Check] | None = None,
-                   redis_url: str | None = None) -> web.Application:
-    """With `redis_url` the certificate pages' limit is shared by every replica using that Redis."""
+                   redis_url: str | None = None, bot_id: int | str | None = None) -> web.Application:
+    """With `redis_url` the certificate pages' limit is shared by every replica of the bot `bot_id`
+    using that Redis."""
     app = web.Application(middlewares=[_guard])
-    limiter = build_page_limiter(redis_url, requests_per_minute)
+    limiter = build_page_limiter(redis_url, requests_per_minute, bot_id)
     app[CONTEXT] = WebContext(uow_factory, translate, issuer, default_locale, limiter,
                               clock or SystemClock(), tuple(trusted_proxies))
     app.on_cleanup.append(lambda _app: limiter.close())

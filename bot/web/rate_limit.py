@@ -58,10 +58,12 @@ class LocalRateLimiter:
 RateLimiter = LocalRateLimiter  # the name callers knew
 
 
-def build_page_limiter(redis_url: str | None, per_minute: int) -> PageLimiter:
-    """Shared by every replica with REDIS_URL, else this process's own."""
+def build_page_limiter(redis_url: str | None, per_minute: int, bot_id: int | str | None = None) -> PageLimiter:
+    """Shared by every replica of the bot `bot_id` with REDIS_URL, else this process's own."""
     if not redis_url:
         return LocalRateLimiter(per_minute)
+    if bot_id is None:
+        raise ValueError("a page limit shared through Redis needs the bot's id (one count per deployment)")
     from bot.web.redis_rate_limit import RedisRateLimiter
 
-    return RedisRateLimiter.from_url(redis_url, per_minute)
+    return RedisRateLimiter.from_url(redis_url, per_minute, bot_id)

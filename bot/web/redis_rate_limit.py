@@ -7,7 +7,9 @@ edge, and a MULTI cannot decide on the count it reads), and the script takes the
 (TIME), so replicas whose clocks differ still agree on what "the last minute" is. The `limits`
 package would do the counting, but it would be a second way of talking to Redis for one small
 script. The hits of an address are a sorted set (at most `per_minute` members) that expires a
-minute after its last hit, so an address that stops asking leaves nothing behind.
+minute after its last hit, so an address that stops asking leaves nothing behind. Its key names the
+bot (`talimger:page:{bot_id}:{address}`, as the send limiter's do): two deployments sharing one Redis
+keep their own counts.
 
 When Redis cannot be reached the page still answers: this is a page people open to check a
 certificate (an employer, a registrar), and refusing every one of them because a counter is down
@@ -28,7 +30,7 @@ from redis.exceptions import RedisError
 from bot.web.rate_limit import WINDOW_SECONDS, LocalRateLimiter
 
 log = logging.getLogger(__name__)
-KEY_PREFIX = "talimger:page:"
+KEY_PREFIX = "talimger:page:"  # then the bot's id, ":" and the address
 TIMEOUT_SECONDS = 0.5  # a page waits at most this long for the counter before counting locally
 RETRY_SECONDS = 10.0
 
@@ -49,20 +51,20 @@ return 1
 
 
 class RedisRateLimiter:
-    def __init__(self, redis: Redis, per_minute: int, prefix: str = KEY_PREFIX,
+    def __init__(self, redis: Redis, per_minute: int, bot_id: int | str,
                  now: Callable[[], float] = time.monotonic) -> None:
         self.per_minute = per_minute
         self._redis = redis
-        self._prefix = prefix
+        self._prefix = f"{KEY_PREFIX}{bot_id}:"
         self._hit = redis.register_script(_HIT)
         self._fallback = LocalRateLimiter(per_minute, now)
         self._now = now
         self._down_until: float | None = None  # while set, Redis failed and is not asked before then
 
     @classmethod
-    def from_url(cls, url: str, per_minute: int, prefix: str = KEY_PREFIX) -> RedisRateLimiter:
+    def from_url(cls, url: str, per_minute: int, bot_id: int | str) -> RedisRateLimiter:
         redis = Redis.from_url(url, socket_connect_timeout=TIMEOUT_SECONDS, socket_timeout=TIMEOUT_SECONDS)
-        return cls(redis, per_minute, prefix)
+        return cls(redis, per_minute, bot_id)
 
     async def allow(self, address: str) -> bool:
         if self._down_until is not None and self._now() < self._down_until:

@@ -16,8 +16,7 @@ import pytest
 from bot.app import SendLimits, Talimger
 from bot.config import Settings
 from bot.services.clock import ManualClock
-from tests.databases import (NO_POSTGRES, TEST_POSTGRES_URL, clone_sqlite, create_postgres_database,
-                             drop_postgres_database, postgres_url)
+from tests.databases import NO_POSTGRES, TEST_POSTGRES_URL, clone_sqlite, postgres_database
 from content import SAMPLE_COURSE_DIR
 from sandbox import Sandbox
 from sandbox.client import SandboxClient
@@ -78,11 +77,8 @@ async def bot_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> As
     if request.param == "sqlite":
         yield clone_sqlite(request.getfixturevalue("sqlite_template"), tmp_path / "talimger.db")
         return
-    name = await create_postgres_database(template=request.getfixturevalue("postgres_template"))
-    try:
-        yield postgres_url(name)
-    finally:
-        await drop_postgres_database(name)
+    async with postgres_database(template=request.getfixturevalue("postgres_template")) as url:
+        yield url
 
 
 @pytest.fixture

@@ -13,9 +13,10 @@ from content import SAMPLE_COURSE_DIR
 from sandbox import Sandbox
 from sandbox.web.routes import StaffMember
 from bot.services.staff import Role
+from tests.e2e.conftest import AppFactory
 from tests.e2e.staff_steps import hold_role
 
-INSTRUCTOR_ID, COORDINATOR_ID = 900_101, 900_102
+INSTRUCTOR_ID, COORDINATOR_ID, RU_INSTRUCTOR_ID = 900_101, 900_102, 900_103
 WAIT = 30.0
 
 
@@ -24,6 +25,16 @@ def staff_admin_chat(sandbox: Sandbox) -> int:
     sandbox.web_config.staff = [StaffMember(INSTRUCTOR_ID, "Айгүл", "instructor", "kk"),
                                 StaffMember(COORDINATOR_ID, "Coordinator", "coordinator", "en")]
     return sandbox.ensure_admin_chat().id
+
+
+async def start_with_kk_and_ru_instructors(sandbox: Sandbox, start_bot: AppFactory) -> Talimger:
+    """The bot whose admin chat holds a kk instructor and a ru instructor, both granted the role."""
+    sandbox.web_config.staff = [StaffMember(INSTRUCTOR_ID, "Айгүл", "instructor", "kk"),
+                                StaffMember(RU_INSTRUCTOR_ID, "Ольга", "instructor", "ru")]
+    app = await start_bot(admin_chat_id=sandbox.ensure_admin_chat().id)
+    for user_id in (INSTRUCTOR_ID, RU_INSTRUCTOR_ID):
+        await hold_role(app, user_id, Role.INSTRUCTOR)
+    return app
 
 
 async def grant_staff(app: Talimger) -> None:

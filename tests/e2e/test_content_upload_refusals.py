@@ -57,8 +57,9 @@ async def test_broken_uploads_get_their_precise_error_and_change_nothing(sandbox
     missing_kk = MINI.replace("        kk: Intro text of lecture 1 (kk)\n", "", 1)
     long_text = too_long_for_telegram()
     cases: list[tuple[str, bytes, list[str]]] = [
-        ("mini.yaml", syntax.encode(), [f"mini.yaml:{line_of(syntax, 'workload_hours') + 1}: YAML syntax error",
-                                         f"started on line {line_of(syntax, 'workload_hours')}"]),
+        ("mini.yaml", syntax.encode(), [f"mini.yaml:{line_of(syntax, 'workload_hours') + 1}: YAML синтаксис қатесі",
+                                         f"{line_of(syntax, 'workload_hours')}-жолдың 17-бағанында ашылған […] "
+                                         "тізімі жабылмаған"]),
         ("mini.yaml", no_correct.encode(), [f"mini.yaml:{line_of(no_correct, 'options:', line_of(no_correct, 'key: q1'))}: ",
                                              "Бірде-бір нұсқа “correct: true” деп белгіленбеген"]),
         ("mini.yaml", missing_kk.encode(), [f"mini.yaml:{line_of(missing_kk, 'Intro text of lecture 1') - 1}", "kk"]),

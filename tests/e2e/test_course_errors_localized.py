@@ -6,14 +6,9 @@ import yaml
 
 from sandbox import Sandbox
 from sandbox.client import SandboxClient
-from sandbox.web.routes import StaffMember
-from bot.services.staff import Role
 from tests.conftest import MINI_COURSE
 from tests.e2e.conftest import AppFactory
-from tests.e2e.content_steps import INSTRUCTOR_ID, WAIT, rows
-from tests.e2e.staff_steps import hold_role
-
-RU_INSTRUCTOR_ID = 900_103
+from tests.e2e.content_steps import INSTRUCTOR_ID, RU_INSTRUCTOR_ID, WAIT, rows, start_with_kk_and_ru_instructors
 
 
 def line_of(text: str, needle: str, after: int = 0) -> int:
@@ -33,11 +28,7 @@ async def test_an_invalid_course_s_reasons_are_read_in_kazakh_and_russian(sandbo
                                                                           start_bot: AppFactory) -> None:
     """issue 10 leftover: before, "the bank has 4 question(s) but a quiz draws 5" and "duplicate lecture
     key 'l1'" came in English to every instructor, inside a localized report."""
-    sandbox.web_config.staff = [StaffMember(INSTRUCTOR_ID, "Айгүл", "instructor", "kk"),
-                                StaffMember(RU_INSTRUCTOR_ID, "Ольга", "instructor", "ru")]
-    app = await start_bot(admin_chat_id=sandbox.ensure_admin_chat().id)
-    for user_id in (INSTRUCTOR_ID, RU_INSTRUCTOR_ID):
-        await hold_role(app, user_id, Role.INSTRUCTOR)
+    app = await start_with_kk_and_ru_instructors(sandbox, start_bot)
     versions = await rows(app, "SELECT id, state FROM course_versions ORDER BY id")
     text = invalid_course()
     questions = line_of(text, "questions:")

@@ -3,7 +3,6 @@ read them (issue 12 item 4)."""
 from __future__ import annotations
 
 import os
-import socket
 from typing import Any
 
 import aiohttp
@@ -14,6 +13,7 @@ from bot.app import Talimger
 from sandbox.client import SandboxClient
 from tests.e2e.conftest import AppFactory
 from tests.e2e.driver import CourseKey, LearnerDriver
+from tests.ports import closed_port
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 
@@ -33,12 +33,6 @@ async def healthz(app: Talimger) -> tuple[int, dict[str, Any]]:
 def samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
     return {(sample.name, frozenset(sample.labels.items())): sample.value
             for family in text_string_to_metric_families(text) for sample in family.samples}
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def test_healthz_is_200_when_the_database_answers(bot_app: Talimger) -> None:

@@ -19,7 +19,7 @@ from bot.services.clock import ManualClock
 from bot.services.course_import import CourseImporter
 from content import load_course
 from tests.conftest import MINI_COURSE
-from tests.databases import NO_POSTGRES, TEST_POSTGRES_URL, create_postgres_database, drop_postgres_database, postgres_url
+from tests.databases import NO_POSTGRES, TEST_POSTGRES_URL, postgres_database
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -35,21 +35,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture
 async def pg_url() -> AsyncIterator[str]:
     """A URL to a brand-new, empty database on the test server; dropped after the test."""
-    name = await create_postgres_database()
-    try:
-        yield postgres_url(name)
-    finally:
-        await drop_postgres_database(name)
+    async with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture
 async def pg_migrated_url(postgres_template: str) -> AsyncIterator[str]:
     """A brand-new database already at head (a clone of the session's migrated template)."""
-    name = await create_postgres_database(template=postgres_template)
-    try:
-        yield postgres_url(name)
-    finally:
-        await drop_postgres_database(name)
+    async with postgres_database(template=postgres_template) as url:
+        yield url
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ sentence takes exactly the named values its reason carries (issue 10 leftover)."
 from __future__ import annotations
 
 import ast
+import re
 from string import Formatter
 from pathlib import Path
 
@@ -18,6 +19,10 @@ SOURCES = [*sorted(p for p in (ROOT / "content").glob("*.py") if p.name != "erro
            *(ROOT / "bot" / name
              for name in ("telegram/course_check.py", "media_store.py", "services/course_import.py"))]
 KIND_POSITION = {"CourseReason": 1, "Reason": 1, "CourseError": 3, "Issue": 3}
+# The YAML loader and the HTML checker also keep kinds in tables and tuples: every "yaml_…" or
+# "html_…" literal there is one (issue 12).
+SYNTAX_SOURCES = ("yaml_lines.py", "telegram_html.py")
+SYNTAX_KIND = re.compile(r"(yaml|html)_[a-z_]+")
 
 
 def _strings(node: ast.AST) -> set[str]:
@@ -37,6 +42,8 @@ def kinds_in_sources() -> set[str]:
     kinds: set[str] = set()
     for source in SOURCES:
         tree = ast.parse(source.read_text(encoding="utf-8"))
+        if source.name in SYNTAX_SOURCES:
+            kinds |= {s for s in _strings(tree) if SYNTAX_KIND.fullmatch(s)}
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in KIND_POSITION:
                 kinds |= {s for keyword in node.keywords if keyword.arg == "kind" for s in _strings(keyword.value)}
@@ -56,7 +63,8 @@ def kinds_in_sources() -> set[str]:
 
 def test_every_reason_kind_of_the_validator_has_a_sentence() -> None:
     kinds = kinds_in_sources()
-    assert {"duplicate_lecture_key", "bank_below_course_quiz_size", "missing_translation", "file_not_found"} <= kinds
+    assert {"duplicate_lecture_key", "bank_below_course_quiz_size", "missing_translation", "file_not_found",
+            "yaml_tab", "yaml_syntax", "html_tag_never_closed", "html_bare_ampersand"} <= kinds
     assert kinds - set(_SENTENCES) == set()
 
 

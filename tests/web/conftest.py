@@ -39,11 +39,11 @@ async def start_web(uow_factory: UnitOfWorkFactory, clock: ManualClock) -> Async
     i18n = create_i18n("en")
 
     async def start(per_minute: int = 1000, factory: object = None, trusted_proxies: str = "",
-                    redis_url: str | None = None) -> str:
+                    redis_url: str | None = None, bot_id: str = "123456") -> str:
         proxies = [ipaddress.ip_network(cidr.strip()) for cidr in trusted_proxies.split(",") if cidr.strip()]
         app = create_web_app(factory or uow_factory,  # type: ignore[arg-type]
                              lambda message, locale: i18n.gettext(message, locale=locale),
-                             ISSUER, "en", per_minute, clock, proxies, redis_url=redis_url)
+                             ISSUER, "en", per_minute, clock, proxies, redis_url=redis_url, bot_id=bot_id)
         server = await WebServer(app, "127.0.0.1", 0).start()
         servers.append(server)
         return server.url

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -12,6 +11,7 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.web.redis_rate_limit import KEY_PREFIX
+from tests.ports import closed_port
 from tests.web.conftest import WebFactory
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
@@ -20,13 +20,6 @@ PAGE_LIMIT_REDIS_URL = TEST_REDIS_URL.rsplit("/", 1)[0] + "/13" if TEST_REDIS_UR
 needs_redis = pytest.mark.skipif(not TEST_REDIS_URL,
                                  reason="TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/15)")
 UNKNOWN = "/c/NOPE-NOPE"  # any certificate page counts against the limit; an unknown code is cheapest
-
-
-def closed_port() -> int:
-    """A port nothing listens on (bound and closed again)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def _page(url: str) -> tuple[int, str]:
@@ -65,6 +58,23 @@ async def test_requests_spread_over_two_replicas_are_limited_as_one(start_web: W
     status, russian = await _page(replicas[0] + UNKNOWN + "?lang=ru")
     assert status == 429 and "Слишком много запросов" in russian, russian
     assert (await _page(replicas[1] + "/health"))[0] == 200  # only the certificate pages count
+
+
+@needs_redis
+async def test_two_deployments_on_one_redis_count_their_visitors_separately(start_web: WebFactory,
+                                                                           clean_redis: object) -> None:
+    """issue 12: two bots (two tokens) sharing one Redis: a visitor who used up one bot's certificate
+    pages still gets the other bot's; before, both counted under one key per address."""
+    first = await start_web(per_minute=2, redis_url=PAGE_LIMIT_REDIS_URL, bot_id="111111")
+    second = await start_web(per_minute=2, redis_url=PAGE_LIMIT_REDIS_URL, bot_id="222222")
+    assert [(await _page(first + UNKNOWN))[0] for _ in range(3)] == [404, 404, 429]
+    assert [(await _page(second + UNKNOWN))[0] for _ in range(3)] == [404, 404, 429]
+    redis = Redis.from_url(PAGE_LIMIT_REDIS_URL)
+    try:
+        keys = sorted([key.decode() async for key in redis.scan_iter(match=KEY_PREFIX + "*")])
+    finally:
+        await redis.aclose()
+    assert keys == [f"{KEY_PREFIX}111111:127.0.0.1", f"{KEY_PREFIX}222222:127.0.0.1"]
 
 
 async def test_without_redis_each_process_limits_by_itself(start_web: WebFactory) -> None:
