@@ -86,14 +86,16 @@ class Talimger:
     def webhook_mode(self) -> bool:
         return bool(self.settings.webhook_url)
 
-    async def prepare(self) -> None:
-        """Database schema, catalogs and (on an empty database) the sample course."""
+    async def prepare(self, *, first_course: bool = True) -> None:
+        """Database schema, catalogs and (on an empty database, unless `first_course` is False because
+        the caller is about to publish one itself) the first course of CONTENT_DIR or the sample course."""
         await self.upgrade_database()
         assert self.engine is not None
         self.uow_factory = UnitOfWorkFactory(create_session_factory(self.engine),
                                              serialize_writes=self.engine.dialect.name == "sqlite")
         self.i18n = create_i18n(self.settings.default_locale)
-        await self.load_sample_course_if_empty()
+        if first_course:
+            await self.load_sample_course_if_empty()
         session = build_bot(self.settings, self.token, self.api_url, self.send_limits, self.metrics)
         self.bot, self.throttle, self._redis = session.bot, session.throttle, session.redis
         self.dispatcher = build_dispatcher(self.settings, self.uow_factory, self.i18n, self.clock, self.rng,

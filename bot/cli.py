@@ -115,7 +115,7 @@ async def _load(settings: Settings, course: Course) -> int:
 
     app = Talimger(settings, token="0:offline")
     try:
-        await app.prepare()
+        await app.prepare(first_course=False)  # the course named is the one to publish, on an empty database too
         result = await app.publish_course(course)
     finally:
         await app.stop()

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import signal
 import socket
+import sqlite3
 import sys
 import time
 from collections.abc import Iterator
@@ -78,6 +80,16 @@ async def test_course_load_publishes_once_and_reports_an_unchanged_course(tmp_pa
     course = str(ROOT / "tests" / "data" / "mini-course.yaml")
     assert (await _talimger(tmp_path, "course", "load", course))[1] == "Published mini, version 1.\n"
     assert (await _talimger(tmp_path, "course", "load", course))[1] == "mini is unchanged; version 1 stays current.\n"
+
+
+async def test_course_load_into_an_empty_database_publishes_that_course_alone(tmp_path: Path) -> None:
+    """issue 12 (found following the deploy recipe): `course load` on a fresh database also published
+    the sample course (python-basics) before the one named, and learners were offered both."""
+    assert (await _talimger(tmp_path, "db", "upgrade"))[0] == 0
+    code, out, err = await _talimger(tmp_path, "course", "load", str(ROOT / "tests" / "data" / "mini-course.yaml"))
+    assert (code, out) == (0, "Published mini, version 1.\n"), err
+    with contextlib.closing(sqlite3.connect(tmp_path / "data" / "talimger.db")) as database:
+        assert database.execute("SELECT slug FROM courses").fetchall() == [("mini",)]
 
 
 async def test_a_bad_setting_stops_start_up_with_one_line(tmp_path: Path) -> None:
