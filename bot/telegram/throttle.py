@@ -1,9 +1,9 @@
 """Every request to the Bot API passes here: sends are paced, and a 429 pauses every send.
 
 Telegram allows about 30 messages a second overall (1000 with `allow_paid_broadcast`, paid in
-Stars) and one a second into one chat. Pacing is a `SendLimiter`: in one process the GCRA below;
-when several processes send for one bot they must share one (the scale-out issue plugs a Redis
-one in behind the same interface). A 429 means Telegram throttles the whole bot, not the one
+Stars) and one a second into one chat. Pacing is a `SendLimiter`: in one process the window of
+reserved send times and the per-chat GCRA below; when several processes send for one bot they
+must share one (redis_limiter, the same procedure in one Lua script, behind the same interface). A 429 means Telegram throttles the whole bot, not the one
 request: the limiter is paused for `retry_after`, so every send waits, not only the one refused.
 """
 from __future__ import annotations
@@ -103,9 +103,6 @@ class SendWindow:
         self.scan_limit = scan_limit
         self._times: list[float] = []
         self._full_until = -math.inf
-
-    def __len__(self) -> int:
-        return len(self._times)
 
     def reserve(self, now: float, start: float, chat_earliest: float) -> float:
         """Reserve and return the earliest send time ≥ max(start, chat_earliest) that keeps
