@@ -49,15 +49,20 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', num(now - interval))
 local known_full = math.max(start, tonumber(redis.call('GET', KEYS[2]) or '0'))
 local send = math.max(known_full, chat_earliest)
 local limit = tonumber(ARGV[4])
-local scanned = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. num(send - interval), '+inf', 'WITHSCORES', 'LIMIT', 0, limit)
-local free = #scanned / 2 < limit
-for i = 2, #scanned, 2 do
-  local taken = tonumber(scanned[i])
-  if taken >= send + interval then
-    free = true
-    break
+local looked, free = 0, false
+while not free and looked < limit do  -- a few reserved times at a time: most searches stop at the first
+  local batch = math.min(8, limit - looked)
+  local taken = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. num(send - interval), '+inf', 'WITHSCORES', 'LIMIT', 0, batch)
+  for i = 2, #taken, 2 do
+    local at = tonumber(taken[i])
+    if at >= send + interval then
+      free = true
+      break
+    end
+    send = math.max(send, at + interval)
   end
-  send = math.max(send, taken + interval)
+  looked = looked + #taken / 2
+  if #taken / 2 < batch then free = true end
 end
 local full_until = send
 if free then

@@ -122,8 +122,13 @@ class FakeClock:
         return self.now
 
 
-def _turns(seed: int, busy_chats: int = 10, busy_turns: int = 8, quiet_chats: int = 50, turns: int = 300) -> list[int]:
-    """`turns` chat ids in random order: a few busy chats asked for many sends, most for a few."""
+def _turns(seed: int, order: str, busy_chats: int = 10, busy_turns: int = 8, quiet_chats: int = 50,
+           turns: int = 300) -> list[int]:
+    """`turns` chat ids. "random": in random order, a few busy chats asked for many sends, most for
+    a few. "pairs": 150 chats asked for two sends each, one right after the other — the second sends,
+    held a second by their chat, make a dense block ahead that the first ones then run into."""
+    if order == "pairs":
+        return [chat for chat in range(turns // 2) for _ in range(2)]
     chats = [chat for chat in range(busy_chats) for _ in range(busy_turns)]
     quiet = list(range(busy_chats, busy_chats + quiet_chats))
     chats += [quiet[index % quiet_chats] for index in range(turns - len(chats))]
@@ -177,24 +182,26 @@ def _assert_no_send_waited_for_nothing(reserved: list[tuple[int, bool, float, fl
         chat_pace[chat] = (max(tat, send) + 1.0, send)
 
 
-# (per_chat_burst, scan_limit): the bot's burst of 3, the strict 1 a second, and a search cut
-# short after 4 reserved times (the send then goes after the last one: later, but still paced).
-SIMULATIONS = [(1, SCAN_LIMIT), (3, SCAN_LIMIT), (1, 4)]
+# (per_chat_burst, scan_limit, order of the chats): the bot's burst of 3, the strict 1 a second,
+# a search cut short after 4 or 12 reserved times (the send then goes after the last one: later,
+# but still paced), and sends that run into a dense block of chat-delayed ones.
+SIMULATIONS = [(1, SCAN_LIMIT, "random"), (3, SCAN_LIMIT, "random"), (1, 4, "random"),
+               (1, SCAN_LIMIT, "pairs"), (1, 12, "pairs")]
 
 
-@pytest.mark.parametrize(("per_chat_burst", "scan_limit"), SIMULATIONS)
-async def test_the_local_limiter_keeps_the_overall_and_every_chats_pace_for_300_sends_into_60_chats(
-        per_chat_burst: int, scan_limit: int) -> None:
+@pytest.mark.parametrize(("per_chat_burst", "scan_limit", "order"), SIMULATIONS)
+async def test_the_local_limiter_keeps_the_overall_and_every_chats_pace_for_300_sends_into_many_chats(
+        per_chat_burst: int, scan_limit: int, order: str) -> None:
     """issue 12: 300 sends asked for faster than 30 a second into 60 chats (some asked for many
-    sends, in random order, a tenth paid broadcasts): no second holds more than 30, every chat's
-    sends keep 1 a second (after its burst) at the times they really go behind the queue, and no
-    send waits behind a chat-delayed one."""
+    sends, in random order; or 150 chats two each), a tenth paid broadcasts: no second holds more
+    than 30, every chat's sends keep 1 a second (after its burst) at the times they really go
+    behind the queue, and no send waits behind a chat-delayed one."""
     clock = FakeClock()
     limiter = LocalSendLimiter(global_rate=30, per_chat_rate=1, per_chat_burst=per_chat_burst, clock=clock,
                                scan_limit=scan_limit)
     rng = random.Random(7)
     reserved = []
-    for chat in _turns(seed=per_chat_burst + scan_limit):
+    for chat in _turns(per_chat_burst + scan_limit, order):
         clock.now += rng.uniform(0.0, 0.04)  # 50 a second on average: the queue grows
         paid = rng.random() < 0.1
         now, send = await limiter.schedule(chat, paid=paid)
@@ -206,9 +213,9 @@ async def test_the_local_limiter_keeps_the_overall_and_every_chats_pace_for_300_
 
 
 @needs_redis
-@pytest.mark.parametrize(("per_chat_burst", "scan_limit"), SIMULATIONS)
+@pytest.mark.parametrize(("per_chat_burst", "scan_limit", "order"), SIMULATIONS)
 async def test_three_replicas_sharing_redis_keep_the_overall_and_every_chats_pace_for_300_sends(
-        per_chat_burst: int, scan_limit: int) -> None:
+        per_chat_burst: int, scan_limit: int, order: str) -> None:
     """issue 12: the same 300 sends through three limiters sharing one bot's keys in Redis (three
     replicas), asked for at once by three concurrent senders."""
     from redis.asyncio import Redis
@@ -217,7 +224,7 @@ async def test_three_replicas_sharing_redis_keep_the_overall_and_every_chats_pac
     bot_id = f"test-{uuid.uuid4().hex}"
     limiters = [RedisSendLimiter(client, bot_id, global_rate=30, per_chat_rate=1, per_chat_burst=per_chat_burst,
                                  scan_limit=scan_limit) for client in clients]
-    chats = _turns(seed=10 + per_chat_burst + scan_limit)
+    chats = _turns(10 + per_chat_burst + scan_limit, order)
     paid_turns = set(random.Random(per_chat_burst).sample(range(len(chats)), len(chats) // 10))
     reserved: list[tuple[int, bool, float, float]] = []
 
