@@ -17,8 +17,14 @@ behind it. So the script keeps every reserved send time (the sorted set, pruned 
 no longer conflict) and gives a send the earliest time, no earlier than its chat allows, at least
 one interval from every reserved one: then no second holds more than 30, a chat's pace counts
 from its real send times, and a send free to go takes a free slot before a delayed one. It is
-bot.telegram.throttle.SendWindow, step for step; see there for `full_until` and the scan limit
-that keep one call to O(log n) and a few dozen entries read.
+bot.telegram.throttle.SendWindow, step for step; see there for `full_until` and the scan limit.
+
+The cost: the set holds only the sends reserved from one interval ago on (the queue itself: 30
+for every second of queue), every step on it is O(log n), and the script reads the reserved times
+8 at a time, at most SCAN_LIMIT (most searches stop in the first 8). Measured on the local Redis
+over 10,000 turns: about 26-29 µs of Redis time a call, against 12-13 µs for the one-GCRA-value
+script it replaced; the round trip from Python (130-200 µs) is most of a turn either way. Every
+key expires (PX) a second after the last time it holds, so an idle bot leaves nothing behind.
 """
 from __future__ import annotations
 
