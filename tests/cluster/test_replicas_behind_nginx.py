@@ -17,6 +17,7 @@ from bot.db.models import AttemptItem, Enrolment, QuizAttempt
 from bot.db.session import create_engine
 from content import SAMPLE_COURSE_DIR
 from sandbox.client import SandboxClient
+from sandbox.figures import SendRecord
 from tests.cluster.harness import Cluster, missing_servers
 from tests.cluster.learners import LearnerRun, messages_sent_twice, take_first_lecture_and_quiz
 from tests.e2e.driver import CourseKey
@@ -29,6 +30,18 @@ AT_ONCE = 100  # learners acting at the same moment
 # bot's default SEND_BURST_PER_CHAT=3); a 429 pauses every send of every replica, so here the
 # replicas keep to the sandbox's count.
 STRICT_PER_CHAT = {"SEND_BURST_PER_CHAT": "1", "SEND_RATE_PER_CHAT": "0.9"}
+
+
+def _refusals_by_cause(records: list[SendRecord]) -> dict[str, int]:
+    """The sends the sandbox refused as too fast, by the limit they broke: 30 a second overall,
+    or one a second into one chat."""
+    delivered = [record for record in records if record.status == 200]
+    causes = {"overall": 0, "into_one_chat": 0}
+    for record in records:
+        if record.rate_limited:
+            second = [other for other in delivered if record.time - 1.0 < other.time <= record.time]
+            causes["overall" if len(second) >= 30 else "into_one_chat"] += 1
+    return causes
 
 
 @pytest.mark.timeout(900)
@@ -70,6 +83,7 @@ async def test_200_learners_through_three_replicas_one_killed_get_everything_onc
         await asyncio.gather(*tasks)
         handled_after_restart = await victim.metric("talimger_updates_handled_total")
         figures = cluster.sandbox.state.sends.figures(1.0)
+        refused = _refusals_by_cause(cluster.sandbox.state.sends.records)
         doubled = messages_sent_twice(cluster.sandbox,
                                       {run.user_id: run.asked_again_at for run in runs.values()})
 
@@ -97,7 +111,9 @@ async def test_200_learners_through_three_replicas_one_killed_get_everything_onc
           f"{finished_at_kill} had finished; {elapsed:.0f} s in all ({deploy_done - started:.0f} s deploying). "
           f"Updates handled before the kill per replica {handled_before_kill}, by the restarted one "
           f"{handled_after_restart:.0f}. Sends: {figures['sent']}, most in any second {figures['max_in_window']['overall']} "
-          f"(offered {figures['max_in_window']['offered_overall']}), outcomes {figures['per_outcome']}. "
+          f"(offered {figures['max_in_window']['offered_overall']}), refused as too fast {figures['rate_limited']} {refused}, "
+          f"most offered into one chat in any second {figures['max_in_window']['offered_into_one_chat']}, "
+          f"outcomes {figures['per_outcome']}. "
           f"Learners who had to send /lesson (their reply lost with the killed replica): {len(asked_again)}.")
     assert [run for run in runs.values() if not run.finished] == []
     assert doubled == {}
@@ -105,11 +121,12 @@ async def test_200_learners_through_three_replicas_one_killed_get_everything_onc
     assert answers == {user_id: questions for user_id in runs}
     assert rows[0] == rows[1] == LEARNERS * questions  # one row per learner per question
     assert figures["max_in_window"]["overall"] <= 30
-    # What reached the chats: never more than 30 in any second. (The sends the bot attempted,
-    # `offered_overall`, counting those the sandbox refused as too fast into one chat, reach the
-    # high 30s: a chat's slot is taken when its send is asked for, not when it goes behind the
-    # overall queue — tests/cluster/test_shared_limiter_chat_pace.py, xfail, shows it.)
-    # (A 429 into one chat may happen: the bot allows a private chat a burst of 3, as Telegram
-    # does, where the sandbox counts a strict 1 a second; the overall pace is what is shared.)
+    # What reached the chats: never more than 30 in any second. The sends the bot attempted
+    # (`offered_overall`, counting those the sandbox refused) are not asserted: the replicas
+    # reserve send times that keep 30 a second and each chat's pace exactly (issue 12,
+    # tests/unit/test_send_limiters.py), but on two cores shared with other work a replica's
+    # sends leave late (measured here: median 0.02 s, one in ten 0.17 s, one in a hundred 0.4 s
+    # after the reserved time), and a late send lands in a second the others already fill, or
+    # close to the chat's next send. The print above counts the refusals by the limit broken.
     assert all(count > 0 for count in handled_before_kill)  # nginx spread the updates over all three
     assert handled_after_restart > 0  # and took the restarted one back
