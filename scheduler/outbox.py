@@ -49,7 +49,7 @@ from bot.db.repositories.outbox import BLOCKED, FAILED, PENDING, SENT, UNKNOWN, 
 from bot.db.uow import UnitOfWorkFactory
 from bot.services.clock import Clock
 from bot.telegram.outbox_payloads import is_paid, method_of
-from bot.telegram.throttle import ALREADY_PACED, SendThrottle
+from bot.telegram.throttle import ALREADY_PACED, SendThrottle, sleep_until, wait_until_turn
 
 log = logging.getLogger(__name__)
 
@@ -217,7 +217,7 @@ class OutboxSender:
         for row in group:
             wait = await self._throttle.limiter.turn(row.chat_id, paid=_is_paid(row))
             turns.append(time.monotonic() + wait)
-        await _sleep_until(turns[0])  # the first turn has come: mark, then send at once
+        await sleep_until(turns[0])  # the first turn has come: mark, then send at once
         now = self._clock.now()
         async with self._uow_factory() as uow:
             await uow.begin_write()
@@ -255,7 +255,7 @@ class OutboxSender:
             await self._notify(set(report.broadcasts))
 
     async def _send_at(self, row: Delivery, turn: float) -> Outcome:
-        await _sleep_until(turn)
+        await wait_until_turn(self._throttle.limiter, row.chat_id, turn, paid=_is_paid(row))
         return await self._send(row)
 
     async def _send(self, row: Delivery) -> Outcome:
@@ -323,12 +323,6 @@ class OutboxSender:
                 await observer(set(broadcast_ids))
             except Exception:
                 log.exception("outbox observer %r failed for broadcasts %s", observer, sorted(broadcast_ids))
-
-
-async def _sleep_until(moment: float) -> None:
-    delay = moment - time.monotonic()
-    if delay > 0:
-        await asyncio.sleep(delay)
 
 
 def _is_paid(row: Delivery) -> bool:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import MediaFile
@@ -17,7 +18,14 @@ class MediaRepository:
         return row.file_id if row else None
 
     async def remember(self, fingerprint: str, file_id: str, now: datetime) -> None:
-        await self._session.merge(MediaFile(fingerprint=fingerprint, file_id=file_id, created_at=now))
+        """Keep the newest file_id. Two replicas may upload one file at once (two learners reach the
+        same video): an upsert, where read-then-insert failed the second with a duplicate key."""
+        dialect = self._session.bind.dialect.name if self._session.bind else "sqlite"
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(MediaFile).values(fingerprint=fingerprint, file_id=file_id, created_at=now)
+        await self._session.execute(statement.on_conflict_do_update(
+            index_elements=[MediaFile.fingerprint],
+            set_={"file_id": statement.excluded.file_id, "created_at": statement.excluded.created_at}))
 
     async def forget(self, fingerprint: str) -> None:
         row = await self._session.get(MediaFile, fingerprint)
