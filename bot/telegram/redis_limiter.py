@@ -28,6 +28,7 @@ key expires (PX) a second after the last time it holds, so an idle bot leaves no
 """
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from redis.asyncio import Redis
@@ -129,8 +130,11 @@ class RedisSendLimiter:
         return float(now) / 1000.0, float(send) / 1000.0
 
     async def turn(self, chat_id: Any, *, paid: bool = False) -> float:
+        # Counted from when the script was asked for, not from when its answer was read: a busy
+        # event loop may read it late, and the send must then know it is late (wait_until_turn).
+        asked = time.monotonic()
         now, send = await self.schedule(chat_id, paid=paid)
-        return send - now
+        return asked + (send - now) - time.monotonic()
 
     async def pause(self, seconds: float) -> None:
         await self._pause(keys=[f"{self._prefix}:pause"], args=[seconds])

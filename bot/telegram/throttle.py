@@ -50,7 +50,8 @@ class SendLimiter(Protocol):
         own clock (seconds; its origin is the limiter's own)."""
 
     async def turn(self, chat_id: Any, *, paid: bool = False) -> float:
-        """Reserve the next send into `chat_id`; return the seconds to wait before making it."""
+        """Reserve the next send into `chat_id`; return the seconds to wait before making it (below zero
+        when its time passed before the answer was read: the send is late and takes a new turn)."""
 
     async def pause(self, seconds: float) -> None:
         """Telegram said 429: no send before `seconds` from now, in any chat, by anyone."""

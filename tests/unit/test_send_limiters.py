@@ -312,3 +312,27 @@ async def test_a_send_woken_late_takes_a_new_turn_instead_of_crowding_the_next()
     await asyncio.gather(*sends)
     assert len(gone) == 3
     assert min(later - earlier for earlier, later in zip(gone, gone[1:])) >= interval - LATE_SLACK
+
+
+@needs_redis
+async def test_a_redis_turn_read_late_counts_from_when_it_was_asked() -> None:
+    """issue 12: the script's answer read 0.2 s late (a busy replica) — the turn it reserved has
+    passed, and the limiter says so (a wait below zero) so the send takes a new turn; before, the
+    wait counted from the late read and the send went 0.2 s after its place in the schedule (the
+    200-learner cluster test offered 37 sends in one second)."""
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(LIMITER_REDIS_URL)
+    try:
+        limiter = RedisSendLimiter(client, f"test-{uuid.uuid4().hex}")
+        script = limiter._turn
+
+        async def answer_read_late(*args: object, **kwargs: object) -> object:
+            answer = await script(*args, **kwargs)
+            await asyncio.sleep(0.2)
+            return answer
+
+        limiter._turn = answer_read_late  # type: ignore[assignment]
+        assert await limiter.turn(1) <= -0.15
+    finally:
+        await client.aclose()
