@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.telegram.chat_filters import PRIVATE
 from bot.config import Settings
 from bot.services.refusals import RefusedError
 from bot.services.views import Refusal, Refused
@@ -45,8 +46,8 @@ async def unknown_button(query: CallbackQuery, presenter: Presenter) -> None:
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
-    router.message.register(help_command, Command("help"), F.chat.type == "private")
+    router.message.register(help_command, Command("help"), PRIVATE)
     router.message.register(staff_help, Command("help"), _in_admin_chat)
-    router.message.register(not_understood, F.chat.type == "private")
+    router.message.register(not_understood, PRIVATE)
     router.callback_query.register(unknown_button)
     return router

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -18,6 +18,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.telegram.chat_filters import PRIVATE
 from bot.config import Settings
 from bot.db.models import User
 from bot.services.registry import Services
@@ -110,7 +111,7 @@ async def _to_coordinators(services: Services, presenter: Presenter, settings: S
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PRIVATE)
     router.message.register(contact_command, Command("contact"))
     router.message.register(reply_to_coordinators, RepliesToCoordinators())
     router.message.register(contact_typed, StateFilter(ContactInput.typing), _typed_message)

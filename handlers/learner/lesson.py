@@ -1,10 +1,11 @@
 """Reading a lecture: /lesson, "Next", re-reading, reviewing and self-check steps."""
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.telegram.chat_filters import PRIVATE
 from bot.db.models import User
 from bot.services.registry import Services
 from bot.services.refusals import RefusedError
@@ -69,9 +70,9 @@ async def self_check(query: CallbackQuery, callback_data: SelfCheckCb, user: Use
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
-    router.callback_query.filter(F.message.chat.type == "private")
+    router.callback_query.filter(PRIVATE)
     # Learning happens in the private chat; the admin group never gets a learner's lesson.
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PRIVATE)
     router.message.register(lesson, Command("lesson"))
     router.callback_query.register(next_chunk, NextChunkCb.filter())
     router.callback_query.register(open_lecture, OpenLectureCb.filter())

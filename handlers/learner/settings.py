@@ -1,10 +1,11 @@
 """/settings: reminders on or off by kind, the coordinators' announcements, quiet hours and time zone; edited in place."""
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.telegram.chat_filters import PRIVATE
 from bot.db.models import User
 from bot.services.registry import Services
 from bot.services.reminder_views import NoticeKind
@@ -68,8 +69,8 @@ async def settings_pressed(query: CallbackQuery, callback_data: SettingsCb, user
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
-    router.message.filter(F.chat.type == "private")
-    router.callback_query.filter(F.message.chat.type == "private")
+    router.message.filter(PRIVATE)
+    router.callback_query.filter(PRIVATE)
     router.message.register(settings, Command("settings"))
     router.callback_query.register(settings_pressed, SettingsCb.filter())
     return router

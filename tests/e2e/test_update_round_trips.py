@@ -1,12 +1,18 @@
 """What one update costs the database: the sender's row, conversation state and staff role are
-read in one statement, and /progress reads the certificate once (issue 12, "one process does more")."""
+read in one statement, and /progress reads the certificate once; on SQLite a statement is one trip
+to aiosqlite's thread; no filter of a learner's update runs on a worker thread (issue 12, "one
+process does more")."""
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import aiosqlite
+import pytest
+from aiogram.dispatcher.event import handler as aiogram_handler
 from sqlalchemy import event
 
 from bot.app import Talimger
@@ -67,3 +73,58 @@ async def test_progress_reads_the_certificate_once(
         overview = await learner.user.wait_for(lambda m: "Lecture" in m.text or "lecture" in m.text)
     assert overview.text
     assert len(reading(seen, "certificates")) == 1, reading(seen, "certificates")
+
+
+@contextmanager
+def hops_to_sqlite_thread(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The name of every function aiosqlite hands to its thread inside the block."""
+    hops: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(getattr(fn, "__name__", repr(fn)))
+        return await original(self, fn, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(aiosqlite.Connection, "_execute", counted)
+        yield hops
+
+
+@pytest.mark.only_backend("sqlite", reason="aiosqlite's thread is SQLite's")
+async def test_a_quiz_answer_makes_one_trip_to_the_sqlite_thread_per_statement(
+        bot_app: Talimger, client: SandboxClient, course_key: CourseKey, monkeypatch: pytest.MonkeyPatch) -> None:
+    """issue 12: SQLAlchemy's aiosqlite adapter made four trips per statement (open a cursor,
+    execute, fetch, close); now one per statement and one for the commit."""
+    learner = LearnerDriver(await client.new_user("Saule", language_code="en"), course_key, "en")
+    last = await learner.read_lecture(await learner.start())
+    await learner.user.press(last, learner.words["quiz"])
+    question = await learner.user.wait_for(is_question)
+    with statements(bot_app) as seen, hops_to_sqlite_thread(monkeypatch) as hops:
+        await learner.user.press(question, course_key.right_letter(question))
+        following = await learner.user.wait_for(lambda m: m.message_id > question.message_id and is_question(m))
+    assert "Question 2" in following.text
+    assert seen and len(hops) <= len(seen) + 1, (seen, hops)
+
+
+async def test_a_learners_update_runs_no_filter_on_a_worker_thread(
+        bot_app: Talimger, client: SandboxClient, course_key: CourseKey, monkeypatch: pytest.MonkeyPatch) -> None:
+    """issue 12: aiogram runs a plain-function filter (`F.chat.type == "private"`) through
+    asyncio.to_thread; a quiz answer made three such thread trips, /progress five."""
+    learner = LearnerDriver(await client.new_user("Nurlan", language_code="en"), course_key, "en")
+    last = await learner.read_lecture(await learner.start())
+    await learner.user.press(last, learner.words["quiz"])
+    question = await learner.user.wait_for(is_question)
+    off_loop: list[str] = []
+    original = asyncio.to_thread
+
+    async def counted(function: Any, *args: Any, **kwargs: Any) -> Any:
+        off_loop.append(repr(getattr(function, "func", function)))
+        return await original(function, *args, **kwargs)
+
+    monkeypatch.setattr(aiogram_handler.asyncio, "to_thread", counted)
+    await learner.user.press(question, course_key.right_letter(question))
+    following = await learner.user.wait_for(lambda m: m.message_id > question.message_id and is_question(m))
+    await learner.user.send("/progress")
+    overview = await learner.user.wait_for(lambda m: m.message_id > following.message_id)
+    assert "Question 2" in following.text and "ecture" in overview.text
+    assert off_loop == []
