@@ -61,6 +61,10 @@ async def test_a_quiz_answer_reads_the_sender_state_and_roles_in_one_statement(
     assert any("fsm_states" in s and "staff_roles" in s for s in reading(seen, "users"))
     # The attempt and its enrolment: one statement (was two).
     assert len(reading(seen, "quiz_attempts")) == 1 and reading(seen, "enrolments") == []
+    # The answer is stored by one UPDATE; the item in the session holds it as stored, so the
+    # commit writes nothing more.
+    writes = [s for s in seen if not s.startswith(("SELECT", "INSERT INTO processed_updates"))]
+    assert len(writes) == 1 and writes[0].startswith("UPDATE attempt_items SET chosen_option="), writes
 
 
 async def test_progress_reads_the_certificate_once(
