@@ -67,9 +67,10 @@ async def test_a_quiz_answer_reads_the_sender_state_and_roles_in_one_statement(
     assert len(writes) == 1 and writes[0].startswith("UPDATE attempt_items SET chosen_option="), writes
 
 
-async def test_progress_reads_the_certificate_once(
+async def test_progress_reads_the_certificate_once_and_the_course_with_the_enrolment(
         bot_app: Talimger, client: SandboxClient, course_key: CourseKey) -> None:
-    """issue 12: /progress of a learner without a certificate read the certificates table twice."""
+    """issue 12: /progress of a learner without a certificate read the certificates table twice,
+    and the enrolment and its course in two statements."""
     learner = LearnerDriver(await client.new_user("Daulet", language_code="en"), course_key, "en")
     await learner.start()
     with statements(bot_app) as seen:
@@ -77,6 +78,9 @@ async def test_progress_reads_the_certificate_once(
         overview = await learner.user.wait_for(lambda m: "Lecture" in m.text or "lecture" in m.text)
     assert overview.text
     assert len(reading(seen, "certificates")) == 1, reading(seen, "certificates")
+    # The enrolment and its course: one statement (was two: the context asks whether the course
+    # has a newer version).
+    assert len(reading(seen, "enrolments")) == 1 and reading(seen, "courses") == [], seen
 
 
 @contextmanager
