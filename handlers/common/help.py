@@ -8,10 +8,10 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.telegram.chat_filters import PRIVATE
 from bot.config import Settings
 from bot.services.refusals import RefusedError
 from bot.services.views import Refusal, Refused
+from bot.telegram.chat_filters import PRIVATE
 from bot.telegram.presenter import Presenter
 from bot.telegram.texts_account import help_text
 from bot.telegram.texts_staff import staff_help_text

@@ -10,7 +10,6 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.telegram.chat_filters import PRIVATE
 from bot.db.models import User
 from bot.services.registry import Services
 from bot.services.lesson import CourseFinished, WeekNotOpen
@@ -21,6 +20,7 @@ from handlers.learner.certificate import show_verification
 from handlers.learner.flow import deliver_step
 from bot.telegram import keyboards
 from bot.telegram.callbacks import EnrolCb, LanguageCb
+from bot.telegram.chat_filters import PRIVATE
 from bot.telegram.commands import set_private_menu
 from bot.telegram.presenter import Presenter
 

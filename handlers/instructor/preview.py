@@ -18,11 +18,11 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.telegram.chat_filters import PRIVATE
 from bot.services.course_preview import CoursePreviewService, UnknownLecture
 from bot.services.registry import Services
 from bot.services.views import ChunkView, media_for_locale
 from bot.telegram.callbacks import OptionIndex, Position, RowId
+from bot.telegram.chat_filters import PRIVATE
 from bot.telegram.course_messages import chunk_messages, self_check_text
 from bot.telegram.keyboards import LANGUAGE_NAMES, OPTION_LETTERS
 from bot.telegram.media import MediaUnavailable

@@ -7,7 +7,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
-from bot.telegram.chat_filters import PRIVATE
 from bot.db.models import User
 from bot.services.registry import Services
 from bot.services.users import ProfileError
@@ -16,6 +15,7 @@ from bot.services.views import Refusal, Refused
 from bot.telegram import keyboards, keyboards_certificate, texts_certificate
 from bot.telegram.callbacks import CertificateNameCb, FinalTestCb
 from bot.telegram.certificate_messages import send_completion
+from bot.telegram.chat_filters import PRIVATE
 from bot.telegram.presenter import Presenter
 from bot.telegram.states import CertificateName
 from bot.telegram.texts_account import profile_error_text

@@ -18,11 +18,11 @@ from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.telegram.chat_filters import PRIVATE
 from bot.config import Settings
 from bot.db.models import User
 from bot.services.registry import Services
 from bot.telegram import keyboards
+from bot.telegram.chat_filters import PRIVATE
 from bot.telegram.contact_send import pass_on, send_text_with_header
 from bot.telegram.presenter import Presenter
 from bot.telegram.states import ContactInput

@@ -7,12 +7,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
-from bot.telegram.chat_filters import PRIVATE
 from bot.db.models import User
 from bot.services.registry import Services
 from bot.services.users import ProfileError
 from bot.telegram import keyboards
 from bot.telegram.callbacks import ProfileCb
+from bot.telegram.chat_filters import PRIVATE
 from bot.telegram.presenter import Presenter
 from bot.telegram.states import ProfileInput
 from bot.telegram.texts_account import profile_error_text, profile_text

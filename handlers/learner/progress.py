@@ -5,11 +5,11 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from bot.telegram.chat_filters import PRIVATE
 from bot.db.models import User
 from bot.services.certificates import certificate_url
 from bot.services.registry import Services
 from bot.telegram import texts
+from bot.telegram.chat_filters import PRIVATE
 from bot.telegram.presenter import Presenter
 from bot.telegram.texts_account import passport_text
 from bot.telegram.texts_certificate import progress_certificate_line

@@ -7,10 +7,10 @@ from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.telegram.chat_filters import PRIVATE
 from bot.db.models import User
 from bot.services.registry import Services
 from bot.telegram.callbacks import AnswerCb, StartQuizCb
+from bot.telegram.chat_filters import PRIVATE
 from bot.telegram.presenter import Presenter
 
 

@@ -5,13 +5,13 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.telegram.chat_filters import PRIVATE
 from bot.db.models import User
 from bot.services.registry import Services
 from bot.services.reminder_views import NoticeKind
 from bot.services.refusals import RefusedError
 from bot.services.views import Refusal, Refused
 from bot.telegram.callbacks import SettingsCb
+from bot.telegram.chat_filters import PRIVATE
 from bot.telegram.keyboards_reminders import (
     ANNOUNCEMENTS,
     quiet_hours_choice,
