@@ -105,17 +105,20 @@ async def wait_up(url: str) -> None:
 
 
 async def measure(name: str, bot_command: list[str], env: dict[str, str], phases: list[tuple[str, Drive]],
-                  learners: int, bot_dir: Path = ROOT) -> Figures:
+                  learners: int, bot_dir: Path = ROOT, py_spy: Path | None = None) -> Figures:
     """Runs the bot against its own sandbox; all learners go through each phase at once, phase by
     phase, and each phase's bot CPU is read from /proc around it."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     sandbox = subprocess.Popen([sys.executable, "-m", "sandbox", "--port", str(port)], cwd=ROOT)
-    bot = None
+    bot = spy = None
     try:
         await wait_up(url)
         bot = subprocess.Popen(bot_command, cwd=bot_dir, env={**os.environ, **env, "BOT_TOKEN": DEFAULT_TOKEN,
                                                            "TELEGRAM_API_URL": url, "LOG_LEVEL": "WARNING"})
+        if py_spy is not None:
+            spy = subprocess.Popen(["py-spy", "record", "--pid", str(bot.pid), "--rate", "250", "--format", "raw",
+                                    "-o", str(py_spy.resolve())])
         async with SandboxClient(url) as client:
             state: Any = None
             for _, drive in phases:  # one learner first: start-up, migrations and caches are not measured
@@ -134,6 +137,8 @@ async def measure(name: str, bot_command: list[str], env: dict[str, str], phases
             if process is not None:
                 process.terminate()
                 process.wait(timeout=10)
+        if spy is not None:
+            spy.wait(timeout=60)  # it writes OUT once the bot has exited
 
 
 def learner_phases(key: CourseKey) -> list[tuple[str, Drive]]:
@@ -199,6 +204,9 @@ async def main() -> None:
     parser.add_argument("--baseline", metavar="DIR", type=Path,
                         help="also run Talimger from this checkout (e.g. `git worktree add /tmp/old main`), "
                              "in the same run: before/after figures on the same machine load")
+    parser.add_argument("--py-spy", metavar="OUT", type=Path,
+                        help="sample this checkout's bot with py-spy (folded stacks, idle left out, into OUT); "
+                             "its CPU figures then include the sampler's toll on the bot")
     args = parser.parse_args()
     key = CourseKey.from_course(SAMPLE_COURSE_DIR)
     env = {"SEND_RATE_GLOBAL": "100000", "SEND_RATE_PER_CHAT": "100000", "SEND_BURST_PER_CHAT": "100000",
@@ -213,7 +221,8 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as data:
         talimger = await measure(
             "talimger", [sys.executable, "-m", "bot", "run"],
-            {**env, "DATABASE_URL": f"sqlite+aiosqlite:///{data}/bench.db"}, learner_phases(key), args.learners)
+            {**env, "DATABASE_URL": f"sqlite+aiosqlite:///{data}/bench.db"}, learner_phases(key), args.learners,
+            py_spy=args.py_spy)
     same = await measure("same-calls bot", [sys.executable, "-m", "bench.same_calls_bot"], {}, same_calls_phases(),
                          args.learners)
     per_user = round(talimger.total.updates / args.learners)

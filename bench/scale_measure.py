@@ -134,6 +134,8 @@ async def measure(app: Talimger, rows: Rows, count: int, do_explain: bool, profi
           + f"; an aiogram bot that imports aiogram and nothing of ours: {aiogram_floor_mb():.1f} MB")
     print(f"Bot API calls answered by the stub: {telegram.calls}")
     if profiler is not None:
+        profiler.dump_stats("scale.prof")  # for pstats' callers/callees: python -m pstats scale.prof
+        print("cProfile data in scale.prof")
         buffer = io.StringIO()
         pstats.Stats(profiler, stream=buffer).sort_stats("cumulative").print_stats(40)
         print(buffer.getvalue())

@@ -8,6 +8,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from bot.db.sqlite_one_hop import one_hop_connector
+
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
@@ -17,8 +19,8 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
+        engine = create_async_engine(  # one hop to aiosqlite's thread per statement, not four
+            url, async_creator=one_hop_connector(url, {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}), **kwargs
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine

@@ -4,8 +4,6 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
-
 # DejaVu Sans has Latin, Cyrillic (every Kazakh letter: ә ғ қ ң ө ұ ү һ і), Greek, Armenian,
 # Georgian, Hebrew and Arabic; no CJK, Thai or Indic scripts. Its licence is beside it.
 FONTS_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
@@ -15,7 +13,10 @@ BOLD = FONTS_DIR / "DejaVuSans-Bold.ttf"
 
 @cache
 def printable_code_points() -> frozenset[int]:
-    """Code points that both faces draw (the name is bold on the PDF, regular elsewhere)."""
+    """Code points that both faces draw (the name is bold on the PDF, regular elsewhere).
+    fontTools (4 MB) loads with the first name checked, not with the bot (issue 12)."""
+    from fontTools.ttLib import TTFont
+
     regular = set(TTFont(REGULAR, lazy=True).getBestCmap())
     bold = set(TTFont(BOLD, lazy=True).getBestCmap())
     return frozenset(regular & bold)

@@ -139,9 +139,8 @@ class QuizService:
         chosen = item.option_order[shown_option]
         correct = chosen == question.correct_index
         now = self._clock.now()
-        if not await self._uow.attempts.record_answer(item.id, chosen, correct, now):
+        if not await self._uow.attempts.record_answer(item, chosen, correct, now):
             return Refused(Refusal.ALREADY_ANSWERED)
-        item.chosen_option, item.is_correct, item.answered_at = chosen, correct, now
 
         answered = AnsweredView(
             question=self._question_view(attempt, item, question, title),

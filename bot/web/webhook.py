@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -26,7 +27,6 @@ from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import TelegramMethod
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
-from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,14 @@ def _passing(error: BaseException | None) -> bool:
     if isinstance(error, (OperationalError, InterfaceError)) or (
             isinstance(error, DBAPIError) and error.connection_invalidated):
         return True
-    return isinstance(error, (OSError, asyncio.TimeoutError, TelegramNetworkError, RedisConnectionError))
+    return isinstance(error, (OSError, asyncio.TimeoutError, TelegramNetworkError, *_redis_connection_errors()))
+
+
+def _redis_connection_errors() -> tuple[type[BaseException], ...]:
+    """redis-py's lost connection, if redis-py is loaded: it is only with REDIS_URL (7 MB a
+    process without Redis need not pay, issue 12), and a process without it meets no Redis error."""
+    exceptions = sys.modules.get("redis.exceptions")
+    return (exceptions.ConnectionError,) if exceptions is not None else ()
 
 
 class WebhookHandler(SimpleRequestHandler):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import LEAVE_TRANSITION, ChatMemberUpdatedFilter
 from aiogram.types import ChatMemberUpdated, Message
 from aiogram.types import User as TelegramUser
@@ -40,8 +40,14 @@ async def left_message(message: Message, bot: Bot, i18n: I18n, services: Service
     await _learner_menu(bot, i18n, services, settings, message.left_chat_member)
 
 
+async def _someone_left(message: Message) -> bool:
+    """A coroutine, not `F.left_chat_member`: aiogram runs a plain-function filter on a worker
+    thread, and every learner's message passes this router (issue 12)."""
+    return message.left_chat_member is not None
+
+
 def build_router() -> Router:
     router = Router(name=__name__)
     router.chat_member.register(member_left, ChatMemberUpdatedFilter(LEAVE_TRANSITION), _in_admin_chat)
-    router.message.register(left_message, F.left_chat_member, _in_admin_chat)
+    router.message.register(left_message, _someone_left, _in_admin_chat)
     return router

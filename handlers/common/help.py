@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.config import Settings
 from bot.services.refusals import RefusedError
 from bot.services.views import Refusal, Refused
+from bot.telegram.chat_filters import PRIVATE
 from bot.telegram.presenter import Presenter
 from bot.telegram.texts_account import help_text
 from bot.telegram.texts_staff import staff_help_text
@@ -45,8 +46,8 @@ async def unknown_button(query: CallbackQuery, presenter: Presenter) -> None:
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
-    router.message.register(help_command, Command("help"), F.chat.type == "private")
+    router.message.register(help_command, Command("help"), PRIVATE)
     router.message.register(staff_help, Command("help"), _in_admin_chat)
-    router.message.register(not_understood, F.chat.type == "private")
+    router.message.register(not_understood, PRIVATE)
     router.callback_query.register(unknown_button)
     return router

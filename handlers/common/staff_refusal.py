@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
@@ -38,12 +38,14 @@ async def refuse_press(query: CallbackQuery) -> None:
     await query.answer(staff_refusal_text(), show_alert=True)
 
 
-def _staff_prefix(data: str | None) -> bool:
-    return data is not None and data.split(":", 1)[0] in STAFF_CALLBACK_PREFIXES
+async def _staff_button(query: CallbackQuery) -> bool:
+    """A coroutine, not `F.data.func(...)`: aiogram runs a plain-function filter on a worker
+    thread, and every learner's press passes this router (issue 12)."""
+    return query.data is not None and query.data.split(":", 1)[0] in STAFF_CALLBACK_PREFIXES
 
 
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(refuse_command, Command(*STAFF_COMMANDS))
-    router.callback_query.register(refuse_press, F.data.func(_staff_prefix))
+    router.callback_query.register(refuse_press, _staff_button)
     return router

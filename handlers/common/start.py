@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from html import escape
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
@@ -20,6 +20,7 @@ from handlers.learner.certificate import show_verification
 from handlers.learner.flow import deliver_step
 from bot.telegram import keyboards
 from bot.telegram.callbacks import EnrolCb, LanguageCb
+from bot.telegram.chat_filters import PRIVATE
 from bot.telegram.commands import set_private_menu
 from bot.telegram.presenter import Presenter
 
@@ -120,8 +121,8 @@ async def enrol_and_begin(user: User, course_id: int, services: Services, presen
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
-    router.message.register(start, CommandStart(), F.chat.type == "private")
-    router.message.register(choose_language, Command("language"), F.chat.type == "private")
-    router.callback_query.register(language_chosen, LanguageCb.filter(), F.message.chat.type == "private")
-    router.callback_query.register(course_chosen, EnrolCb.filter(), F.message.chat.type == "private")
+    router.message.register(start, CommandStart(), PRIVATE)
+    router.message.register(choose_language, Command("language"), PRIVATE)
+    router.callback_query.register(language_chosen, LanguageCb.filter(), PRIVATE)
+    router.callback_query.register(course_chosen, EnrolCb.filter(), PRIVATE)
     return router

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, User
@@ -22,6 +22,7 @@ from bot.services.course_preview import CoursePreviewService, UnknownLecture
 from bot.services.registry import Services
 from bot.services.views import ChunkView, media_for_locale
 from bot.telegram.callbacks import OptionIndex, Position, RowId
+from bot.telegram.chat_filters import PRIVATE
 from bot.telegram.course_messages import chunk_messages, self_check_text
 from bot.telegram.keyboards import LANGUAGE_NAMES, OPTION_LETTERS
 from bot.telegram.media import MediaUnavailable
@@ -180,7 +181,7 @@ async def not_here(message: Message, presenter: Presenter) -> None:
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(preview, Command("preview"), F.chat.type == "private")
+    router.message.register(preview, Command("preview"), PRIVATE)
     router.message.register(not_here, Command("preview"))
     router.callback_query.register(pressed, PreviewCb.filter())
     return router

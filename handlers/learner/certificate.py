@@ -1,7 +1,7 @@
 """The certificate: /certificate, the final test button, the one-time name check, verify_ links."""
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
@@ -15,6 +15,7 @@ from bot.services.views import Refusal, Refused
 from bot.telegram import keyboards, keyboards_certificate, texts_certificate
 from bot.telegram.callbacks import CertificateNameCb, FinalTestCb
 from bot.telegram.certificate_messages import send_completion
+from bot.telegram.chat_filters import PRIVATE
 from bot.telegram.presenter import Presenter
 from bot.telegram.states import CertificateName
 from bot.telegram.texts_account import profile_error_text
@@ -91,10 +92,10 @@ async def show_verification(code: str, services: Services, presenter: Presenter)
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
-    router.callback_query.filter(F.message.chat.type == "private")
-    router.message.register(certificate, Command("certificate"), F.chat.type == "private")
+    router.callback_query.filter(PRIVATE)
+    router.message.register(certificate, Command("certificate"), PRIVATE)
     router.callback_query.register(start_final_test, FinalTestCb.filter())
     router.callback_query.register(name_answer, CertificateNameCb.filter())
-    router.message.register(name_typed, StateFilter(CertificateName.typing), F.chat.type == "private",
+    router.message.register(name_typed, StateFilter(CertificateName.typing), PRIVATE,
                             typed_answer)
     return router

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.db.models import User
 from bot.services.registry import Services
 from bot.telegram import keyboards
+from bot.telegram.chat_filters import PRIVATE
 from bot.telegram.contact_send import pass_on, send_text_with_header
 from bot.telegram.presenter import Presenter
 from bot.telegram.states import ContactInput
@@ -110,7 +111,7 @@ async def _to_coordinators(services: Services, presenter: Presenter, settings: S
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PRIVATE)
     router.message.register(contact_command, Command("contact"))
     router.message.register(reply_to_coordinators, RepliesToCoordinators())
     router.message.register(contact_typed, StateFilter(ContactInput.typing), _typed_message)

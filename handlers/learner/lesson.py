@@ -1,7 +1,7 @@
 """Reading a lecture: /lesson, "Next", re-reading, reviewing and self-check steps."""
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
@@ -11,6 +11,7 @@ from bot.services.refusals import RefusedError
 from bot.services.views import Refusal, Refused
 from bot.telegram import course_messages
 from bot.telegram.callbacks import NextChunkCb, OpenLectureCb, ReviewCb, SelfCheckCb
+from bot.telegram.chat_filters import PRIVATE
 from bot.telegram.presenter import Presenter
 from handlers.learner.flow import deliver_step
 
@@ -69,9 +70,9 @@ async def self_check(query: CallbackQuery, callback_data: SelfCheckCb, user: Use
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
-    router.callback_query.filter(F.message.chat.type == "private")
+    router.callback_query.filter(PRIVATE)
     # Learning happens in the private chat; the admin group never gets a learner's lesson.
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PRIVATE)
     router.message.register(lesson, Command("lesson"))
     router.callback_query.register(next_chunk, NextChunkCb.filter())
     router.callback_query.register(open_lecture, OpenLectureCb.filter())

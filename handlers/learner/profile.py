@@ -12,6 +12,7 @@ from bot.services.registry import Services
 from bot.services.users import ProfileError
 from bot.telegram import keyboards
 from bot.telegram.callbacks import ProfileCb
+from bot.telegram.chat_filters import PRIVATE
 from bot.telegram.presenter import Presenter
 from bot.telegram.states import ProfileInput
 from bot.telegram.texts_account import profile_error_text, profile_text
@@ -97,11 +98,11 @@ async def profile_input(message: Message, user: User, services: Services, presen
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
-    router.callback_query.filter(F.message.chat.type == "private")
+    router.callback_query.filter(PRIVATE)
     # Learning happens in the private chat; the admin group never gets a learner's lesson.
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PRIVATE)
     router.message.register(profile, Command("profile"))
     router.callback_query.register(profile_action, ProfileCb.filter())
-    router.message.register(contact_shared, F.contact, F.chat.type == "private")
+    router.message.register(contact_shared, F.contact, PRIVATE)
     router.message.register(profile_input, StateFilter(ProfileInput), typed_answer)
     return router

@@ -1,7 +1,7 @@
 """Where the learner stands: /progress, /results, /course."""
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
@@ -9,6 +9,7 @@ from bot.db.models import User
 from bot.services.certificates import certificate_url
 from bot.services.registry import Services
 from bot.telegram import texts
+from bot.telegram.chat_filters import PRIVATE
 from bot.telegram.presenter import Presenter
 from bot.telegram.texts_account import passport_text
 from bot.telegram.texts_certificate import progress_certificate_line
@@ -37,9 +38,9 @@ async def course(message: Message, user: User, services: Services, presenter: Pr
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
-    router.callback_query.filter(F.message.chat.type == "private")
+    router.callback_query.filter(PRIVATE)
     # Learning happens in the private chat; the admin group never gets a learner's lesson.
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PRIVATE)
     router.message.register(progress, Command("progress"))
     router.message.register(results, Command("results"))
     router.message.register(course, Command("course"))

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.db.models import User
 from bot.services.registry import Services
 from bot.telegram.callbacks import AnswerCb, StartQuizCb
+from bot.telegram.chat_filters import PRIVATE
 from bot.telegram.presenter import Presenter
 
 
@@ -37,9 +38,9 @@ async def answer(query: CallbackQuery, callback_data: AnswerCb, user: User, serv
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
-    router.callback_query.filter(F.message.chat.type == "private")
+    router.callback_query.filter(PRIVATE)
     # Learning happens in the private chat; the admin group never gets a learner's lesson.
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PRIVATE)
     router.callback_query.register(start_quiz, StartQuizCb.filter())
     router.callback_query.register(answer, AnswerCb.filter())
     return router

@@ -1,7 +1,7 @@
 """/settings: reminders on or off by kind, the coordinators' announcements, quiet hours and time zone; edited in place."""
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
@@ -11,6 +11,7 @@ from bot.services.reminder_views import NoticeKind
 from bot.services.refusals import RefusedError
 from bot.services.views import Refusal, Refused
 from bot.telegram.callbacks import SettingsCb
+from bot.telegram.chat_filters import PRIVATE
 from bot.telegram.keyboards_reminders import (
     ANNOUNCEMENTS,
     quiet_hours_choice,
@@ -68,8 +69,8 @@ async def settings_pressed(query: CallbackQuery, callback_data: SettingsCb, user
 def build_router() -> Router:
     """A fresh router: each dispatcher (and each test's bot) gets its own."""
     router = Router(name=__name__)
-    router.message.filter(F.chat.type == "private")
-    router.callback_query.filter(F.message.chat.type == "private")
+    router.message.filter(PRIVATE)
+    router.callback_query.filter(PRIVATE)
     router.message.register(settings, Command("settings"))
     router.callback_query.register(settings_pressed, SettingsCb.filter())
     return router

@@ -1,12 +1,18 @@
 """What one update costs the database: the sender's row, conversation state and staff role are
-read in one statement, and /progress reads the certificate once (issue 12, "one process does more")."""
+read in one statement, and /progress reads the certificate once; on SQLite a statement is one trip
+to aiosqlite's thread; no filter of a learner's update runs on a worker thread (issue 12, "one
+process does more")."""
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import aiosqlite
+import pytest
+from aiogram.dispatcher.event import handler as aiogram_handler
 from sqlalchemy import event
 
 from bot.app import Talimger
@@ -55,11 +61,16 @@ async def test_a_quiz_answer_reads_the_sender_state_and_roles_in_one_statement(
     assert any("fsm_states" in s and "staff_roles" in s for s in reading(seen, "users"))
     # The attempt and its enrolment: one statement (was two).
     assert len(reading(seen, "quiz_attempts")) == 1 and reading(seen, "enrolments") == []
+    # The answer is stored by one UPDATE; the item in the session holds it as stored, so the
+    # commit writes nothing more.
+    writes = [s for s in seen if not s.startswith(("SELECT", "INSERT INTO processed_updates"))]
+    assert len(writes) == 1 and writes[0].startswith("UPDATE attempt_items SET chosen_option="), writes
 
 
-async def test_progress_reads_the_certificate_once(
+async def test_progress_reads_the_certificate_once_and_the_course_with_the_enrolment(
         bot_app: Talimger, client: SandboxClient, course_key: CourseKey) -> None:
-    """issue 12: /progress of a learner without a certificate read the certificates table twice."""
+    """issue 12: /progress of a learner without a certificate read the certificates table twice,
+    and the enrolment and its course in two statements."""
     learner = LearnerDriver(await client.new_user("Daulet", language_code="en"), course_key, "en")
     await learner.start()
     with statements(bot_app) as seen:
@@ -67,3 +78,61 @@ async def test_progress_reads_the_certificate_once(
         overview = await learner.user.wait_for(lambda m: "Lecture" in m.text or "lecture" in m.text)
     assert overview.text
     assert len(reading(seen, "certificates")) == 1, reading(seen, "certificates")
+    # The enrolment and its course: one statement (was two: the context asks whether the course
+    # has a newer version).
+    assert len(reading(seen, "enrolments")) == 1 and reading(seen, "courses") == [], seen
+
+
+@contextmanager
+def hops_to_sqlite_thread(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The name of every function aiosqlite hands to its thread inside the block."""
+    hops: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(getattr(fn, "__name__", repr(fn)))
+        return await original(self, fn, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(aiosqlite.Connection, "_execute", counted)
+        yield hops
+
+
+@pytest.mark.only_backend("sqlite", reason="aiosqlite's thread is SQLite's")
+async def test_a_quiz_answer_makes_one_trip_to_the_sqlite_thread_per_statement(
+        bot_app: Talimger, client: SandboxClient, course_key: CourseKey, monkeypatch: pytest.MonkeyPatch) -> None:
+    """issue 12: SQLAlchemy's aiosqlite adapter made four trips per statement (open a cursor,
+    execute, fetch, close); now one per statement and one for the commit."""
+    learner = LearnerDriver(await client.new_user("Saule", language_code="en"), course_key, "en")
+    last = await learner.read_lecture(await learner.start())
+    await learner.user.press(last, learner.words["quiz"])
+    question = await learner.user.wait_for(is_question)
+    with statements(bot_app) as seen, hops_to_sqlite_thread(monkeypatch) as hops:
+        await learner.user.press(question, course_key.right_letter(question))
+        following = await learner.user.wait_for(lambda m: m.message_id > question.message_id and is_question(m))
+    assert "Question 2" in following.text
+    assert seen and len(hops) <= len(seen) + 1, (seen, hops)
+
+
+async def test_a_learners_update_runs_no_filter_on_a_worker_thread(
+        bot_app: Talimger, client: SandboxClient, course_key: CourseKey, monkeypatch: pytest.MonkeyPatch) -> None:
+    """issue 12: aiogram runs a plain-function filter (`F.chat.type == "private"`) through
+    asyncio.to_thread; a quiz answer made three such thread trips, /progress five."""
+    learner = LearnerDriver(await client.new_user("Nurlan", language_code="en"), course_key, "en")
+    last = await learner.read_lecture(await learner.start())
+    await learner.user.press(last, learner.words["quiz"])
+    question = await learner.user.wait_for(is_question)
+    off_loop: list[str] = []
+    original = asyncio.to_thread
+
+    async def counted(function: Any, *args: Any, **kwargs: Any) -> Any:
+        off_loop.append(repr(getattr(function, "func", function)))
+        return await original(function, *args, **kwargs)
+
+    monkeypatch.setattr(aiogram_handler.asyncio, "to_thread", counted)
+    await learner.user.press(question, course_key.right_letter(question))
+    following = await learner.user.wait_for(lambda m: m.message_id > question.message_id and is_question(m))
+    await learner.user.send("/progress")
+    overview = await learner.user.wait_for(lambda m: m.message_id > following.message_id)
+    assert "Question 2" in following.text and "ecture" in overview.text
+    assert off_loop == []

@@ -1,6 +1,6 @@
 """A process pays in memory only for the libraries it uses: the PDF libraries (about 20 MB) load
 with the first certificate, openpyxl (23 MB) with the first export, matplotlib (15 MB) with the
-first chart, Alembic (11 MB) only when the schema is behind."""
+first chart, Alembic (11 MB) only when the schema is behind, redis-py (7 MB) only with REDIS_URL."""
 from __future__ import annotations
 
 import subprocess
@@ -42,3 +42,11 @@ def test_a_schema_at_head_is_not_migrated_with_alembic_loaded(tmp_path: Path) ->
                "asyncio.run(main())\n")
     assert _loaded(upgrade) == "True True"  # an empty database: Alembic creates the schema
     assert _loaded(upgrade) == "True False"  # at head: one SELECT, no Alembic
+
+
+def test_starting_the_bot_without_redis_does_not_import_redis_nor_fonttools() -> None:
+    """issue 12 (peak RSS < 200 MB): redis-py loads only when REDIS_URL is set (the webhook
+    handler imported it at start to recognise a lost Redis connection), fontTools with the first
+    certificate name checked (the name rules imported it)."""
+    code = "import sys, bot.app, bot.cli; print(sorted(m for m in ('redis', 'fontTools') if m in sys.modules))"
+    assert _loaded(code) == "[]"

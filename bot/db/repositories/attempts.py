@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.db.models import AttemptItem, Enrolment, QuizAttempt
 
@@ -21,10 +22,7 @@ class AttemptRepository:
 
     async def get_with_enrolment(self, attempt_id: int) -> tuple[QuizAttempt | None, Enrolment | None]:
         """The attempt and its enrolment in one round trip (an answer press needs both)."""
-        statement = (select(QuizAttempt, Enrolment)
-                     .outerjoin(Enrolment, Enrolment.id == QuizAttempt.enrolment_id)
-                     .where(QuizAttempt.id == attempt_id))
-        row = (await self._session.execute(statement)).first()
+        row = (await self._session.execute(_ATTEMPT_WITH_ENROLMENT, {"attempt": attempt_id})).first()
         return (row[0], row[1]) if row is not None else (None, None)
 
     async def open_attempt(self, enrolment_id: int, lecture_key: str) -> QuizAttempt | None:
@@ -109,18 +107,21 @@ class AttemptRepository:
         return (await self._session.scalars(statement)).all()
 
     async def items(self, attempt_id: int) -> Sequence[AttemptItem]:
-        statement = select(AttemptItem).where(AttemptItem.attempt_id == attempt_id).order_by(AttemptItem.position)
-        return (await self._session.scalars(statement)).all()
+        return (await self._session.scalars(_ITEMS, {"attempt": attempt_id})).all()
 
-    async def record_answer(self, item_id: int, chosen: int, correct: bool, at: object) -> bool:
-        """Store an answer unless one is stored already: a double press counts once."""
-        statement = (
-            update(AttemptItem)
-            .where(AttemptItem.id == item_id, AttemptItem.chosen_option.is_(None))
-            .values(chosen_option=chosen, is_correct=correct, answered_at=at)
-        )
-        result = await self._session.execute(statement)
-        return bool(result.rowcount)
+    async def record_answer(self, item: AttemptItem, chosen: int, correct: bool, at: object) -> bool:
+        """Store an answer unless one is stored already: a double press counts once. On success
+        the item in hand holds the answer too, as stored (no further UPDATE at the commit).
+
+        A Core UPDATE of the table (issue 12): the ORM's UPDATE of the mapped class cost about
+        0.3 ms more per answer, evaluating its WHERE against every item in the session to sync them."""
+        result = await self._session.execute(
+            _RECORD_ANSWER, {"item": item.id, "chosen": chosen, "correct": correct, "at": at})
+        if not result.rowcount:
+            return False
+        for name, value in (("chosen_option", chosen), ("is_correct", correct), ("answered_at", at)):
+            set_committed_value(item, name, value)
+        return True
 
     async def finish(self, attempt_id: int, score: int, passed: bool, at: object) -> bool:
         statement = (
@@ -136,3 +137,17 @@ class AttemptRepository:
 
     async def flush(self) -> None:
         await self._session.flush()
+
+
+# The statements of every quiz answer, built once (issue 12): SQLAlchemy spent more CPU building a
+# statement's expression on each call than running its cached compiled form. (`finish` stays an
+# ORM UPDATE built per call: its in-session sync evaluates the WHERE with the literal values.)
+_ATTEMPT_WITH_ENROLMENT = (select(QuizAttempt, Enrolment)
+                           .outerjoin(Enrolment, Enrolment.id == QuizAttempt.enrolment_id)
+                           .where(QuizAttempt.id == bindparam("attempt")))
+_ITEMS = select(AttemptItem).where(AttemptItem.attempt_id == bindparam("attempt")).order_by(AttemptItem.position)
+_ITEM_TABLE = AttemptItem.__table__
+_RECORD_ANSWER = (update(_ITEM_TABLE)
+                  .where(_ITEM_TABLE.c.id == bindparam("item"), _ITEM_TABLE.c.chosen_option.is_(None))
+                  .values(chosen_option=bindparam("chosen"), is_correct=bindparam("correct"),
+                          answered_at=bindparam("at")))

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Enrolment, LectureProgress
+from bot.db.models import Course, Enrolment, LectureProgress
 
 
 class EnrolmentRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._courses_read: list[Course] = []  # the session keeps a row only while someone refers to it
 
     async def get(self, enrolment_id: int) -> Enrolment | None:
         return await self._session.get(Enrolment, enrolment_id)
@@ -21,14 +22,15 @@ class EnrolmentRepository:
         return await self._session.scalar(statement)
 
     async def latest_for_user(self, user_id: int) -> Enrolment | None:
-        """The course the learner touched last: commands without a course act on it."""
-        statement = (
-            select(Enrolment)
-            .where(Enrolment.user_id == user_id)
-            .order_by(Enrolment.last_activity_at.desc(), Enrolment.id.desc())
-            .limit(1)
-        )
-        return await self._session.scalar(statement)
+        """The course the learner touched last: commands without a course act on it.
+
+        Its course row comes in the same statement (issue 12): the learner's context asks for it
+        next (is there a newer version?), and the session then answers without a query."""
+        row = (await self._session.execute(_LATEST_WITH_COURSE, {"user": user_id})).first()
+        if row is None:
+            return None
+        self._courses_read.append(row[1])
+        return row[0]
 
     async def for_user(self, user_id: int) -> Sequence[Enrolment]:
         """Every course of the learner, the most recently active first."""
@@ -78,3 +80,10 @@ class ProgressRepository:
         )
         result = await self._session.execute(statement)
         return bool(result.rowcount)
+
+
+_LATEST_WITH_COURSE = (select(Enrolment, Course)
+                       .join(Course, Course.id == Enrolment.course_id)
+                       .where(Enrolment.user_id == bindparam("user"))
+                       .order_by(Enrolment.last_activity_at.desc(), Enrolment.id.desc())
+                       .limit(1))

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import Select, and_, bindparam, exists, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FsmState, StaffRole, User
-from bot.db.repositories.fsm_states import FsmKey, fsm_where
+from bot.db.repositories.fsm_states import FsmKey
 
 
 @dataclass(frozen=True)
@@ -33,14 +34,14 @@ class UserRepository:
         """The user's row, their conversation state row (when `fsm_key` is given) and whether any
         staff role is granted to them: one round trip where three separate reads took three. The
         row lands in the session, so a later `get` of the user costs no query."""
-        holds_a_role = exists().where(StaffRole.user_id == User.id).label("holds_a_role")
         if fsm_key is None:
-            row = (await self._session.execute(select(User, holds_a_role).where(User.id == user_id))).first()
+            row = (await self._session.execute(_SENDER, {"user": user_id})).first()
             return UpdateContext(row[0], None, bool(row[1])) if row else UpdateContext(None, None, False)
-        statement = (select(User, FsmState, holds_a_role)
-                     .outerjoin(FsmState, and_(*fsm_where(fsm_key)))
-                     .where(User.id == user_id))
-        row = (await self._session.execute(statement)).first()
+        bot_id, chat_id, key_user_id, thread_id, business, destiny = fsm_key
+        statement = _sender_with_state(thread_id is None, business is None)
+        row = (await self._session.execute(statement, {
+            "user": user_id, "bot": bot_id, "chat": chat_id, "key_user": key_user_id, "thread": thread_id,
+            "business": business, "destiny": destiny})).first()
         return UpdateContext(row[0], row[1], bool(row[2])) if row else UpdateContext(None, None, False)
 
     async def confirm_name(self, user_id: int) -> bool:
@@ -67,3 +68,21 @@ class UserRepository:
         user = await self._session.get(User, user_id)
         assert user is not None
         return user
+
+
+# The sender's read, built once rather than on every update (issue 12); values are parameters.
+_HOLDS_A_ROLE = exists().where(StaffRole.user_id == User.id).label("holds_a_role")
+_SENDER = select(User, _HOLDS_A_ROLE).where(User.id == bindparam("user"))
+
+
+@cache
+def _sender_with_state(no_thread: bool, no_business: bool) -> Select[Any]:
+    """`_SENDER` with the conversation-state row of the key (fsm_where's conditions); a key part
+    that is None must read IS NULL, so each combination is a statement of its own."""
+    thread = FsmState.thread_id.is_(None) if no_thread else FsmState.thread_id == bindparam("thread")
+    business = (FsmState.business_connection_id.is_(None) if no_business
+                else FsmState.business_connection_id == bindparam("business"))
+    state = and_(FsmState.bot_id == bindparam("bot"), FsmState.chat_id == bindparam("chat"),
+                 FsmState.user_id == bindparam("key_user"), thread, business,
+                 FsmState.destiny == bindparam("destiny"))
+    return select(User, FsmState, _HOLDS_A_ROLE).outerjoin(FsmState, state).where(User.id == bindparam("user"))
