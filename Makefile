@@ -19,10 +19,12 @@ locales: $(STAMP)
 run: locales
 	$(VENV)/bin/talimger run
 
-# Two workers sharing tests one by one (the sqlite and postgresql variants of one file can run side by
-# side: every fixture is per test, the migrated database templates per worker — tests/databases.py).
+# Four workers on two cores: most end-to-end tests wait (Telegram's pace, a killed process's lease, a
+# subprocess starting) far more than they compute. Tests are handed out one at a time
+# (--maxschedchunk 1), the longest first (tests/conftest.py LONG_RUNNING), so no worker is left with
+# a queue of long ones; every fixture is per test, the migrated database templates per worker.
 test: locales
-	$(VENV)/bin/pytest -q -n 2 --dist load
+	$(VENV)/bin/pytest -q -n 4 --dist load --maxschedchunk 1
 
 catalogs: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _:1,1t -k _:1,2 -k __ --no-location --sort-output \

@@ -43,7 +43,9 @@ def make_settings(database_url: str, content_dir: Path = SAMPLE_COURSE_DIR.paren
 
 @pytest.fixture
 async def sandbox() -> AsyncIterator[Sandbox]:
-    async with Sandbox() as running:
+    """A sandbox with a bot id of its own: tests running side by side (pytest-xdist) share the test
+    Redis, where conversation state and the send pace are kept per bot id."""
+    async with Sandbox(token=f"{random.randrange(10**8, 10**9)}:sandbox-token") as running:
         yield running
 
 

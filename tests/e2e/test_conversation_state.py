@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from sandbox import Sandbox
 from sandbox.client import SandboxClient
 from tests.e2e.conftest import AppFactory
 from tests.e2e.driver import CourseKey, LearnerDriver
@@ -41,13 +42,17 @@ async def test_the_profile_conversation_survives_a_restart_mid_input(
 
 @pytest.mark.skipif(not TEST_REDIS_URL, reason="TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/15)")
 async def test_the_profile_conversation_runs_on_redis_storage(
-        start_bot: AppFactory, client: SandboxClient, course_key: CourseKey) -> None:
-    """issue 10 (ground) item 1: with REDIS_URL the state is in Redis and survives a restart too."""
+        start_bot: AppFactory, client: SandboxClient, course_key: CourseKey, sandbox: Sandbox) -> None:
+    """issue 10 (ground) item 1: with REDIS_URL the state is in Redis and survives a restart too.
+    The sandbox's bot id is the test's own, so its keys are too (other tests run beside it)."""
     from redis.asyncio import Redis
 
     redis = Redis.from_url(TEST_REDIS_URL)
-    await redis.flushdb()
+    bot_id = sandbox.token.split(":", 1)[0]
     try:
         await _profile_name_across_a_restart(start_bot, client, course_key, redis_url=TEST_REDIS_URL)
+        keys = [key async for key in redis.scan_iter(match=f"fsm:{bot_id}:*")]
+        if keys:
+            await redis.delete(*keys)
     finally:
         await redis.aclose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -27,29 +28,40 @@ async def _page(url: str) -> tuple[int, str]:
         return response.status, await response.text()
 
 
-async def _forget_page_hits() -> None:
+async def _page_keys(bot_ids: list[str]) -> list[str]:
     redis = Redis.from_url(PAGE_LIMIT_REDIS_URL)
     try:
-        keys = [key async for key in redis.scan_iter(match=KEY_PREFIX + "*")]
-        if keys:
-            await redis.delete(*keys)
+        return sorted([key.decode() for bot_id in bot_ids
+                       async for key in redis.scan_iter(match=f"{KEY_PREFIX}{bot_id}:*")])
     finally:
         await redis.aclose()
 
 
+async def _forget_page_hits(bot_ids: list[str]) -> None:
+    keys = await _page_keys(bot_ids)
+    if keys:
+        redis = Redis.from_url(PAGE_LIMIT_REDIS_URL)
+        try:
+            await redis.delete(*keys)
+        finally:
+            await redis.aclose()
+
+
 @pytest.fixture
-async def clean_redis() -> AsyncIterator[None]:
-    await _forget_page_hits()
-    yield
-    await _forget_page_hits()
+async def bot_ids() -> AsyncIterator[list[str]]:
+    """Two bot ids of this test's own: tests running side by side (pytest-xdist) on one Redis
+    database must not count, nor clean, each other's page hits."""
+    ids = [str(random.randrange(10**9, 10**10)) for _ in range(2)]
+    yield ids
+    await _forget_page_hits(ids)
 
 
 @needs_redis
 async def test_requests_spread_over_two_replicas_are_limited_as_one(start_web: WebFactory,
-                                                                   clean_redis: object) -> None:
+                                                                   bot_ids: list[str]) -> None:
     """issue 12: with REDIS_URL a visitor alternating between two replicas gets three pages in all,
     not three from each, and then the "too many requests" page in the language asked for."""
-    replicas = [await start_web(per_minute=3, redis_url=PAGE_LIMIT_REDIS_URL) for _ in range(2)]
+    replicas = [await start_web(per_minute=3, redis_url=PAGE_LIMIT_REDIS_URL, bot_id=bot_ids[0]) for _ in range(2)]
     statuses = [(await _page(replicas[n % 2] + UNKNOWN))[0] for n in range(3)]
     assert statuses == [404, 404, 404]
     status, kazakh = await _page(replicas[1] + UNKNOWN + "?lang=kk")
@@ -62,19 +74,14 @@ async def test_requests_spread_over_two_replicas_are_limited_as_one(start_web: W
 
 @needs_redis
 async def test_two_deployments_on_one_redis_count_their_visitors_separately(start_web: WebFactory,
-                                                                           clean_redis: object) -> None:
+                                                                           bot_ids: list[str]) -> None:
     """issue 12: two bots (two tokens) sharing one Redis: a visitor who used up one bot's certificate
     pages still gets the other bot's; before, both counted under one key per address."""
-    first = await start_web(per_minute=2, redis_url=PAGE_LIMIT_REDIS_URL, bot_id="111111")
-    second = await start_web(per_minute=2, redis_url=PAGE_LIMIT_REDIS_URL, bot_id="222222")
+    first = await start_web(per_minute=2, redis_url=PAGE_LIMIT_REDIS_URL, bot_id=bot_ids[0])
+    second = await start_web(per_minute=2, redis_url=PAGE_LIMIT_REDIS_URL, bot_id=bot_ids[1])
     assert [(await _page(first + UNKNOWN))[0] for _ in range(3)] == [404, 404, 429]
     assert [(await _page(second + UNKNOWN))[0] for _ in range(3)] == [404, 404, 429]
-    redis = Redis.from_url(PAGE_LIMIT_REDIS_URL)
-    try:
-        keys = sorted([key.decode() async for key in redis.scan_iter(match=KEY_PREFIX + "*")])
-    finally:
-        await redis.aclose()
-    assert keys == [f"{KEY_PREFIX}111111:127.0.0.1", f"{KEY_PREFIX}222222:127.0.0.1"]
+    assert await _page_keys(bot_ids) == sorted(f"{KEY_PREFIX}{bot_id}:127.0.0.1" for bot_id in bot_ids)
 
 
 async def test_without_redis_each_process_limits_by_itself(start_web: WebFactory) -> None:
