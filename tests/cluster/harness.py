@@ -19,7 +19,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -32,6 +31,7 @@ import aiohttp
 
 from content import SAMPLE_COURSE_DIR
 from sandbox import Sandbox, webhook_parallel
+from tests.ports import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 RENDER_NGINX = REPO / "deploy" / "render_nginx.py"
@@ -62,12 +62,6 @@ def missing_servers() -> str | None:
 
 def cluster_redis_url() -> str:
     return os.environ["TEST_REDIS_URL"].rsplit("/", 1)[0] + f"/{CLUSTER_REDIS_DB}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def render_nginx(folder: Path, ports: list[int], listen: str, webhook_path: str = WEBHOOK_PATH) -> Path:

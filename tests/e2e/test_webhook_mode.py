@@ -2,7 +2,6 @@
 posts them, and refuses any request without the secret (issue 12 item 1)."""
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import aiohttp
@@ -16,15 +15,10 @@ from sandbox.client import SandboxClient
 from tests.e2e.conftest import AppFactory
 from tests.e2e.driver import CourseKey, LearnerDriver, is_question
 from tests.e2e.talimger_run import talimger_run
+from tests.ports import free_port
 
 SECRET = "w3bhook-Secret_for-tests"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def start_webhook_bot(start_bot: AppFactory) -> Talimger:

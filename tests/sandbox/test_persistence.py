@@ -22,7 +22,8 @@ from sandbox.client import SandboxClient
 from sandbox.persistence import UNCLEAN_UPDATE_ID_GAP, StateStore
 from sandbox.state import SandboxState
 from tests.sandbox.conftest import close_bot
-from tests.sandbox.test_standalone import ROOT, free_port
+from tests.ports import free_port
+from tests.sandbox.test_standalone import ROOT
 
 VIDEO = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 8
 
