@@ -55,9 +55,6 @@ class LocalRateLimiter:
             del self._hits[address]
 
 
-RateLimiter = LocalRateLimiter  # the name callers knew
-
-
 def build_page_limiter(redis_url: str | None, per_minute: int, bot_id: int | str | None = None) -> PageLimiter:
     """Shared by every replica of the bot `bot_id` with REDIS_URL, else this process's own."""
     if not redis_url:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FsmState
@@ -54,5 +54,3 @@ class FsmStateRepository:
             await self._session.delete(row)  # nothing to remember: no row
         await self._session.flush()
 
-    async def delete_all(self) -> None:
-        await self._session.execute(delete(FsmState))

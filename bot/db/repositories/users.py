@@ -11,7 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import FsmState, StaffRole, User
-from bot.db.repositories.fsm_states import FsmKey
+from bot.db.repositories.fsm_states import FsmKey, fsm_where
 
 
 @dataclass(frozen=True)
@@ -77,12 +77,9 @@ _SENDER = select(User, _HOLDS_A_ROLE).where(User.id == bindparam("user"))
 
 @cache
 def _sender_with_state(no_thread: bool, no_business: bool) -> Select[Any]:
-    """`_SENDER` with the conversation-state row of the key (fsm_where's conditions); a key part
-    that is None must read IS NULL, so each combination is a statement of its own."""
-    thread = FsmState.thread_id.is_(None) if no_thread else FsmState.thread_id == bindparam("thread")
-    business = (FsmState.business_connection_id.is_(None) if no_business
-                else FsmState.business_connection_id == bindparam("business"))
-    state = and_(FsmState.bot_id == bindparam("bot"), FsmState.chat_id == bindparam("chat"),
-                 FsmState.user_id == bindparam("key_user"), thread, business,
-                 FsmState.destiny == bindparam("destiny"))
+    """`_SENDER` with the conversation-state row of the key (fsm_where's conditions, on parameters);
+    a key part that is None must read IS NULL, so each combination is a statement of its own."""
+    key = (bindparam("bot"), bindparam("chat"), bindparam("key_user"), None if no_thread else bindparam("thread"),
+           None if no_business else bindparam("business"), bindparam("destiny"))
+    state = and_(*fsm_where(key))  # type: ignore[arg-type]  # parameters in place of the key's values
     return select(User, FsmState, _HOLDS_A_ROLE).outerjoin(FsmState, state).where(User.id == bindparam("user"))
