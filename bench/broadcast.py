@@ -19,6 +19,7 @@ lost (an open chat that got nothing) and duplicated (a chat that got more than o
 """
 from __future__ import annotations
 
+import bot  # noqa: F401  (first, as in `talimger run`: aiogram's types built on demand)
 import argparse
 import asyncio
 import logging

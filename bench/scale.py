@@ -21,6 +21,7 @@ production reminder sweep over the same 100,000 learners (bench/sweep.py's `run`
 """
 from __future__ import annotations
 
+import bot  # noqa: F401  (first, as in `talimger run`: aiogram's types built on demand)
 import argparse
 import asyncio
 import tempfile

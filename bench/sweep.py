@@ -17,6 +17,7 @@ costs), and the growth of the process's peak resident memory during the sending 
 """
 from __future__ import annotations
 
+import bot  # noqa: F401  (first, as in `talimger run`: aiogram's types built on demand)
 import argparse
 import asyncio
 import json

@@ -36,7 +36,8 @@ LONG_RUNNING = {
     "tests/cluster/test_replicas_behind_nginx.py": 150, "tests/e2e/test_outbox_broadcast.py": 110,
     "tests/e2e/test_outbox_kill.py": 90, "tests/cluster/test_cluster_smoke.py": 60,
     "tests/cluster/test_broadcast_takeover.py": 45, "tests/e2e/test_sandbox_restart.py": 20,
-    "tests/postgres/test_pg_concurrent_upgrade.py": 20, "tests/e2e/test_cli.py": 10,
+    "tests/postgres/test_pg_concurrent_upgrade.py": 20, "tests/unit/test_telegram_types_on_demand.py": 20,
+    "tests/e2e/test_cli.py": 10,
 }
 
 

@@ -1,0 +1,90 @@
+"""Build aiogram's Telegram types when they are first used, not all at import.
+
+aiogram's types ask pydantic for a deferred build (``defer_build=True``), but
+``aiogram/types/__init__.py`` then calls ``model_rebuild`` on each of its ~300 types to resolve
+their forward references, which builds every validator and serializer at import: 107 MB of the
+process and 1.5 s of start-up (aiogram issue #1513). A bot uses a few of them as top-level
+models (an Update, a Message in an answer, the methods it calls); their nested types are built
+into those.
+
+``install()`` runs before aiogram is first imported (``bot/__init__.py``): while
+``aiogram.types`` is imported, its ``model_rebuild(_types_namespace=…)`` calls record that
+namespace instead of building the class, and every aiogram model is given the namespace
+afterwards, so pydantic's own build-on-first-use resolves the same names.
+``tests/unit/test_telegram_types_on_demand.py`` checks that every type and method builds and
+validates as aiogram's eager import would. When aiogram was imported before ``install()``, it
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Literal, Optional, Union
+
+from pydantic import BaseModel
+
+_AIOGRAM_TYPES_PREFIX = "aiogram.types."
+
+
+def install() -> None:
+    if "aiogram" in sys.modules:
+        return
+    rebuild = BaseModel.model_rebuild.__func__  # type: ignore[attr-defined]
+    recorded: dict[str, Any] = {}
+
+    def record_instead_of_building(
+        cls: type[BaseModel],
+        *,
+        force: bool = False,
+        raise_errors: bool = True,
+        _parent_namespace_depth: int = 2,
+        _types_namespace: dict[str, Any] | None = None,
+    ) -> bool | None:
+        if _types_namespace is not None and cls.__module__.startswith(_AIOGRAM_TYPES_PREFIX) and not force:
+            recorded.update(_types_namespace)
+            return None
+        # any other model rebuilt meanwhile: as pydantic would (one frame deeper, ours)
+        return rebuild(
+            cls,
+            force=force,
+            raise_errors=raise_errors,
+            _parent_namespace_depth=_parent_namespace_depth + 1,
+            _types_namespace=_types_namespace,
+        )
+
+    BaseModel.model_rebuild = classmethod(record_instead_of_building)  # type: ignore[method-assign,assignment]
+    try:
+        import aiogram  # noqa: F401  (types, methods and the client, as the bot will use them)
+    finally:
+        BaseModel.model_rebuild = classmethod(rebuild)  # type: ignore[method-assign,assignment]
+    if not recorded:  # aiogram no longer rebuilds at import: nothing to hand on
+        return
+    namespace = _types_namespace(recorded)
+    for model in _subclasses(BaseModel):
+        # built or not: a generic one (aiogram's Response[list[Update]]) is made later from it
+        if model.__module__.startswith("aiogram."):
+            model.__pydantic_parent_namespace__ = namespace
+
+
+def _types_namespace(recorded: dict[str, Any]) -> dict[str, Any]:
+    import aiogram.types
+
+    return {
+        "List": list,
+        "Optional": Optional,
+        "Union": Union,
+        "Literal": Literal,
+        **recorded,
+        **{name: getattr(aiogram.types, name) for name in aiogram.types.__all__},
+    }
+
+
+def _subclasses(root: type) -> list[type[BaseModel]]:
+    found: list[type[BaseModel]] = []
+    stack = [root]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            if sub not in found:
+                found.append(sub)
+                stack.append(sub)
+    return found
