@@ -39,6 +39,7 @@ from bot.telegram.throttle import SendThrottle
 from bot.telegram.webhook import ensure_webhook
 from bot.web import WebServer
 from bot.web.health import RedisCheck
+from bot.telegram_types_on_demand import build_the_types_every_update_uses
 from bot.web_service import build_bot_web_app, reserve_web_port
 from content import Course
 from scheduler.digest import WeeklyDigest
@@ -100,6 +101,7 @@ class Talimger:
         self.bot, self.throttle, self._redis = session.bot, session.throttle, session.redis
         self.dispatcher = build_dispatcher(self.settings, self.uow_factory, self.i18n, self.clock, self.rng,
                                            self.metrics, self.media_store)
+        build_the_types_every_update_uses()
         self.sweeper = build_sweeper(self.settings, self.uow_factory, self.i18n, self.clock)
         self.outbox = build_outbox(self.settings, self.uow_factory, self.bot, self.throttle, self.clock,
                                    self.metrics)

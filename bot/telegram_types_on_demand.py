@@ -88,3 +88,11 @@ def _subclasses(root: type) -> list[type[BaseModel]]:
                 found.append(sub)
                 stack.append(sub)
     return found
+
+
+def build_the_types_every_update_uses() -> None:
+    """Update and Message, at start (0.1 s, once a process): the first learner's update does not wait for them."""
+    from aiogram.types import Message, Update
+
+    for model in (Update, Message):
+        model.model_rebuild()
