@@ -91,8 +91,13 @@ def _subclasses(root: type) -> list[type[BaseModel]]:
 
 
 def build_the_types_every_update_uses() -> None:
-    """Update and Message, at start (0.1 s, once a process): the first learner's update does not wait for them."""
-    from aiogram.types import Message, Update
+    """The update, its message and press, and the calls that answer them (0.2 s, once a process),
+    at start: the first learners' updates do not wait for them."""
+    from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
+    from aiogram.methods.base import Response
+    from aiogram.types import CallbackQuery, Chat, Message, Update
 
-    for model in (Update, Message):
+    for model in (Update, Message, CallbackQuery, Chat, SendMessage, EditMessageText, AnswerCallbackQuery):
         model.model_rebuild()
+    for method in (SendMessage, EditMessageText, AnswerCallbackQuery):
+        Response[method.__returning__].model_rebuild()  # as aiogram's session reads each answer

@@ -1,0 +1,93 @@
+"""CPU of one statement through the bot's database layer (SQLAlchemy's async session over aiosqlite).
+
+    .venv/bin/python -m bench.statement_cost [--rows 2000] [--repeat 2]
+
+A fresh SQLite file migrated to head with N learners; each figure is the process's CPU time for a
+unit of work (a session opened, used and closed, as one update does) divided by N: an empty one,
+one user read through the ORM and as a Core row, and one UPDATE committed; then the same read
+with Python's sqlite3 alone, for the floor. It bounds what cutting
+ORM loading could save against cutting statements (see docs/PERFORMANCE.md).
+"""
+from __future__ import annotations
+
+import bot  # noqa: F401  (first, as in `talimger run`: aiogram's types built on demand)
+import argparse
+import asyncio
+import sqlite3
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.migrate import upgrade_to_head
+from bot.db.models import User
+from bot.db.session import create_engine, create_session_factory
+
+NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
+USERS = User.__table__
+
+
+async def measure(rows: int, repeat: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        engine = create_engine(f"sqlite+aiosqlite:///{Path(folder) / 'cost.sqlite'}")
+        await upgrade_to_head(engine)
+        sessions = create_session_factory(engine)
+        async with sessions() as session:
+            session.add_all(User(id=uid, first_name="Learner", created_at=NOW, last_seen_at=NOW)
+                            for uid in range(1, rows + 1))
+            await session.commit()
+
+        async def nothing(session: AsyncSession, uid: int) -> None:
+            return None
+
+        async def orm_read(session: AsyncSession, uid: int) -> None:
+            (await session.execute(select(User).where(User.id == uid))).scalars().all()
+
+        async def core_read(session: AsyncSession, uid: int) -> None:
+            (await session.execute(select(USERS).where(USERS.c.id == uid))).all()
+
+        async def update_and_commit(session: AsyncSession, uid: int) -> None:
+            await session.execute(update(USERS).where(USERS.c.id == uid).values(last_seen_at=NOW))
+            await session.commit()
+
+        cases: list[tuple[str, Callable[[AsyncSession, int], Awaitable[None]]]] = [
+            ("unit of work, no statement", nothing),
+            ("one user read, ORM object", orm_read),
+            ("one user read, Core row", core_read),
+            ("one UPDATE and its commit", update_and_commit),
+        ]
+        print(f"{rows} units of work each, SQLite file, CPU ms per unit (SQLAlchemy + aiosqlite's thread)")
+        for label, work in cases:
+            figures = []
+            for _ in range(repeat):
+                started = time.process_time()
+                for uid in range(1, rows + 1):
+                    async with sessions() as session:
+                        await work(session, uid)
+                figures.append((time.process_time() - started) * 1000 / rows)
+            print(f"  {label:<30} " + " / ".join(f"{figure:.3f}" for figure in figures))
+        await engine.dispose()
+        figures = []
+        with sqlite3.connect(Path(folder) / "cost.sqlite") as connection:
+            for _ in range(repeat):
+                started = time.process_time()
+                for uid in range(1, rows + 1):
+                    connection.execute("SELECT * FROM users WHERE id = ?", (uid,)).fetchall()
+                figures.append((time.process_time() - started) * 1000 / rows)
+        print(f"  {'the same read, sqlite3 alone':<30} " + " / ".join(f"{figure:.3f}" for figure in figures))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    asyncio.run(measure(args.rows, args.repeat))
+
+
+if __name__ == "__main__":
+    main()
