@@ -13,7 +13,8 @@ namespace instead of building the class, and every aiogram model is given the na
 afterwards, so pydantic's own build-on-first-use resolves the same names.
 ``tests/unit/test_telegram_types_on_demand.py`` checks that every type and method builds and
 validates as aiogram's eager import would. When aiogram was imported before ``install()``, it
-changes nothing.
+changes nothing. ``install()`` imports aiogram itself (0.5 s, 58 MB), so commands that never
+needed it (``talimger db upgrade``) now pay that too.
 """
 
 from __future__ import annotations
