@@ -24,11 +24,13 @@ from __future__ import annotations
 import bot  # noqa: F401  (first, as in `talimger run`: aiogram's types built on demand)
 import argparse
 import asyncio
+import gc
 import tempfile
 import time
 from pathlib import Path
 
 from bench.scale_measure import measure
+from bot.startup_heap import freeze_startup_heap
 from bench.scale_seed import (ATTEMPTS_PER_LEARNER, DUE, LEARNERS, RUNNING, build_app, read_rows,
                               seed_in_subprocess)
 
@@ -45,6 +47,8 @@ async def main() -> None:
     parser.add_argument("--profile", choices=("/progress", "/results", "quiz answer"),
                         help="cProfile the measured updates of this kind")
     parser.add_argument("--no-sweep", action="store_true")
+    parser.add_argument("--no-freeze", action="store_true",
+                        help="leave the start-up heap to full garbage collections (talimger run freezes it)")
     parser.add_argument("--compare-indexes", action="store_true",
                         help="measure without migration 0010's index, then with it, in this one run")
     args = parser.parse_args()
@@ -71,8 +75,13 @@ async def main() -> None:
               f"{where}, built in {time.perf_counter() - started:.1f} s")
         app = build_app(url, data_dir)
         await app.prepare()
+        if not args.no_freeze:
+            print(f"start-up heap frozen, as `talimger run` does: {freeze_startup_heap():,} objects")
         try:
             await measure(app, rows, args.count, args.explain, args.profile, args.compare_indexes)
+            collecting = time.perf_counter()
+            gc.collect()  # the pause an update meets when a full collection falls in it
+            print(f"one full garbage collection after the updates: {(time.perf_counter() - collecting) * 1000:.0f} ms")
         finally:
             await app.bot.session.close()  # type: ignore[union-attr]
             await app.engine.dispose()  # type: ignore[union-attr]

@@ -44,6 +44,11 @@ async def measure(app: Talimger, rows: Rows, count: int, do_explain: bool, profi
     def results_update(uid: int) -> Update:
         return command_update(next(update_ids), uid, "/results")
 
+    # A reused file loses running attempts to every run (each answer moves one on; a finished one is gone).
+    needed = count + 12  # the measured answers, 10 to warm up, one for --explain, one kept aside
+    if len(running_attempts) < needed or not any(position == 4 for _, position in running_attempts.values()):
+        raise SystemExit(f"only {len(running_attempts):,} running attempts are left in this database and "
+                         f"{needed:,} are needed: measure fewer (--count) or delete the --keep file to seed a new one")
     # One attempt at its last question is kept aside: --explain shows the answer that finishes it.
     last = next(uid for uid, (_, position) in sorted(running_attempts.items()) if position == 4)
     answers = pick.sample([uid for uid in sorted(running_attempts) if uid != last], len(running_attempts) - 1)

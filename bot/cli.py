@@ -158,6 +158,7 @@ async def _webhook_set(settings: Settings) -> int:
 async def _run(settings: Settings, host: str, port: int) -> int:
     from bot.app import Talimger
     from bot.services.staff import Role
+    from bot.startup_heap import freeze_startup_heap
 
     sandbox = None
     if settings.token:
@@ -197,6 +198,7 @@ async def _run(settings: Settings, host: str, port: int) -> int:
             loop.add_signal_handler(signum, stop.set)
     try:
         await app.start()
+        freeze_startup_heap()
         if sandbox is not None:
             # The one line a person needs: where the chat is.
             print(f"Open {web_app_url(sandbox.host, sandbox.port)}/ in your browser", flush=True)
