@@ -5,7 +5,7 @@
 A fresh SQLite file migrated to head with N learners; each figure is the process's CPU time for a
 unit of work (a session opened, used and closed, as one update does) divided by N: an empty one,
 one user read through the ORM and as a Core row, and one UPDATE committed; then the same read
-with Python's sqlite3 alone, for the floor. It bounds what cutting
+through aiosqlite alone (one trip to its thread, no SQLAlchemy) and with Python's sqlite3 alone. It bounds what cutting
 ORM loading could save against cutting statements (see docs/PERFORMANCE.md).
 """
 from __future__ import annotations
@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
+import aiosqlite
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -54,11 +55,23 @@ async def measure(rows: int, repeat: int) -> None:
             await session.execute(update(USERS).where(USERS.c.id == uid).values(last_seen_at=NOW))
             await session.commit()
 
+        async def driver_sql(session: AsyncSession, uid: int) -> None:
+            connection = await session.connection()
+            (await connection.exec_driver_sql("SELECT * FROM users WHERE id = ?", (uid,))).all()
+
+        async def under_the_session(session: AsyncSession, uid: int) -> None:
+            # the session's own aiosqlite connection, in its transaction, SQLAlchemy left out
+            connection = await session.connection()
+            driver = (await connection.get_raw_connection()).driver_connection
+            await driver.execute_fetchall("SELECT * FROM users WHERE id = ?", (uid,))
+
         cases: list[tuple[str, Callable[[AsyncSession, int], Awaitable[None]]]] = [
             ("unit of work, no statement", nothing),
             ("one user read, ORM object", orm_read),
             ("one user read, Core row", core_read),
             ("one UPDATE and its commit", update_and_commit),
+            ("one read, exec_driver_sql", driver_sql),
+            ("one read, the session's driver", under_the_session),
         ]
         print(f"{rows} units of work each, SQLite file, CPU ms per unit (SQLAlchemy + aiosqlite's thread)")
         for label, work in cases:
@@ -71,6 +84,14 @@ async def measure(rows: int, repeat: int) -> None:
                 figures.append((time.process_time() - started) * 1000 / rows)
             print(f"  {label:<30} " + " / ".join(f"{figure:.3f}" for figure in figures))
         await engine.dispose()
+        figures = []
+        async with aiosqlite.connect(Path(folder) / "cost.sqlite") as hop:
+            for _ in range(repeat):
+                started = time.process_time()
+                for uid in range(1, rows + 1):
+                    await hop.execute_fetchall("SELECT * FROM users WHERE id = ?", (uid,))
+                figures.append((time.process_time() - started) * 1000 / rows)
+        print(f"  {'the same read, aiosqlite alone':<30} " + " / ".join(f"{figure:.3f}" for figure in figures))
         figures = []
         with sqlite3.connect(Path(folder) / "cost.sqlite") as connection:
             for _ in range(repeat):
