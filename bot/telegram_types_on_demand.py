@@ -20,7 +20,7 @@ needed it (``talimger db upgrade``) now pay that too.
 from __future__ import annotations
 
 import sys
-from typing import Any, Literal, Optional, Union
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -33,25 +33,14 @@ def install() -> None:
     rebuild = BaseModel.model_rebuild.__func__  # type: ignore[attr-defined]
     recorded: dict[str, Any] = {}
 
-    def record_instead_of_building(
-        cls: type[BaseModel],
-        *,
-        force: bool = False,
-        raise_errors: bool = True,
-        _parent_namespace_depth: int = 2,
-        _types_namespace: dict[str, Any] | None = None,
-    ) -> bool | None:
-        if _types_namespace is not None and cls.__module__.startswith(_AIOGRAM_TYPES_PREFIX) and not force:
-            recorded.update(_types_namespace)
+    def record_instead_of_building(cls: type[BaseModel], *args: Any, **kwargs: Any) -> bool | None:
+        namespace = kwargs.get("_types_namespace")
+        if namespace is not None and cls.__module__.startswith(_AIOGRAM_TYPES_PREFIX) and not kwargs.get("force"):
+            recorded.update(namespace)
             return None
-        # any other model rebuilt meanwhile: as pydantic would (one frame deeper, ours)
-        return rebuild(
-            cls,
-            force=force,
-            raise_errors=raise_errors,
-            _parent_namespace_depth=_parent_namespace_depth + 1,
-            _types_namespace=_types_namespace,
-        )
+        # any other model rebuilt meanwhile: as pydantic would, its caller's frame one further (ours)
+        kwargs["_parent_namespace_depth"] = kwargs.get("_parent_namespace_depth", 2) + 1
+        return rebuild(cls, *args, **kwargs)
 
     BaseModel.model_rebuild = classmethod(record_instead_of_building)  # type: ignore[method-assign,assignment]
     try:
@@ -60,33 +49,20 @@ def install() -> None:
         BaseModel.model_rebuild = classmethod(rebuild)  # type: ignore[method-assign,assignment]
     if not recorded:  # aiogram no longer rebuilds at import: nothing to hand on
         return
-    namespace = _types_namespace(recorded)
     for model in _subclasses(BaseModel):
-        # built or not: a generic one (aiogram's Response[list[Update]]) is made later from it
+        # aiogram's own namespace (every type by name); built or not, as a generic one
+        # (aiogram's Response[list[Update]]) is made from it later
         if model.__module__.startswith("aiogram."):
-            model.__pydantic_parent_namespace__ = namespace
+            model.__pydantic_parent_namespace__ = recorded
 
 
-def _types_namespace(recorded: dict[str, Any]) -> dict[str, Any]:
-    import aiogram.types
-
-    return {
-        "List": list,
-        "Optional": Optional,
-        "Union": Union,
-        "Literal": Literal,
-        **recorded,
-        **{name: getattr(aiogram.types, name) for name in aiogram.types.__all__},
-    }
-
-
-def _subclasses(root: type) -> list[type[BaseModel]]:
-    found: list[type[BaseModel]] = []
+def _subclasses(root: type) -> set[type[BaseModel]]:
+    found: set[type[BaseModel]] = set()
     stack = [root]
     while stack:
         for sub in stack.pop().__subclasses__():
             if sub not in found:
-                found.append(sub)
+                found.add(sub)
                 stack.append(sub)
     return found
 
