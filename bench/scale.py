@@ -30,9 +30,9 @@ import time
 from pathlib import Path
 
 from bench.scale_measure import measure
-from bot.startup_heap import freeze_startup_heap
 from bench.scale_seed import (ATTEMPTS_PER_LEARNER, DUE, LEARNERS, RUNNING, build_app, read_rows,
                               seed_in_subprocess)
+from bot.startup_heap import freeze_startup_heap
 
 
 async def main() -> None:
