@@ -59,12 +59,14 @@ async def _change_role(message: Message, command: CommandObject, services: Servi
     if granting:
         changed = await services.staff.grant(user_id, words[0], course, by=user.id)
         log.info("owner %s granted %s (course %s) to user %s", user.id, changed.role.value, course, user_id)
-        await presenter.text(granted_text(name, user_id, changed))
+        done = granted_text(name, user_id, changed)
     else:
         changed = await services.staff.ungrant(user_id, words[0], course)
         log.info("owner %s took %s (course %s) from user %s", user.id, changed.role.value, course, user_id)
-        await presenter.text(ungranted_text(name, user_id, changed))
+        done = ungranted_text(name, user_id, changed)
+    # The member's menu first: when the owner reads "done", their menu already says so too.
     await _refresh_menu(bot, i18n, services, settings, user_id)
+    await presenter.text(done)
 
 
 async def grant(message: Message, command: CommandObject, services: Services, presenter: Presenter, bot: Bot,
@@ -97,8 +99,8 @@ async def ungrant_pressed(query: CallbackQuery, callback_data: StaffGrantCb, ser
     known = await services.users.get(user_id)
     name = telegram_name(known) if known is not None else str(user_id)
     await query.answer()
-    await presenter.text(ungranted_text(name, user_id, taken))
     await _refresh_menu(bot, i18n, services, settings, user_id)
+    await presenter.text(ungranted_text(name, user_id, taken))
 
 
 def build_router() -> Router:

@@ -1,7 +1,9 @@
 """Start-up reads the compiled catalogs and writes nothing under locales/ (issue 12 item 3)."""
 from __future__ import annotations
 
+import fcntl
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,13 +21,20 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
 
 @pytest.fixture
 def po_newer_than_mo() -> Iterator[Path]:
-    """The kk .po edited after its .mo was built (what made the old start-up rewrite the .mo)."""
+    """The kk .po edited after its .mo was built (what made the old start-up rewrite the .mo).
+
+    The repository's own file, so one test at a time across xdist's workers: the SQLite and the
+    PostgreSQL run side by side once put the .po's time back in the middle of the other's check."""
     po = LOCALES_DIR / "kk" / "LC_MESSAGES" / "messages.po"
-    before = po.stat()
-    mo = po.with_suffix(".mo").stat()
-    os.utime(po, ns=(before.st_atime_ns, mo.st_mtime_ns + 10**9))
-    yield po
-    os.utime(po, ns=(before.st_atime_ns, before.st_mtime_ns))
+    with open(Path(tempfile.gettempdir()) / "talimger-tests-locales.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        before = po.stat()
+        mo = po.with_suffix(".mo").stat()
+        os.utime(po, ns=(before.st_atime_ns, mo.st_mtime_ns + 10**9))
+        try:
+            yield po
+        finally:
+            os.utime(po, ns=(before.st_atime_ns, before.st_mtime_ns))
 
 
 async def test_start_up_writes_nothing_under_locales(po_newer_than_mo: Path, start_bot: AppFactory,
