@@ -4,9 +4,10 @@
 
 A fresh SQLite file migrated to head with N learners; each figure is the process's CPU time for a
 unit of work (a session opened, used and closed, as one update does) divided by N: an empty one,
-one user read through the ORM and as a Core row, and one UPDATE committed; then the same read
-through aiosqlite alone (one trip to its thread, no SQLAlchemy) and with Python's sqlite3 alone. It bounds what cutting
-ORM loading could save against cutting statements (see docs/PERFORMANCE.md).
+one user read through the ORM and as a Core row, one UPDATE committed, one read through
+`exec_driver_sql` and one on the session's own aiosqlite connection; then the same read through
+aiosqlite alone (one trip to its thread, no SQLAlchemy) and with Python's sqlite3 alone. It shows
+where a statement's CPU goes (see docs/PERFORMANCE.md, "what 2x would take").
 """
 from __future__ import annotations
 
