@@ -184,6 +184,9 @@ async def test_two_senders_with_their_own_engines_send_each_copy_once(
                             app.bot, app.throttle, clock, OutboxConfig(batch_size=3, group_size=1))
                for engine in engines]
     try:
+        for engine in engines:  # connected before they race, as two running processes are
+            async with engine.connect():
+                pass
         reports = await asyncio.gather(*(sender.drain() for sender in senders))
     finally:
         for engine in engines:
