@@ -1,6 +1,7 @@
-"""A process pays in memory only for the libraries it uses: the PDF libraries (about 20 MB) load
-with the first certificate, openpyxl (23 MB) with the first export, matplotlib (15 MB) with the
-first chart, Alembic (11 MB) only when the schema is behind, redis-py (7 MB) only with REDIS_URL."""
+"""A process pays in memory only for the libraries it uses: the PDF libraries (about 31 MB) load
+with the first certificate, openpyxl (18 MB) with the first export, matplotlib (45 MB with a chart
+drawn) with the first chart, Alembic (11 MB) only when the schema is behind, redis-py (7 MB) only
+with REDIS_URL (figures: docs/PERFORMANCE.md, 2026-12-01)."""
 from __future__ import annotations
 
 import subprocess
