@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
+from bot.telegram.middlewares import LearnerStatementsOnLoop
 import handlers.coordinator
 import handlers.instructor
 import handlers.owner
@@ -15,13 +16,7 @@ from handlers.learner import certificate, contact_reply, lesson, profile, progre
 
 def build_root_router() -> Router:
     root = Router(name="talimger")
-    root.include_routers(
-        errors.build_router(),
-        admin_chat_leave.build_router(),  # before any router that might take the service message
-        handlers.owner.build_router(),
-        handlers.coordinator.build_router(),
-        handlers.instructor.build_router(),
-        staff_refusal.build_router(),
+    learners = [
         contact_reply.build_router(),  # only replies to the coordinators' messages, /contact and its answer
         start.build_router(),
         lesson.build_router(),
@@ -31,6 +26,18 @@ def build_root_router() -> Router:
         certificate.build_router(),
         profile.build_router(),
         help_.build_router(),  # last: its fallback answers any private message nobody else took
+    ]
+    for router in learners:
+        router.message.middleware(LearnerStatementsOnLoop())
+        router.callback_query.middleware(LearnerStatementsOnLoop())
+    root.include_routers(
+        errors.build_router(),
+        admin_chat_leave.build_router(),  # before any router that might take the service message
+        handlers.owner.build_router(),
+        handlers.coordinator.build_router(),
+        handlers.instructor.build_router(),
+        staff_refusal.build_router(),
+        *learners,
     )
     # Services refuse by raising RefusedError; this answers it, for every handler below the root.
     root.message.middleware(RefusalAnswer())

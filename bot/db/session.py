@@ -4,13 +4,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.db.sqlite_one_hop import one_hop_connector
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+                  "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL")
 
 
 def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
@@ -19,21 +20,10 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(  # one hop to aiosqlite's thread per statement, not four
-            url, async_creator=one_hop_connector(url, {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}), **kwargs
-        )
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        return engine
+        # one hop to aiosqlite's thread per statement, not four (none for a learner's small ones)
+        connector = one_hop_connector(url, {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, SQLITE_PRAGMAS)
+        return create_async_engine(url, async_creator=connector, **kwargs)
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -1,4 +1,4 @@
-"""aiosqlite with one trip to its thread per statement (issue 12, "one process does more").
+"""aiosqlite with one trip to its thread per statement, or none (issue 12, "one process does more").
 
 aiosqlite runs every call on its own thread and SQLAlchemy's adapter makes four calls per
 statement: open a cursor, execute, fetch all rows, close. Each is a hop (a queue put, a thread
@@ -9,12 +9,23 @@ one hop, and the cursor SQLAlchemy holds only keeps the rows, the description, `
 `lastrowid` the thread handed back. Everything else (transactions, commit, rollback, close,
 the worker thread itself) stays aiosqlite's.
 
+Even one hop costs some twenty times what SQLite spends on a primary-key read (bench/statement_cost.py:
+0.12 ms of CPU against 0.007). So inside `statements_on_loop()` (a learner's update: small reads
+and writes of one learner's rows) a statement that cannot wait runs on the event loop's own thread:
+a read, on a database in WAL mode (readers never wait for the writer), and a write in a transaction
+that already holds SQLite's write lock. What can wait stays on aiosqlite's thread, where waiting
+does not stop the loop: the first write of a transaction (another process may hold the lock),
+the commit (it may checkpoint the WAL and sync the file), and every statement outside the block —
+the staff's reports and exports, the web pages and the background jobs.
+
 Rows are fetched whole, as SQLAlchemy's adapter does for every non-streaming cursor anyway."""
 from __future__ import annotations
 
 import sqlite3
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 from typing import Any
 
@@ -22,6 +33,27 @@ import aiosqlite
 from sqlalchemy.engine import URL
 
 _Outcome = tuple[Any, int, int | None, list[Any]]
+
+_on_loop: ContextVar[bool] = ContextVar("sqlite_statements_on_loop", default=False)
+
+
+@contextmanager
+def statements_on_loop() -> Iterator[None]:
+    """Within this block (and the tasks it starts), this task's statements that cannot wait for a
+    lock run on the event loop's thread. Only for work whose statements are all small: a read
+    here holds up every other update for as long as it takes."""
+    token = _on_loop.set(True)
+    try:
+        yield
+    finally:
+        _on_loop.reset(token)
+
+
+def _keyword(sql: str) -> str:
+    return sql.lstrip()[:6].upper()
+
+
+_WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLAC"})
 
 
 def _run(connection: sqlite3.Connection, sql: str, parameters: Any, many: bool) -> _Outcome:
@@ -81,30 +113,73 @@ class OneHopCursor:
 class OneHopConnection(aiosqlite.Connection):
     """aiosqlite's connection whose cursors cost no hop to open or close."""
 
+    # Set once connected: whether the file is in WAL mode, where a read never waits for the writer
+    # (an in-memory database is not, nor is a file whose mode could not be changed).
+    wal = False
+    # Whether the open transaction has written, and so holds SQLite's write lock until it ends.
+    _holds_write_lock = False
+
     def cursor(self) -> OneHopCursor:  # type: ignore[override]  # SQLAlchemy awaits __aenter__
         return OneHopCursor(self)
+
+    async def commit(self) -> None:
+        self._holds_write_lock = False
+        await super().commit()
 
     async def rollback(self) -> None:
         """SQLAlchemy's pool rolls back each connection it gets back, also right after a commit;
         with no transaction open there is nothing to undo, and no hop is made."""
+        self._holds_write_lock = False
         if self._connection is not None and not self._connection.in_transaction:
             return
         await super().rollback()
 
-    async def run(self, function: Callable[..., _Outcome], *args: Any) -> _Outcome:
-        return await self._execute(function, self._conn, *args)
+    async def run(self, function: Callable[..., _Outcome], sql: str, *args: Any) -> _Outcome:
+        keyword = _keyword(sql)
+        if self._cannot_wait(keyword):
+            outcome = function(self._conn, sql, *args)
+        else:
+            outcome = await self._execute(function, self._conn, sql, *args)
+        if keyword in _WRITES and self._conn.in_transaction:
+            self._holds_write_lock = True
+        return outcome
+
+    def _cannot_wait(self, keyword: str) -> bool:
+        if not (self.wal and _on_loop.get()):
+            return False
+        if not self._conn.in_transaction:
+            self._holds_write_lock = False  # ended without our commit or rollback (e.g. a COMMIT statement)
+        return keyword == "SELECT" or self._holds_write_lock
 
 
-def one_hop_connector(url: URL, connect_args: dict[str, Any]) -> Callable[[], Any]:
+def _set_up(connection: sqlite3.Connection, pragmas: Sequence[str]) -> bool:
+    """On aiosqlite's thread, once a connection: the pragmas, then whether the file is in WAL mode."""
+    for pragma in pragmas:
+        connection.execute(pragma).close()
+    cursor = connection.execute("PRAGMA journal_mode")
+    try:
+        return str(cursor.fetchone()[0]).lower() == "wal"
+    finally:
+        cursor.close()
+
+
+def one_hop_connector(url: URL, connect_args: dict[str, Any], pragmas: Sequence[str] = ()) -> Callable[[], Any]:
     """The `async_creator` of an engine on this SQLite URL: sqlite3.connect gets what
     SQLAlchemy's own aiosqlite dialect would give it (the URL's file and options, then the
-    engine's connect_args)."""
+    engine's connect_args); each new connection then runs `pragmas`."""
     args, options = url.get_dialect()().create_connect_args(url)
-    options = {**options, **connect_args}
+    # A statement may run on the event loop's thread, one at a time with those on aiosqlite's.
+    options = {**options, **connect_args, "check_same_thread": False}
 
     async def connect() -> OneHopConnection:
         connector = partial(sqlite3.connect, *args, **options)
         connection = OneHopConnection(connector, iter_chunk_size=64)
         connection._thread.daemon = True  # as SQLAlchemy's dialect does: never hold up exit
-        return await connection
+        await connection
+        try:
+            connection.wal = await connection._execute(_set_up, connection._conn, pragmas)
+        except BaseException:
+            await connection.close()
+            raise
+        return connection
     return connect

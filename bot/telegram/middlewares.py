@@ -15,6 +15,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n.middleware import I18nMiddleware
 
 from bot.db.repositories.users import UpdateContext
+from bot.db.sqlite_one_hop import statements_on_loop
 from bot.db.uow import UnitOfWork, UnitOfWorkFactory
 from bot.media_store import MediaStore
 from bot.services.clock import Clock
@@ -87,7 +88,8 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         if self._state_keys is not None:
             context = self._state_keys.resolve_event_context(data["bot"], data)
             key = fsm_key(context.key) if context is not None else None
-        read = await uow.users.get_for_update(user_id, key)
+        with statements_on_loop():  # one row by its key, at most one of each joined table
+            read = await uow.users.get_for_update(user_id, key)
         if read.user is None:
             return read  # a new user: each part is read (and written) on its own, as before
         if key is not None:
@@ -95,6 +97,17 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         if not read.holds_a_role:
             uow.staff.remember_no_roles(user_id)
         return read
+
+
+class LearnerStatementsOnLoop(BaseMiddleware):
+    """A learner's handler reads and writes a few rows of that learner's own: those of its SQLite
+    statements that cannot wait for a lock run on the event loop's thread, without a hop to
+    aiosqlite's (bot/db/sqlite_one_hop.py). Not for the staff's handlers: their reports read
+    whole courses."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        with statements_on_loop():
+            return await handler(event, data)
 
 
 class PresenterMiddleware(BaseMiddleware):
