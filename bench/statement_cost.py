@@ -5,9 +5,11 @@
 A fresh SQLite file migrated to head with N learners; each figure is the process's CPU time for a
 unit of work (a session opened, used and closed, as one update does) divided by N: an empty one,
 one user read through the ORM and as a Core row, one UPDATE committed, one read through
-`exec_driver_sql` and one on the session's own aiosqlite connection; then the same read through
-aiosqlite alone (one trip to its thread, no SQLAlchemy) and with Python's sqlite3 alone. It shows
-where a statement's CPU goes (see docs/PERFORMANCE.md, "what 2x would take").
+`exec_driver_sql` and one on the session's own aiosqlite connection; then the ORM and Core reads
+again as a learner's update runs them, on the event loop's thread (`statements_on_loop()`), the Core
+one also built once with a bound parameter; then the same read through aiosqlite alone (one trip to
+its thread, no SQLAlchemy) and with Python's sqlite3 alone. It shows where a statement's CPU goes
+(see docs/PERFORMANCE.md).
 """
 from __future__ import annotations
 
@@ -22,15 +24,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import aiosqlite
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.migrate import upgrade_to_head
 from bot.db.models import User
 from bot.db.session import create_engine, create_session_factory
+from bot.db.sqlite_one_hop import statements_on_loop
 
 NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
 USERS = User.__table__
+USER_BY_ID = select(USERS).where(USERS.c.id == bindparam("uid"))
 
 
 async def measure(rows: int, repeat: int) -> None:
@@ -66,6 +70,13 @@ async def measure(rows: int, repeat: int) -> None:
             driver = (await connection.get_raw_connection()).driver_connection
             await driver.execute_fetchall("SELECT * FROM users WHERE id = ?", (uid,))
 
+        async def on_loop(read: Callable[[AsyncSession, int], Awaitable[None]], session: AsyncSession, uid: int) -> None:
+            with statements_on_loop():
+                await read(session, uid)
+
+        async def prebuilt_core_read(session: AsyncSession, uid: int) -> None:
+            (await session.execute(USER_BY_ID, {"uid": uid})).all()
+
         cases: list[tuple[str, Callable[[AsyncSession, int], Awaitable[None]]]] = [
             ("unit of work, no statement", nothing),
             ("one user read, ORM object", orm_read),
@@ -73,6 +84,9 @@ async def measure(rows: int, repeat: int) -> None:
             ("one UPDATE and its commit", update_and_commit),
             ("one read, exec_driver_sql", driver_sql),
             ("one read, the session's driver", under_the_session),
+            ("ORM read, on the loop", lambda session, uid: on_loop(orm_read, session, uid)),
+            ("Core read, on the loop", lambda session, uid: on_loop(core_read, session, uid)),
+            ("built once, on the loop", lambda session, uid: on_loop(prebuilt_core_read, session, uid)),
         ]
         print(f"{rows} units of work each, SQLite file, CPU ms per unit (SQLAlchemy + aiosqlite's thread)")
         for label, work in cases:

@@ -1,6 +1,7 @@
-"""All routers, joined in one explicit order: the staff routers (each guarded once by its role),
-then the refusal of staff commands to everyone else, then the learners' and the catch-alls.
-Typed answers are told apart by their conversation state (aiogram FSM), not by router order."""
+"""All routers, joined in one explicit order: the quiz's buttons first, then the staff routers (each
+guarded once by its role), then the refusal of staff commands to everyone else, then the learners'
+and the catch-alls. Typed answers are told apart by their conversation state (aiogram FSM), not by
+router order."""
 from __future__ import annotations
 
 from aiogram import Router
@@ -16,11 +17,14 @@ from handlers.learner import certificate, contact_reply, lesson, profile, progre
 
 def build_root_router() -> Router:
     root = Router(name="talimger")
+    # The quiz router has only handlers of its own buttons (AnswerCb, StartQuizCb), which no router
+    # before it takes: first, an answer press is not offered to the ten others (a third of its routing).
+    quiz_buttons = quiz.build_router()
     learners = [
+        quiz_buttons,
         contact_reply.build_router(),  # only replies to the coordinators' messages, /contact and its answer
         start.build_router(),
         lesson.build_router(),
-        quiz.build_router(),
         progress.build_router(),
         settings.build_router(),
         certificate.build_router(),
@@ -31,13 +35,14 @@ def build_root_router() -> Router:
         router.message.middleware(LearnerStatementsOnLoop())
         router.callback_query.middleware(LearnerStatementsOnLoop())
     root.include_routers(
+        quiz_buttons,
         errors.build_router(),
         admin_chat_leave.build_router(),  # before any router that might take the service message
         handlers.owner.build_router(),
         handlers.coordinator.build_router(),
         handlers.instructor.build_router(),
         staff_refusal.build_router(),
-        *learners,
+        *learners[1:],
     )
     # Services refuse by raising RefusedError; this answers it, for every handler below the root.
     root.message.middleware(RefusalAnswer())

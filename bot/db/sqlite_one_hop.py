@@ -13,10 +13,11 @@ Even one hop costs some twenty times what SQLite spends on a primary-key read (b
 0.12 ms of CPU against 0.007). So inside `statements_on_loop()` (a learner's update: small reads
 and writes of one learner's rows) a statement that cannot wait runs on the event loop's own thread:
 a read, on a database in WAL mode (readers never wait for the writer), and a write in a transaction
-that already holds SQLite's write lock. What can wait stays on aiosqlite's thread, where waiting
-does not stop the loop: the first write of a transaction (another process may hold the lock),
-the commit (it may checkpoint the WAL and sync the file), and every statement outside the block —
-the staff's reports and exports, the web pages and the background jobs.
+that already holds SQLite's write lock. A transaction's first write, which takes that lock, is tried
+there once without waiting (this process's writers take turns, so only another process can hold
+it); if the lock is taken, it waits for it on aiosqlite's thread. What can wait stays there, where
+waiting does not stop the loop: the commit (it may checkpoint the WAL and sync the file), and every
+statement outside the block — the staff's reports and exports, the web pages and the background jobs.
 
 Rows are fetched whole, as SQLAlchemy's adapter does for every non-streaming cursor anyway."""
 from __future__ import annotations
@@ -54,6 +55,7 @@ def _keyword(sql: str) -> str:
 
 
 _WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLAC"})
+_NOT_RUN: Any = object()
 
 
 def _run(connection: sqlite3.Connection, sql: str, parameters: Any, many: bool) -> _Outcome:
@@ -116,6 +118,7 @@ class OneHopConnection(aiosqlite.Connection):
     # Set once connected: whether the file is in WAL mode, where a read never waits for the writer
     # (an in-memory database is not, nor is a file whose mode could not be changed).
     wal = False
+    busy_timeout_ms = 0  # as set up: how long a statement waits for a lock, on aiosqlite's thread
     # Whether the open transaction has written, and so holds SQLite's write lock until it ends.
     _holds_write_lock = False
 
@@ -136,31 +139,45 @@ class OneHopConnection(aiosqlite.Connection):
 
     async def run(self, function: Callable[..., _Outcome], sql: str, *args: Any) -> _Outcome:
         keyword = _keyword(sql)
-        if self._cannot_wait(keyword):
-            outcome = function(self._conn, sql, *args)
-        else:
+        outcome = self._here(function, sql, args, keyword) if self.wal and _on_loop.get() else _NOT_RUN
+        if outcome is _NOT_RUN:
             outcome = await self._execute(function, self._conn, sql, *args)
         if keyword in _WRITES and self._conn.in_transaction:
             self._holds_write_lock = True
         return outcome
 
-    def _cannot_wait(self, keyword: str) -> bool:
-        if not (self.wal and _on_loop.get()):
-            return False
-        if not self._conn.in_transaction:
+    def _here(self, function: Callable[..., _Outcome], sql: str, args: tuple[Any, ...], keyword: str) -> Any:
+        """The statement run on the loop's thread if it cannot wait; else _NOT_RUN."""
+        connection = self._conn
+        if not connection.in_transaction:
             self._holds_write_lock = False  # ended without our commit or rollback (e.g. a COMMIT statement)
-        return keyword == "SELECT" or self._holds_write_lock
+        if keyword == "SELECT" or self._holds_write_lock:
+            return function(connection, sql, *args)
+        if keyword not in _WRITES or connection.in_transaction:
+            return _NOT_RUN
+        # A transaction's first write takes SQLite's write lock, which another process may hold:
+        # tried once without waiting; if the lock is taken, the statement (alone in its transaction,
+        # so nothing else is undone) is rolled back and waits for the lock on aiosqlite's thread.
+        connection.execute("PRAGMA busy_timeout=0").close()
+        try:
+            return function(connection, sql, *args)
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:  # the primary code, whatever the extended one
+                raise
+            connection.rollback()
+            return _NOT_RUN
+        finally:
+            connection.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms}").close()
 
 
-def _set_up(connection: sqlite3.Connection, pragmas: Sequence[str]) -> bool:
-    """On aiosqlite's thread, once a connection: the pragmas, then whether the file is in WAL mode."""
+def _set_up(connection: sqlite3.Connection, pragmas: Sequence[str]) -> tuple[bool, int]:
+    """On aiosqlite's thread, once a connection: the pragmas, then whether the file is in WAL mode
+    and the busy timeout."""
     for pragma in pragmas:
         connection.execute(pragma).close()
-    cursor = connection.execute("PRAGMA journal_mode")
-    try:
-        return str(cursor.fetchone()[0]).lower() == "wal"
-    finally:
-        cursor.close()
+    journal, = connection.execute("PRAGMA journal_mode").fetchone()
+    timeout, = connection.execute("PRAGMA busy_timeout").fetchone()
+    return str(journal).lower() == "wal", int(timeout)
 
 
 def one_hop_connector(url: URL, connect_args: dict[str, Any], pragmas: Sequence[str] = ()) -> Callable[[], Any]:
@@ -177,7 +194,7 @@ def one_hop_connector(url: URL, connect_args: dict[str, Any], pragmas: Sequence[
         connection._thread.daemon = True  # as SQLAlchemy's dialect does: never hold up exit
         await connection
         try:
-            connection.wal = await connection._execute(_set_up, connection._conn, pragmas)
+            connection.wal, connection.busy_timeout_ms = await connection._execute(_set_up, connection._conn, pragmas)
         except BaseException:
             await connection.close()
             raise

@@ -62,8 +62,11 @@ class UnitOfWork:
             self._holds_lock = True
 
     async def commit(self) -> None:
+        """Commit what the session holds; with nothing begun since the last commit (an update
+        commits before each Bot API call it makes) there is nothing to do."""
         try:
-            await self.session.commit()
+            if self.session.in_transaction() or self.session.new or self.session.dirty or self.session.deleted:
+                await self.session.commit()
         finally:
             self._release()
 

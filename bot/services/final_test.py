@@ -9,6 +9,7 @@ import random
 from collections.abc import Sequence
 
 from bot.db.models import AttemptItem, Enrolment, Question, QuizAttempt
+from bot.db.repositories.attempts import AttemptState, ItemState
 from bot.db.uow import UnitOfWork
 from bot.services.certificate_views import FinalTestDue
 from bot.services.certificates import CertificateService
@@ -122,13 +123,12 @@ class FinalTestService:
         view = await self._next_unanswered(running, context)
         return view if isinstance(view, QuestionView) else None
 
-    async def finish(self, attempt: QuizAttempt, items: Sequence[AttemptItem], enrolment: Enrolment) -> AttemptResult:
+    async def finish(self, attempt: AttemptState, items: Sequence[ItemState], enrolment: Enrolment) -> AttemptResult:
         """Grade the last answer's attempt; a pass leads on to the certificate."""
         now = self._clock.now()
         score = sum(1 for item in items if item.is_correct)
         passed = is_passing(score, attempt.pass_score)
         await self._uow.attempts.finish(attempt.id, score, passed, now)
-        attempt.finished_at, attempt.score, attempt.passed = now, score, passed
         # The version the questions were drawn from: the learner does not change versions
         # while a test runs, but the grade must not depend on it.
         context = await load_context(self._uow, enrolment, version_id=await self._attempt_version(items))
@@ -148,7 +148,7 @@ class FinalTestService:
             missed_lectures=missed,
         )
 
-    async def _missed_lectures(self, items: Sequence[AttemptItem],
+    async def _missed_lectures(self, items: Sequence[ItemState],
                                context: LearnerContext) -> list[tuple[int, Localized]]:
         """The lectures (number, title) whose questions were answered wrongly, in course order."""
         questions = await self._uow.courses.questions_by_ids(
@@ -156,7 +156,7 @@ class FinalTestService:
         missed_ids = {question.lecture_id for question in questions.values()}
         return [(lecture.position + 1, lecture.title) for lecture in context.lectures if lecture.id in missed_ids]
 
-    async def _attempt_version(self, items: Sequence[AttemptItem]) -> int | None:
+    async def _attempt_version(self, items: Sequence[ItemState]) -> int | None:
         """The course version of an attempt's questions (None: no question left to tell)."""
         questions = await self._uow.courses.questions_by_ids([item.question_id for item in items[:1]])
         question = next(iter(questions.values()), None)

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.db.models import AttemptItem, Lecture, LectureProgress, Question, QuizAttempt
+from bot.db.repositories.attempts import AttemptState, ItemState
 from bot.db.uow import UnitOfWork
 from bot.services.certificates import CertificateService
 from bot.services.clock import Clock
@@ -113,17 +115,18 @@ class QuizService:
         return raise_refused(await self._answer(user_id, attempt_id, position, shown_option))
 
     async def _answer(self, user_id: int, attempt_id: int, position: int, shown_option: int) -> AnswerOutcome | Refused:
-        attempt, enrolment = await self._uow.attempts.get_with_enrolment(attempt_id)
+        attempt = await self._uow.attempts.answer_state(attempt_id)
         if attempt is None:
             return Refused(Refusal.STALE)
-        if enrolment is None or enrolment.user_id != user_id:
+        if attempt.learner_id != user_id:
             return Refused(Refusal.NOT_YOURS)
         if attempt.finished_at is not None:
             return Refused(Refusal.STALE)
-        items = list(await self._uow.attempts.items(attempt.id))
-        item = next((candidate for candidate in items if candidate.position == position), None)
-        if item is None:
+        items = list(attempt.items)
+        index = next((at for at, candidate in enumerate(items) if candidate.position == position), None)
+        if index is None:
             return Refused(Refusal.STALE)
+        item = items[index]
         if item.chosen_option is not None:
             return Refused(Refusal.ALREADY_ANSWERED)
         first_open = next(candidate for candidate in items if candidate.chosen_option is None)
@@ -132,15 +135,16 @@ class QuizService:
 
         # A final test attempt has no lecture row; its questions carry the course's title.
         lecture = await self._uow.courses.lecture(attempt.lecture_id) if attempt.lecture_id is not None else None
-        version = await self._uow.courses.version(enrolment.version_id) if lecture is None else None
+        version = await self._uow.courses.version(attempt.version_id) if lecture is None and attempt.version_id else None
         title = lecture.title if lecture is not None else (version.title if version else {})
         questions = await self._uow.courses.questions_by_ids([candidate.question_id for candidate in items])
         question = questions[item.question_id]
         chosen = item.option_order[shown_option]
         correct = chosen == question.correct_index
         now = self._clock.now()
-        if not await self._uow.attempts.record_answer(item, chosen, correct, now):
+        if not await self._uow.attempts.record_answer(item.id, chosen, correct, now):
             return Refused(Refusal.ALREADY_ANSWERED)
+        items[index] = item = replace(item, chosen_option=chosen, is_correct=correct)
 
         answered = AnsweredView(
             question=self._question_view(attempt, item, question, title),
@@ -153,6 +157,8 @@ class QuizService:
             following = remaining[0]
             next_view = self._question_view(attempt, following, questions[following.question_id], title)
             return AnswerOutcome(answered, next_view, None)
+        enrolment = await self._uow.enrolments.get(attempt.enrolment_id)
+        assert enrolment is not None  # it was there when the attempt was read, in this transaction
         if lecture is None:
             from bot.services.final_test import FinalTestService  # it builds on this module: imported here
 
@@ -203,13 +209,12 @@ class QuizService:
         questions = await self._uow.courses.questions_by_ids([item.question_id])
         return self._question_view(attempt, item, questions[item.question_id], lecture.title)
 
-    async def _finish(self, attempt: QuizAttempt, items: Sequence[AttemptItem], questions: dict[int, Question],
+    async def _finish(self, attempt: AttemptState, items: Sequence[ItemState], questions: dict[int, Question],
                       lecture: Lecture, enrolment_id: int) -> AttemptResult:
         now = self._clock.now()
         score = sum(1 for item in items if item.is_correct)
         passed = is_passing(score, attempt.pass_score)
         await self._uow.attempts.finish(attempt.id, score, passed, now)
-        attempt.finished_at, attempt.score, attempt.passed = now, score, passed
 
         enrolment = await self._uow.enrolments.get(enrolment_id)
         assert enrolment is not None
@@ -257,7 +262,7 @@ class QuizService:
             completion=completion,
         )
 
-    async def _review_items(self, items: Sequence[AttemptItem], questions: dict[int, Question],
+    async def _review_items(self, items: Sequence[ItemState], questions: dict[int, Question],
                             lecture: Lecture) -> list[ReviewItem]:
         """The chunks that the missed questions test, each once, in lecture order."""
         missed = sorted({questions[item.question_id].chunk_position for item in items if not item.is_correct})
@@ -265,7 +270,8 @@ class QuizService:
         return [ReviewItem(chunks[pos].id, chunks[pos].title) for pos in missed if pos in chunks]
 
     @staticmethod
-    def _question_view(attempt: QuizAttempt, item: AttemptItem, question: Question, title: Localized) -> QuestionView:
+    def _question_view(attempt: QuizAttempt | AttemptState, item: AttemptItem | ItemState, question: Question,
+                       title: Localized) -> QuestionView:
         return QuestionView(
             attempt_id=attempt.id,
             position=item.position,

@@ -52,7 +52,9 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         assert isinstance(event, Update)
         async with self._uow_factory() as uow:
             await uow.begin_write()
-            if not await uow.updates.claim(event.update_id, self._clock.now()):
+            with statements_on_loop():  # one row, by its key
+                claimed = await uow.updates.claim(event.update_id, self._clock.now())
+            if not claimed:
                 log.info("update %s was applied before; skipping the re-delivery", event.update_id)
                 return None
             services = Services(uow, self._clock, self._rng, self._default_locale, self._owner_ids)

@@ -51,9 +51,9 @@ async def test_outside_the_block_every_statement_goes_to_aiosqlites_thread(engin
 
 
 async def test_in_the_block_only_what_can_wait_goes_to_aiosqlites_thread(engine: AsyncEngine) -> None:
-    """A read runs on the loop; the transaction's first write and its commit on aiosqlite's
-    thread (either may wait: for another process's lock, for the disk); a write once the
-    transaction holds the lock, on the loop; after the commit, the next first write hops again."""
+    """Reads and writes run on the loop, the transaction's first write having found the write lock
+    free at once (it is tried with no busy wait); the commit goes to aiosqlite's thread (it may
+    checkpoint the WAL and sync the file), as does a rollback."""
     async with engine.connect() as connection:
         seen = await traced(connection)
         with statements_on_loop():
@@ -67,11 +67,13 @@ async def test_in_the_block_only_what_can_wait_goes_to_aiosqlites_thread(engine:
             await connection.rollback()
     assert seen == [
         ("loop", "SELECT note FROM marks"),
-        ("aiosqlite", "BEGIN"), ("aiosqlite", "INSERT INTO marks (note) VALUES ('second')"),
+        ("loop", "PRAGMA busy_timeout=0"), ("loop", "BEGIN"), ("loop", "INSERT INTO marks (note) VALUES ('second')"),
+        ("loop", "PRAGMA busy_timeout=15000"),
         ("loop", "UPDATE marks SET note = 'third' WHERE id = 2"),
         ("loop", "SELECT count(*) FROM marks"),
         ("aiosqlite", "COMMIT"),
-        ("aiosqlite", "BEGIN"), ("aiosqlite", "DELETE FROM marks WHERE id = 1"),
+        ("loop", "PRAGMA busy_timeout=0"), ("loop", "BEGIN"), ("loop", "DELETE FROM marks WHERE id = 1"),
+        ("loop", "PRAGMA busy_timeout=15000"),
         ("loop", "DELETE FROM marks WHERE id = 2"),
         ("aiosqlite", "ROLLBACK"),
     ]
@@ -83,8 +85,9 @@ async def test_in_the_block_only_what_can_wait_goes_to_aiosqlites_thread(engine:
 async def test_a_first_write_that_waits_for_another_writer_does_not_stop_the_loop(
         engine: AsyncEngine, tmp_path: Path) -> None:
     """Another connection (another process, say `talimger course load`) holds SQLite's write lock
-    for 0.3 s: the first write waits for it on aiosqlite's thread while the loop goes on ticking,
-    and a read in the block runs meanwhile on the loop, from the last committed state."""
+    for 0.3 s: the first write, tried on the loop, finds it taken at once, is rolled back and waits
+    for it on aiosqlite's thread while the loop goes on ticking; a read in the block runs meanwhile
+    on the loop, from the last committed state."""
     other = sqlite3.connect(tmp_path / "loop.db", isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     other.execute("INSERT INTO marks (note) VALUES ('other')")
@@ -111,7 +114,11 @@ async def test_a_first_write_that_waits_for_another_writer_does_not_stop_the_loo
     finally:
         ticker.cancel()
         other.close()
-    assert ("aiosqlite", "INSERT INTO marks (note) VALUES ('ours')") in seen
+    ours = "INSERT INTO marks (note) VALUES ('ours')"
+    assert seen[:7] == [("loop", "SELECT count(*) FROM marks"), ("loop", "PRAGMA busy_timeout=0"), ("loop", "BEGIN"),
+                        ("loop", ours), ("loop", "ROLLBACK"), ("loop", "PRAGMA busy_timeout=15000"),
+                        ("aiosqlite", "BEGIN")], seen
+    assert seen[7:] == [("aiosqlite", ours), ("aiosqlite", "COMMIT")], seen
     check = sqlite3.connect(tmp_path / "loop.db")
     assert [row[0] for row in check.execute("SELECT note FROM marks ORDER BY id")] == ["first", "other", "ours"]
     check.close()
