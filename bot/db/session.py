@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.db.sqlite_one_hop import one_hop_connector
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# No automatic checkpoint: a commit that ran one would sync the files on the event loop's thread;
+# each connection checkpoints on aiosqlite's thread instead (bot/db/sqlite_one_hop.py).
 SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
-                  "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL")
+                  "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL", "PRAGMA wal_autocheckpoint=0")
 
 
 def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:

@@ -15,13 +15,16 @@ and writes of one learner's rows) a statement that cannot wait runs on the event
 a read, on a database in WAL mode (readers never wait for the writer), and a write in a transaction
 that already holds SQLite's write lock. A transaction's first write, which takes that lock, is tried
 there once without waiting (this process's writers take turns, so only another process can hold
-it); if the lock is taken, it waits for it on aiosqlite's thread. What can wait stays there, where
-waiting does not stop the loop: the commit (it may checkpoint the WAL and sync the file), and every
-statement outside the block — the staff's reports and exports, the web pages and the background jobs.
+it); if the lock is taken, it waits for it on aiosqlite's thread. The commit runs on the loop too:
+SQLite's automatic checkpoint, which would sync the files there, is off, and every CHECKPOINT_EVERY
+commits of the engine one of them checkpoints on aiosqlite's thread instead. What can wait stays
+there, where waiting does not stop the loop: every statement outside the block — the staff's
+reports and exports, the web pages and the background jobs.
 
 Rows are fetched whole, as SQLAlchemy's adapter does for every non-streaming cursor anyway."""
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -119,6 +122,9 @@ class OneHopConnection(aiosqlite.Connection):
     # (an in-memory database is not, nor is a file whose mode could not be changed).
     wal = False
     busy_timeout_ms = 0  # as set up: how long a statement waits for a lock, on aiosqlite's thread
+    # SQLite's automatic checkpoint runs at 1,000 pages of WAL; a quiz answer's commit writes 3 to 6.
+    CHECKPOINT_EVERY = 200
+    commits: Iterator[int] = itertools.count()  # shared by an engine's connections (one_hop_connector)
     # Whether the open transaction has written, and so holds SQLite's write lock until it ends.
     _holds_write_lock = False
 
@@ -126,8 +132,20 @@ class OneHopConnection(aiosqlite.Connection):
         return OneHopCursor(self)
 
     async def commit(self) -> None:
+        """On the loop's thread inside the block: SQLite's own checkpoint is off (SQLITE_PRAGMAS), so
+        a commit only appends to the WAL, unsynced (synchronous=NORMAL). Every CHECKPOINT_EVERY
+        commits, this connection then checkpoints the WAL into the database on aiosqlite's thread,
+        where syncing the files does not stop the loop."""
         self._holds_write_lock = False
-        await super().commit()
+        connection = self._conn
+        if not connection.in_transaction:
+            return  # only reads since the last commit: sqlite3's commit would do nothing, after a hop
+        if self.wal and _on_loop.get():
+            connection.commit()
+        else:
+            await super().commit()
+        if self.wal and next(self.commits) % self.CHECKPOINT_EVERY == self.CHECKPOINT_EVERY - 1:
+            await self._execute(_checkpoint, connection)
 
     async def rollback(self) -> None:
         """SQLAlchemy's pool rolls back each connection it gets back, also right after a commit;
@@ -170,6 +188,12 @@ class OneHopConnection(aiosqlite.Connection):
             connection.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms}").close()
 
 
+def _checkpoint(connection: sqlite3.Connection) -> None:
+    """On aiosqlite's thread: copy the WAL's pages into the database; PASSIVE waits for no reader or
+    writer, and what it cannot copy yet the next checkpoint does."""
+    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").close()
+
+
 def _set_up(connection: sqlite3.Connection, pragmas: Sequence[str]) -> tuple[bool, int]:
     """On aiosqlite's thread, once a connection: the pragmas, then whether the file is in WAL mode
     and the busy timeout."""
@@ -187,10 +211,12 @@ def one_hop_connector(url: URL, connect_args: dict[str, Any], pragmas: Sequence[
     args, options = url.get_dialect()().create_connect_args(url)
     # A statement may run on the event loop's thread, one at a time with those on aiosqlite's.
     options = {**options, **connect_args, "check_same_thread": False}
+    commits = itertools.count()  # all the engine's commits: the WAL is the file's, not a connection's
 
     async def connect() -> OneHopConnection:
         connector = partial(sqlite3.connect, *args, **options)
         connection = OneHopConnection(connector, iter_chunk_size=64)
+        connection.commits = commits
         connection._thread.daemon = True  # as SQLAlchemy's dialect does: never hold up exit
         await connection
         try:

@@ -51,9 +51,8 @@ async def test_outside_the_block_every_statement_goes_to_aiosqlites_thread(engin
 
 
 async def test_in_the_block_only_what_can_wait_goes_to_aiosqlites_thread(engine: AsyncEngine) -> None:
-    """Reads and writes run on the loop, the transaction's first write having found the write lock
-    free at once (it is tried with no busy wait); the commit goes to aiosqlite's thread (it may
-    checkpoint the WAL and sync the file), as does a rollback."""
+    """Reads, writes and the commit run on the loop, the transaction's first write having found the
+    write lock free at once (it is tried with no busy wait); a rollback goes to aiosqlite's thread."""
     async with engine.connect() as connection:
         seen = await traced(connection)
         with statements_on_loop():
@@ -71,7 +70,7 @@ async def test_in_the_block_only_what_can_wait_goes_to_aiosqlites_thread(engine:
         ("loop", "PRAGMA busy_timeout=15000"),
         ("loop", "UPDATE marks SET note = 'third' WHERE id = 2"),
         ("loop", "SELECT count(*) FROM marks"),
-        ("aiosqlite", "COMMIT"),
+        ("loop", "COMMIT"),
         ("loop", "PRAGMA busy_timeout=0"), ("loop", "BEGIN"), ("loop", "DELETE FROM marks WHERE id = 1"),
         ("loop", "PRAGMA busy_timeout=15000"),
         ("loop", "DELETE FROM marks WHERE id = 2"),
@@ -118,10 +117,31 @@ async def test_a_first_write_that_waits_for_another_writer_does_not_stop_the_loo
     assert seen[:7] == [("loop", "SELECT count(*) FROM marks"), ("loop", "PRAGMA busy_timeout=0"), ("loop", "BEGIN"),
                         ("loop", ours), ("loop", "ROLLBACK"), ("loop", "PRAGMA busy_timeout=15000"),
                         ("aiosqlite", "BEGIN")], seen
-    assert seen[7:] == [("aiosqlite", ours), ("aiosqlite", "COMMIT")], seen
+    assert seen[7:] == [("aiosqlite", ours), ("loop", "COMMIT")], seen
     check = sqlite3.connect(tmp_path / "loop.db")
     assert [row[0] for row in check.execute("SELECT note FROM marks ORDER BY id")] == ["first", "other", "ours"]
     check.close()
+
+
+async def test_the_wal_is_checkpointed_on_aiosqlites_thread_every_so_many_commits(
+        engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite's automatic checkpoint (which a commit on the loop would run, syncing the files there)
+    is off; every CHECKPOINT_EVERY commits of the engine, in the block or not, one checkpoints on
+    aiosqlite's thread, and the WAL's pages reach the database file."""
+    monkeypatch.setattr(OneHopConnection, "CHECKPOINT_EVERY", 3)
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("PRAGMA wal_autocheckpoint"))).scalar_one() == 0
+        seen = await traced(connection)
+        for number in range(6):
+            with statements_on_loop():
+                await connection.execute(text(f"INSERT INTO marks (note) VALUES ('n{number}')"))
+                await connection.commit()
+        busy, in_wal, copied = (await connection.execute(text("PRAGMA wal_checkpoint(PASSIVE)"))).one()
+    checkpoints = [where for where, sql in seen if sql == "PRAGMA wal_checkpoint(PASSIVE)"]
+    # after the engine's 3rd and 6th commits (the fixture made its 1st), then the one asked for above
+    assert checkpoints == ["aiosqlite"] * 3
+    assert [where for where, sql in seen if sql == "COMMIT"] == ["loop"] * 6
+    assert busy == 0 and in_wal == copied
 
 
 async def test_a_database_not_in_wal_mode_keeps_every_statement_on_aiosqlites_thread() -> None:
