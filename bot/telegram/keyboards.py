@@ -1,6 +1,7 @@
 """Inline and reply keyboards."""
 from __future__ import annotations
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -85,22 +86,24 @@ def answer_keyboard(question: QuestionView) -> InlineKeyboardMarkup:
 
 
 def result_keyboard(result: AttemptResult, locale: str) -> InlineKeyboardMarkup | None:
-    builder = InlineKeyboardBuilder()
+    """One button a row. Built as rows, not with aiogram's InlineKeyboardBuilder, whose markup is a
+    deep copy: after each graded attempt (issue 12)."""
+    buttons: list[tuple[str, CallbackData]] = []
     if result.passed:
         if result.next_lecture_id is not None:
-            builder.button(text=_("▶ Start the next lecture"), callback_data=OpenLectureCb(l=result.next_lecture_id, e=result.enrolment_id))
+            buttons.append((_("▶ Start the next lecture"),
+                            OpenLectureCb(l=result.next_lecture_id, e=result.enrolment_id)))
     else:
         for item in result.review:
             label = _("📖 Review: {title}").format(title=visible_text(pick(item.title, locale)))
-            builder.button(text=fit_button(label),
-                           callback_data=ReviewCb(c=item.chunk_id, e=result.enrolment_id))
-        builder.button(text=_("🔁 Retake the quiz"),
-                       callback_data=StartQuizCb(l=result.lecture_id, e=result.enrolment_id))
+            buttons.append((fit_button(label), ReviewCb(c=item.chunk_id, e=result.enrolment_id)))
+        buttons.append((_("🔁 Retake the quiz"), StartQuizCb(l=result.lecture_id, e=result.enrolment_id)))
     if result.offer_zone:  # the text shows a time: the learner may live elsewhere than the course
-        builder.button(text=_("🕐 Change my time zone"), callback_data=SettingsCb(a="pick_zone"))
-    builder.adjust(1)
-    markup = builder.as_markup()
-    return markup if markup.inline_keyboard else None
+        buttons.append((_("🕐 Change my time zone"), SettingsCb(a="pick_zone")))
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [InlineKeyboardButton(text=text, callback_data=data.pack())] for text, data in buttons])
 
 
 def lecture_keyboard(lecture_id: int, label: str, enrolment_id: int | None = None) -> InlineKeyboardMarkup:

@@ -113,17 +113,7 @@ class AttemptRepository:
         return await self._session.scalar(statement) is not None
 
     async def last_finished(self, enrolment_id: int, lecture_key: str) -> QuizAttempt | None:
-        statement = (
-            select(QuizAttempt)
-            .where(
-                QuizAttempt.enrolment_id == enrolment_id,
-                QuizAttempt.lecture_key == lecture_key,
-                QuizAttempt.finished_at.is_not(None),
-            )
-            .order_by(QuizAttempt.finished_at.desc())
-            .limit(1)
-        )
-        return await self._session.scalar(statement)
+        return await self._session.scalar(_LAST_FINISHED, {"enrolment": enrolment_id, "key": lecture_key})
 
     async def finished_for_enrolment(self, enrolment_id: int) -> Sequence[QuizAttempt]:
         statement = (
@@ -156,12 +146,11 @@ class AttemptRepository:
         return bool(result.rowcount)
 
     async def finish(self, attempt_id: int, score: int, passed: bool, at: object) -> bool:
-        statement = (
-            update(QuizAttempt)
-            .where(QuizAttempt.id == attempt_id, QuizAttempt.finished_at.is_(None))
-            .values(score=score, passed=passed, finished_at=at)
-        )
-        result = await self._session.execute(statement)
+        """Grade a running attempt; False if it was finished already. A Core UPDATE of the table:
+        the answer that finishes it reads the attempt as plain values (`answer_state`), so no
+        object in the session is there to be kept in step."""
+        result = await self._session.execute(_FINISH, {"attempt": attempt_id, "new_score": score, "did_pass": passed,
+                                                       "at": at})
         return bool(result.rowcount)
 
     def add(self, *rows: object) -> None:
@@ -172,8 +161,7 @@ class AttemptRepository:
 
 
 # The statements of every quiz answer, built once (issue 12): SQLAlchemy spent more CPU building a
-# statement's expression on each call than running its cached compiled form. (`finish` stays an
-# ORM UPDATE built per call: its in-session sync evaluates the WHERE with the literal values.)
+# statement's expression on each call than running its cached compiled form.
 _ATTEMPTS, _ENROLMENTS, _ITEM_TABLE = QuizAttempt.__table__, Enrolment.__table__, AttemptItem.__table__
 _ANSWER_STATE = (
     select(_ATTEMPTS.c.id, _ATTEMPTS.c.enrolment_id, _ATTEMPTS.c.lecture_id, _ATTEMPTS.c.kind, _ATTEMPTS.c.size,
@@ -186,6 +174,14 @@ _ANSWER_STATE = (
     .order_by(_ITEM_TABLE.c.position)
 )
 _ITEMS = select(AttemptItem).where(AttemptItem.attempt_id == bindparam("attempt")).order_by(AttemptItem.position)
+_FINISH = (update(_ATTEMPTS)
+           .where(_ATTEMPTS.c.id == bindparam("attempt"), _ATTEMPTS.c.finished_at.is_(None))
+           .values(score=bindparam("new_score"), passed=bindparam("did_pass"), finished_at=bindparam("at")))
+_LAST_FINISHED = (select(QuizAttempt)
+                  .where(QuizAttempt.enrolment_id == bindparam("enrolment"), QuizAttempt.lecture_key == bindparam("key"),
+                         QuizAttempt.finished_at.is_not(None))
+                  .order_by(QuizAttempt.finished_at.desc())
+                  .limit(1))
 _RECORD_ANSWER = (update(_ITEM_TABLE)
                   .where(_ITEM_TABLE.c.id == bindparam("item"), _ITEM_TABLE.c.chosen_option.is_(None))
                   .values(chosen_option=bindparam("chosen"), is_correct=bindparam("correct"),
