@@ -16,15 +16,14 @@ a read, on a database in WAL mode (readers never wait for the writer), and a wri
 that already holds SQLite's write lock. A transaction's first write, which takes that lock, is tried
 there once without waiting (this process's writers take turns, so only another process can hold
 it); if the lock is taken, it waits for it on aiosqlite's thread. The commit runs on the loop too:
-SQLite's automatic checkpoint, which would sync the files there, is off, and every CHECKPOINT_EVERY
-commits of the engine one of them checkpoints on aiosqlite's thread instead. What can wait stays
+SQLite's automatic checkpoint, which would sync the files there, is off, and once the engine's
+commits have written enough (WalAccount) one of them checkpoints on aiosqlite's thread instead. What can wait stays
 there, where waiting does not stop the loop: every statement outside the block — the staff's
 reports and exports, the web pages and the background jobs.
 
 Rows are fetched whole, as SQLAlchemy's adapter does for every non-streaming cursor anyway."""
 from __future__ import annotations
 
-import itertools
 import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -115,6 +114,30 @@ class OneHopCursor:
         self._rows.clear()
 
 
+class WalAccount:
+    """What an engine's commits have added to the WAL since its last checkpoint, counted in commits
+    and in rows changed (SQLite's automatic checkpoint counts pages, which sqlite3 does not tell):
+    a checkpoint is due after CHECKPOINT_COMMITS commits or CHECKPOINT_ROWS rows, whichever first
+    (a quiz answer's commit changes 2 to 6 rows, writing about as many pages; the housekeeping's
+    first DELETE of old update ids, hundreds of thousands)."""
+
+    CHECKPOINT_COMMITS = 200
+    CHECKPOINT_ROWS = 2_000
+
+    def __init__(self) -> None:
+        self.commits = 0
+        self.rows = 0
+
+    def committed(self, rows: int) -> bool:
+        """Count one commit; True when it is the one to checkpoint (and the count starts again)."""
+        self.commits += 1
+        self.rows += max(rows, 1)
+        if self.commits < self.CHECKPOINT_COMMITS and self.rows < self.CHECKPOINT_ROWS:
+            return False
+        self.commits = self.rows = 0
+        return True
+
+
 class OneHopConnection(aiosqlite.Connection):
     """aiosqlite's connection whose cursors cost no hop to open or close."""
 
@@ -122,9 +145,8 @@ class OneHopConnection(aiosqlite.Connection):
     # (an in-memory database is not, nor is a file whose mode could not be changed).
     wal = False
     busy_timeout_ms = 0  # as set up: how long a statement waits for a lock, on aiosqlite's thread
-    # SQLite's automatic checkpoint runs at 1,000 pages of WAL; a quiz answer's commit writes 3 to 6.
-    CHECKPOINT_EVERY = 200
-    commits: Iterator[int] = itertools.count()  # shared by an engine's connections (one_hop_connector)
+    wal_account: WalAccount  # shared by an engine's connections (one_hop_connector)
+    _changes_seen = 0  # sqlite3's total_changes at this connection's last commit
     # Whether the open transaction has written, and so holds SQLite's write lock until it ends.
     _holds_write_lock = False
 
@@ -133,9 +155,9 @@ class OneHopConnection(aiosqlite.Connection):
 
     async def commit(self) -> None:
         """On the loop's thread inside the block: SQLite's own checkpoint is off (SQLITE_PRAGMAS), so
-        a commit only appends to the WAL, unsynced (synchronous=NORMAL). Every CHECKPOINT_EVERY
-        commits, this connection then checkpoints the WAL into the database on aiosqlite's thread,
-        where syncing the files does not stop the loop."""
+        a commit only appends to the WAL, unsynced (synchronous=NORMAL). After the engine's commits
+        have written enough (WalAccount), this one checkpoints the WAL into the database on
+        aiosqlite's thread, where syncing the files does not stop the loop."""
         self._holds_write_lock = False
         connection = self._conn
         if not connection.in_transaction:
@@ -144,7 +166,8 @@ class OneHopConnection(aiosqlite.Connection):
             connection.commit()
         else:
             await super().commit()
-        if self.wal and next(self.commits) % self.CHECKPOINT_EVERY == self.CHECKPOINT_EVERY - 1:
+        changes, self._changes_seen = connection.total_changes - self._changes_seen, connection.total_changes
+        if self.wal and self.wal_account.committed(changes):
             await self._execute(_checkpoint, connection)
 
     async def rollback(self) -> None:
@@ -211,12 +234,12 @@ def one_hop_connector(url: URL, connect_args: dict[str, Any], pragmas: Sequence[
     args, options = url.get_dialect()().create_connect_args(url)
     # A statement may run on the event loop's thread, one at a time with those on aiosqlite's.
     options = {**options, **connect_args, "check_same_thread": False}
-    commits = itertools.count()  # all the engine's commits: the WAL is the file's, not a connection's
+    wal_account = WalAccount()  # all the engine's commits: the WAL is the file's, not a connection's
 
     async def connect() -> OneHopConnection:
         connector = partial(sqlite3.connect, *args, **options)
         connection = OneHopConnection(connector, iter_chunk_size=64)
-        connection.commits = commits
+        connection.wal_account = wal_account
         connection._thread.daemon = True  # as SQLAlchemy's dialect does: never hold up exit
         await connection
         try:

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.db.session import create_engine
-from bot.db.sqlite_one_hop import OneHopConnection, statements_on_loop
+from bot.db.sqlite_one_hop import OneHopConnection, WalAccount, statements_on_loop
 
 
 @pytest.fixture
@@ -126,9 +126,9 @@ async def test_a_first_write_that_waits_for_another_writer_does_not_stop_the_loo
 async def test_the_wal_is_checkpointed_on_aiosqlites_thread_every_so_many_commits(
         engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> None:
     """SQLite's automatic checkpoint (which a commit on the loop would run, syncing the files there)
-    is off; every CHECKPOINT_EVERY commits of the engine, in the block or not, one checkpoints on
+    is off; every CHECKPOINT_COMMITS commits of the engine, in the block or not, one checkpoints on
     aiosqlite's thread, and the WAL's pages reach the database file."""
-    monkeypatch.setattr(OneHopConnection, "CHECKPOINT_EVERY", 3)
+    monkeypatch.setattr(WalAccount, "CHECKPOINT_COMMITS", 3)
     async with engine.connect() as connection:
         assert (await connection.execute(text("PRAGMA wal_autocheckpoint"))).scalar_one() == 0
         seen = await traced(connection)
@@ -142,6 +142,23 @@ async def test_the_wal_is_checkpointed_on_aiosqlites_thread_every_so_many_commit
     assert checkpoints == ["aiosqlite"] * 3
     assert [where for where, sql in seen if sql == "COMMIT"] == ["loop"] * 6
     assert busy == 0 and in_wal == copied
+
+
+async def test_a_large_write_is_checkpointed_at_its_commit(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A commit that changed CHECKPOINT_ROWS rows or more (the housekeeping's first DELETE of old
+    update ids, say) is checkpointed at once, not a few hundred small commits later."""
+    monkeypatch.setattr(WalAccount, "CHECKPOINT_ROWS", 50)
+    async with engine.connect() as connection:
+        seen = await traced(connection)
+        await connection.execute(text("INSERT INTO marks (note) VALUES ('small')"))
+        await connection.commit()
+        await connection.execute(text("INSERT INTO marks (note) SELECT 'bulk' FROM "
+                                      "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60) "
+                                      "SELECT i FROM n)"))
+        await connection.commit()
+    statements = [sql for _, sql in seen]
+    assert statements.count("PRAGMA wal_checkpoint(PASSIVE)") == 1
+    assert statements[-2:] == ["COMMIT", "PRAGMA wal_checkpoint(PASSIVE)"], statements
 
 
 async def test_a_database_not_in_wal_mode_keeps_every_statement_on_aiosqlites_thread() -> None:
