@@ -70,7 +70,8 @@ async def measure(rows: int, repeat: int) -> None:
             driver = (await connection.get_raw_connection()).driver_connection
             await driver.execute_fetchall("SELECT * FROM users WHERE id = ?", (uid,))
 
-        async def on_loop(read: Callable[[AsyncSession, int], Awaitable[None]], session: AsyncSession, uid: int) -> None:
+        async def on_loop(read: Callable[[AsyncSession, int], Awaitable[None]], session: AsyncSession,
+                          uid: int) -> None:
             with statements_on_loop():
                 await read(session, uid)
 

@@ -17,9 +17,9 @@ that already holds SQLite's write lock. A transaction's first write, which takes
 there once without waiting (this process's writers take turns, so only another process can hold
 it); if the lock is taken, it waits for it on aiosqlite's thread. The commit runs on the loop too:
 SQLite's automatic checkpoint, which would sync the files there, is off, and once the engine's
-commits have written enough (WalAccount) one of them checkpoints on aiosqlite's thread instead. What can wait stays
-there, where waiting does not stop the loop: every statement outside the block — the staff's
-reports and exports, the web pages and the background jobs.
+commits have written enough (WalAccount) one of them checkpoints on aiosqlite's thread instead.
+What can wait stays there, where waiting does not stop the loop: every statement outside the
+block — the staff's reports and exports, the web pages and the background jobs.
 
 Rows are fetched whole, as SQLAlchemy's adapter does for every non-streaming cursor anyway."""
 from __future__ import annotations

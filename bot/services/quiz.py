@@ -135,7 +135,8 @@ class QuizService:
 
         # A final test attempt has no lecture row; its questions carry the course's title.
         lecture = await self._uow.courses.lecture(attempt.lecture_id) if attempt.lecture_id is not None else None
-        version = await self._uow.courses.version(attempt.version_id) if lecture is None and attempt.version_id else None
+        version = (await self._uow.courses.version(attempt.version_id)
+                   if lecture is None and attempt.version_id is not None else None)
         title = lecture.title if lecture is not None else (version.title if version else {})
         questions = await self._uow.courses.questions_by_ids([candidate.question_id for candidate in items])
         question = questions[item.question_id]

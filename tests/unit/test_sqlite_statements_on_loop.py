@@ -144,7 +144,8 @@ async def test_the_wal_is_checkpointed_on_aiosqlites_thread_every_so_many_commit
     assert busy == 0 and in_wal == copied
 
 
-async def test_a_large_write_is_checkpointed_at_its_commit(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_large_write_is_checkpointed_at_its_commit(engine: AsyncEngine,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """A commit that changed CHECKPOINT_ROWS rows or more (the housekeeping's first DELETE of old
     update ids, say) is checkpointed at once, not a few hundred small commits later."""
     monkeypatch.setattr(WalAccount, "CHECKPOINT_ROWS", 50)

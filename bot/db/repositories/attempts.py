@@ -178,8 +178,8 @@ _FINISH = (update(_ATTEMPTS)
            .where(_ATTEMPTS.c.id == bindparam("attempt"), _ATTEMPTS.c.finished_at.is_(None))
            .values(score=bindparam("new_score"), passed=bindparam("did_pass"), finished_at=bindparam("at")))
 _LAST_FINISHED = (select(QuizAttempt)
-                  .where(QuizAttempt.enrolment_id == bindparam("enrolment"), QuizAttempt.lecture_key == bindparam("key"),
-                         QuizAttempt.finished_at.is_not(None))
+                  .where(QuizAttempt.enrolment_id == bindparam("enrolment"),
+                         QuizAttempt.lecture_key == bindparam("key"), QuizAttempt.finished_at.is_not(None))
                   .order_by(QuizAttempt.finished_at.desc())
                   .limit(1))
 _RECORD_ANSWER = (update(_ITEM_TABLE)
