@@ -18,10 +18,11 @@ def _catalog(locale: str):  # type: ignore[no-untyped-def]
         return read_po(source, locale=locale)
 
 
-def _template_ids() -> set[str]:
-    """Extract the msgids from the code now, so a string added without a catalog update fails."""
-    out = ROOT / ".pytest_cache" / "messages.pot"
-    out.parent.mkdir(exist_ok=True)
+def _template_ids(folder: Path) -> set[str]:
+    """Extract the msgids from the code now, so a string added without a catalog update fails.
+    Into the test's own folder: the three locales' tests run side by side on xdist workers, and one
+    read a template another was still writing (a msgid cut short, "not in the catalog")."""
+    out = folder / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"),
          "-k", "_:1,1t", "-k", "_:1,2", "-k", "__", "--no-location", "-o", str(out), str(ROOT)],
@@ -32,12 +33,12 @@ def _template_ids() -> set[str]:
 
 
 @pytest.mark.parametrize("locale", ["kk", "ru", "en"])
-def test_every_msgid_in_the_code_is_translated(locale: str) -> None:
+def test_every_msgid_in_the_code_is_translated(locale: str, tmp_path: Path) -> None:
     catalog = _catalog(locale)
     assert catalog.num_plurals == PLURAL_COUNTS[locale]
     by_id = {(m.id if isinstance(m.id, str) else m.id[0]): m for m in catalog if m.id}
     missing = []
-    for msgid in sorted(_template_ids()):
+    for msgid in sorted(_template_ids(tmp_path)):
         message = by_id.get(msgid)
         if message is None:
             missing.append(f"not in the catalog: {msgid!r}")
