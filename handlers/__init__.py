@@ -17,11 +17,10 @@ from handlers.learner import certificate, contact_reply, lesson, profile, progre
 
 def build_root_router() -> Router:
     root = Router(name="talimger")
-    # The quiz router has only handlers of its own buttons (AnswerCb, StartQuizCb), which no router
-    # before it takes: first, an answer press is not offered to the ten others (a third of its routing).
+    # The quiz router has only handlers of its own buttons (AnswerCb, StartQuizCb), which no other
+    # router takes: first, an answer press is not offered to the ten others (a third of its routing).
     quiz_buttons = quiz.build_router()
     learners = [
-        quiz_buttons,
         contact_reply.build_router(),  # only replies to the coordinators' messages, /contact and its answer
         start.build_router(),
         lesson.build_router(),
@@ -31,7 +30,7 @@ def build_root_router() -> Router:
         profile.build_router(),
         help_.build_router(),  # last: its fallback answers any private message nobody else took
     ]
-    for router in learners:
+    for router in (quiz_buttons, *learners):
         router.message.middleware(LearnerStatementsOnLoop())
         router.callback_query.middleware(LearnerStatementsOnLoop())
     root.include_routers(
@@ -42,7 +41,7 @@ def build_root_router() -> Router:
         handlers.coordinator.build_router(),
         handlers.instructor.build_router(),
         staff_refusal.build_router(),
-        *learners[1:],
+        *learners,
     )
     # Services refuse by raising RefusedError; this answers it, for every handler below the root.
     root.message.middleware(RefusalAnswer())

@@ -158,14 +158,14 @@ class QuizService:
             following = remaining[0]
             next_view = self._question_view(attempt, following, questions[following.question_id], title)
             return AnswerOutcome(answered, next_view, None)
-        enrolment = await self._uow.enrolments.get(attempt.enrolment_id)
-        assert enrolment is not None  # it was there when the attempt was read, in this transaction
         if lecture is None:
             from bot.services.final_test import FinalTestService  # it builds on this module: imported here
 
+            enrolment = await self._uow.enrolments.get(attempt.enrolment_id)
+            assert enrolment is not None  # it was there when the attempt was read, in this transaction
             result = await FinalTestService(self._uow, self._clock, self._rng).finish(attempt, items, enrolment)
             return AnswerOutcome(answered, None, result)
-        result = await self._finish(attempt, items, questions, lecture, enrolment_id=enrolment.id)
+        result = await self._finish(attempt, items, questions, lecture, enrolment_id=attempt.enrolment_id)
         return AnswerOutcome(answered, None, result)
 
     async def retry_time(self, context: LearnerContext, lecture: Lecture) -> datetime | None:
