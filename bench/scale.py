@@ -49,8 +49,11 @@ async def main() -> None:
     parser.add_argument("--no-sweep", action="store_true")
     parser.add_argument("--no-freeze", action="store_true",
                         help="leave the start-up heap to full garbage collections (talimger run freezes it)")
-    parser.add_argument("--compare-indexes", action="store_true",
+    parser.add_argument("--compare-indexes", dest="compare", action="store_const", const="indexes",
                         help="measure without migration 0010's index, then with it, in this one run")
+    parser.add_argument("--compare-ping", dest="compare", action="store_const", const="ping",
+                        help="measure with the pool pinging each connection it hands out (as before), then "
+                             "without, in this one run (PostgreSQL: SQLite's pool never pinged)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         data_dir = Path(folder)
@@ -78,7 +81,7 @@ async def main() -> None:
         if not args.no_freeze:
             print(f"start-up heap frozen, as `talimger run` does: {freeze_startup_heap():,} objects")
         try:
-            await measure(app, rows, args.count, args.explain, args.profile, args.compare_indexes)
+            await measure(app, rows, args.count, args.explain, args.profile, args.compare)
             collecting = time.perf_counter()
             gc.collect()  # the pause an update meets when a full collection falls in it
             print(f"one full garbage collection after the updates: {(time.perf_counter() - collecting) * 1000:.0f} ms")

@@ -10,6 +10,7 @@ import random
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram.types import Update
@@ -29,7 +30,9 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 
 async def measure(app: Talimger, rows: Rows, count: int, do_explain: bool, profile: str | None,
-                  compare: bool) -> None:
+                  compare: str | None) -> None:
+    """`compare`: "indexes" (without migration 0010's index, then with it) or "ping" (the pool
+    pinging each connection it hands out, as before issue 12's fifth round, then not)."""
     assert app.dispatcher is not None and app.bot is not None and app.engine is not None
     telegram = FakeTelegram(app.bot)
     pick = random.Random(11)
@@ -91,19 +94,21 @@ async def measure(app: Talimger, rows: Rows, count: int, do_explain: bool, profi
     housekeeper = Housekeeper(app.uow_factory, app.clock)  # type: ignore[arg-type]
     first, first_ms = await timed_ms(housekeeper.forget_old_updates)
     print(f"housekeeping, first tick: {first:,} old update ids forgotten in {first_ms:.0f} ms")
-    phases: list[tuple[str, str | None]] = [("", None)]
+    phases: list[tuple[str, Callable[[], Awaitable[None]] | None]] = [("", None)]
     rounds = 1
-    if compare:  # interleaved in blocks, so the machine's noise falls on both alike
-        phases, rounds = [("without 0010", DROP_0010), ("with 0010", CREATE_0010)], 5
+    # interleaved in blocks, so the machine's noise falls on both alike
+    if compare == "indexes":
+        phases, rounds = [("without 0010", ddl(app, DROP_0010)), ("with 0010", ddl(app, CREATE_0010))], 5
+    elif compare == "ping":
+        phases, rounds = [("ping on checkout", pre_ping(app, True)), ("no ping", pre_ping(app, False))], 5
     wall: dict[tuple[str, str], list[float]] = {}
     cpu: dict[tuple[str, str], list[float]] = {}
     floor: dict[str, list[float]] = {}
     ticks: dict[str, list[float]] = {}
     for _ in range(rounds):
-        for phase, ddl in phases:
-            if ddl is not None:
-                async with app.engine.begin() as connection:
-                    await connection.exec_driver_sql(ddl)
+        for phase, set_up in phases:
+            if set_up is not None:
+                await set_up()
             for name, (make, who) in kinds.items():
                 for _ in range(count // rounds):
                     update = make(who())
@@ -151,6 +156,21 @@ async def measure(app: Talimger, rows: Rows, count: int, do_explain: bool, profi
 
 DROP_0010 = "DROP INDEX IF EXISTS ix_processed_updates_processed_at"
 CREATE_0010 = "CREATE INDEX ix_processed_updates_processed_at ON processed_updates (processed_at)"
+
+
+def ddl(app: Talimger, statement: str) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        assert app.engine is not None
+        async with app.engine.begin() as connection:
+            await connection.exec_driver_sql(statement)
+    return run
+
+
+def pre_ping(app: Talimger, on: bool) -> Callable[[], Awaitable[None]]:
+    async def switch() -> None:
+        assert app.engine is not None
+        app.engine.pool._pre_ping = on  # what create_async_engine(pool_pre_ping=...) sets
+    return switch
 
 
 async def timed_ms(work: Any) -> tuple[Any, float]:

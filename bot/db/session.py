@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from bot.db.reconnecting_session import ReconnectingSession
 from bot.db.sqlite_one_hop import one_hop_connector
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -25,8 +26,10 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
         # one hop to aiosqlite's thread per statement, not four (none for a learner's small ones)
         connector = one_hop_connector(url, {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, SQLITE_PRAGMAS)
         return create_async_engine(url, async_creator=connector, **kwargs)
-    return create_async_engine(url, pool_pre_ping=True, **kwargs)
+    # No ping on checkout (three round trips on asyncpg): a session finds a closed connection
+    # at its first statement and runs it again (bot/db/reconnecting_session.py).
+    return create_async_engine(url, **kwargs)
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=ReconnectingSession)

@@ -20,7 +20,7 @@ from bot.db.uow import UnitOfWork, UnitOfWorkFactory
 from bot.media_store import MediaStore
 from bot.services.clock import Clock
 from bot.services.registry import Services
-from bot.services.users import TelegramIdentity
+from bot.services.users import TelegramIdentity, locale_from_telegram
 from bot.telegram.commit_before_send import current_uow
 from bot.telegram.course_alerts import CourseAlerts
 from bot.telegram.fsm_storage import fsm_key
@@ -144,5 +144,9 @@ class UserLocaleMiddleware(I18nMiddleware):
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         # Resolved by UnitOfWorkMiddleware while the user row is at hand; an error
-        # handler runs after a rollback and must not touch expired rows.
-        return str(data.get("locale") or self._default_locale)
+        # handler runs after a rollback and must not touch expired rows. Without it (the
+        # database failed before the row was read) Telegram's language_code still speaks.
+        if locale := data.get("locale"):
+            return str(locale)
+        telegram_user: TelegramUser | None = data.get("event_from_user")
+        return locale_from_telegram(telegram_user.language_code if telegram_user else None, self._default_locale)

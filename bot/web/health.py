@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 log = logging.getLogger(__name__)
@@ -20,9 +21,20 @@ CHECK_TIMEOUT = 3.0  # seconds; a probe that hangs is a failed probe
 
 def database_check(engine: AsyncEngine) -> Check:
     async def check() -> None:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        try:
+            await _select_one(engine)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            # A pooled connection closed since its last use says nothing of the database now
+            # (the pool has no ping on checkout: bot/db/reconnecting_session.py); a new one does.
+            await _select_one(engine)
     return check
+
+
+async def _select_one(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
 
 
 @dataclass
