@@ -19,37 +19,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import TelegramMethod
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+from bot.telegram.passing_failures import is_passing
 
 log = logging.getLogger(__name__)
 
 ANSWER_WITHIN = 5.0  # seconds; far inside Telegram's deadline, long enough for any ordinary update
 DRAIN_WITHIN = 30.0  # seconds a stopping process gives updates in flight to finish
-
-
-def _passing(error: BaseException | None) -> bool:
-    """A failure the same update may not meet again: a lost connection, not a bug."""
-    if error is None:
-        return False
-    if isinstance(error, (OperationalError, InterfaceError)) or (
-            isinstance(error, DBAPIError) and error.connection_invalidated):
-        return True
-    return isinstance(error, (OSError, asyncio.TimeoutError, TelegramNetworkError, *_redis_connection_errors()))
-
-
-def _redis_connection_errors() -> tuple[type[BaseException], ...]:
-    """redis-py's lost connection, if redis-py is loaded: it is only with REDIS_URL (7 MB a
-    process without Redis need not pay, issue 12), and a process without it meets no Redis error."""
-    exceptions = sys.modules.get("redis.exceptions")
-    return (exceptions.ConnectionError,) if exceptions is not None else ()
 
 
 class WebhookHandler(SimpleRequestHandler):
@@ -70,7 +52,7 @@ class WebhookHandler(SimpleRequestHandler):
         task.add_done_callback(self._forget)
         # asyncio.wait cancels nothing: a dropped connection leaves the update running to its end.
         done, _ = await asyncio.wait({task}, timeout=ANSWER_WITHIN)
-        if task in done and not task.cancelled() and _passing(task.exception()):
+        if task in done and not task.cancelled() and is_passing(task.exception()):
             # Rolled back, its claim included: Telegram's next delivery applies it.
             return web.Response(status=500, text="Internal Server Error")
         return web.json_response({}, dumps=bot.session.json_dumps)
@@ -83,8 +65,9 @@ class WebhookHandler(SimpleRequestHandler):
     async def _apply(self, bot: Bot, update: dict[str, Any], update_id: object) -> None:
         try:
             result = await self.dispatcher.feed_raw_update(bot=bot, update=update, **self.data)
-        except Exception:
-            log.exception("webhook: update %s failed", update_id)
+        except Exception as error:
+            if not is_passing(error):  # a passing one was logged by the error handler, which let it through
+                log.exception("webhook: update %s failed", update_id)
             raise
         if isinstance(result, TelegramMethod):
             await self.dispatcher.silent_call_request(bot=bot, result=result)

@@ -4,9 +4,13 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, Chat, ErrorEvent
 from aiogram.utils.i18n import gettext as _
+
+from bot.config import Settings
+from bot.telegram.passing_failures import is_passing
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +36,15 @@ async def _answer_press(bot: Bot, query: CallbackQuery, update_id: int) -> None:
         log.info("press %s of update %s not answered by the error handler: %s", query.id, update_id, error)
 
 
-async def on_error(event: ErrorEvent, bot: Bot) -> None:
+async def on_error(event: ErrorEvent, bot: Bot, settings: Settings) -> None:
     chat = _chat_of(event)
     query = event.update.callback_query
+    if settings.webhook_url and is_passing(event.exception):
+        # Rolled back, its claim included: left unhandled, the webhook answers 500 and Telegram
+        # delivers the update again, to be applied then. An apology now would come before the answer.
+        log.warning("update %s in chat %s failed for a passing reason (%r); Telegram is asked to deliver it again",
+                    event.update.update_id, chat.id if chat else None, event.exception)
+        raise SkipHandler()
     log.error("update %s in chat %s (user %s) failed: %r", event.update.update_id, chat.id if chat else None,
               query.from_user.id if query is not None else None, event.exception, exc_info=event.exception)
     if query is not None:

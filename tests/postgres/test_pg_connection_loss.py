@@ -21,7 +21,9 @@ from bot.db.models import AttemptItem, ProcessedUpdate, User
 from bot.db.uow import UnitOfWorkFactory
 from bot.telegram.i18n import create_i18n
 from sandbox.client import SandboxClient
+from tests.e2e.conftest import AppFactory
 from tests.e2e.driver import CourseKey, LearnerDriver, is_question
+from tests.e2e.test_webhook_mode import SECRET, SECRET_HEADER, forged_update, start_webhook_bot
 from tests.postgres.round_trip_relay import RoundTrip, RoundTripRelay
 
 NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
@@ -195,3 +197,22 @@ async def test_a_changed_row_is_not_thrown_away_to_run_a_statement_again(
         with pytest.raises(DBAPIError):
             await uow.session.scalar(select(func.count()).select_from(ProcessedUpdate))
         await uow.rollback()
+
+
+async def test_webhook_with_the_database_down_asks_telegram_to_deliver_again(
+        start_bot: AppFactory, client: SandboxClient, pg_url: str) -> None:
+    """A PostgreSQL restart refuses connections for a while ("the database system is starting up"):
+    an update posted then must get 500, so that Telegram delivers it again and it is applied once
+    the database is back; answering 200 drops it."""
+    app = await start_webhook_bot(start_bot)
+    assert app.settings.webhook_url is not None and app.uow_factory is not None
+    user = await client.new_user("Aliya", language_code="kk")
+    update = forged_update(900_101, user.id)
+    async with aiohttp.ClientSession() as http:
+        async with database_down(pg_url):
+            async with http.post(app.settings.webhook_url, json=update, headers={SECRET_HEADER: SECRET}) as reply:
+                assert reply.status == 500
+        async with http.post(app.settings.webhook_url, json=update, headers={SECRET_HEADER: SECRET}) as reply:
+            assert reply.status == 200
+    async with app.uow_factory() as uow:
+        assert await uow.session.get(ProcessedUpdate, 900_101) is not None

@@ -7,9 +7,9 @@ import asyncio
 from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import GetMe
 from redis.exceptions import ConnectionError as RedisConnectionError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot.web.webhook import _passing
+from bot.telegram.passing_failures import is_passing as _passing
 
 
 def test_lost_connections_are_passing_and_bugs_are_not() -> None:
@@ -21,3 +21,21 @@ def test_lost_connections_are_passing_and_bugs_are_not() -> None:
     assert not _passing(KeyError("a handler's bug"))
     assert not _passing(ValueError("bad data"))
     assert not _passing(None)
+
+
+class ServerError(Exception):
+    """What a PostgreSQL driver raises, with the server's SQLSTATE."""
+
+    def __init__(self, sqlstate: str) -> None:
+        super().__init__(sqlstate)
+        self.sqlstate = sqlstate
+
+
+def test_a_database_that_cannot_serve_now_is_passing_and_a_refused_statement_is_not() -> None:
+    """asyncpg's server errors reach SQLAlchemy as a plain DBAPIError: a PostgreSQL restart
+    ("the database system is starting up", 57P03) was confirmed with 200 and the update lost."""
+    for sqlstate in ("57P03", "57P01", "53300", "55000", "40001", "40P01", "08006"):
+        assert _passing(DBAPIError("SELECT 1", {}, ServerError(sqlstate))), sqlstate
+    for sqlstate in ("23505", "42P01", "22001", "25006"):
+        assert not _passing(DBAPIError("SELECT 1", {}, ServerError(sqlstate))), sqlstate
+    assert not _passing(DBAPIError("SELECT 1", {}, Exception("no SQLSTATE")))
