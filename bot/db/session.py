@@ -32,4 +32,6 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    if engine.dialect.name == "sqlite":  # a file has no connection to lose
+        return async_sessionmaker(engine, expire_on_commit=False)
     return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=ReconnectingSession)
