@@ -38,10 +38,25 @@ class FakeTelegram:
                 self.last_texts.append(message_text)
                 result = {"message_id": self.calls, "date": int(NOW.timestamp()),
                           "chat": {"id": chat_id, "type": "private"}, "text": message_text}
+                result.update(_sent_media(method, self.calls))
             body = {"ok": True, "result": result}
             return session.check_response(bot=bot, method=method, status_code=200, content=json.dumps(body)).result
 
         session.make_request = make_request  # type: ignore[method-assign]
+
+
+def _sent_media(method: TelegramMethod[Any], number: int) -> dict[str, Any]:
+    """What Telegram answers a file sent with: its file_id, which the bot remembers and sends
+    the next time instead of uploading the file again."""
+    file = {"file_id": f"bench-file-{number}", "file_unique_id": f"bench-{number}"}
+    kind = type(method).__name__
+    if kind == "SendDocument":
+        return {"document": file}
+    if kind == "SendVideo":
+        return {"video": {**file, "width": 1280, "height": 720, "duration": 60}}
+    if kind == "SendPhoto":
+        return {"photo": [{**file, "width": 1280, "height": 720}]}
+    return {}
 
 
 def learner(uid: int) -> TelegramUser:

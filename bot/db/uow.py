@@ -15,7 +15,7 @@ from bot.db.repositories.contact import ContactRepository
 from bot.db.repositories.certificates import CertificateRepository
 from bot.db.repositories.course_drafts import CourseDraftRepository
 from bot.db.repositories.courses import ContentCache, CourseRepository
-from bot.db.repositories.media import MediaRepository
+from bot.db.repositories.media import FileIdCache, MediaRepository
 from bot.db.repositories.learning import EnrolmentRepository, ProgressRepository
 from bot.db.repositories.outbox import OutboxRepository
 from bot.db.repositories.reminders import ReminderRepository
@@ -27,7 +27,7 @@ from bot.db.repositories.users import UserRepository
 
 class UnitOfWork:
     def __init__(self, session: AsyncSession, write_lock: asyncio.Lock | None = None,
-                 content_cache: ContentCache | None = None) -> None:
+                 content_cache: ContentCache | None = None, file_ids: FileIdCache | None = None) -> None:
         self.session = session
         self._write_lock = write_lock
         self._holds_lock = False
@@ -39,7 +39,7 @@ class UnitOfWork:
         self.attempts = AttemptRepository(session)
         self.certificates = CertificateRepository(session)
         self.updates = ProcessedUpdateRepository(session)
-        self.media = MediaRepository(session)
+        self.media = MediaRepository(session, file_ids)
         self.reminders = ReminderRepository(session)
         self.catalog = CatalogRepository(session)
         self.staff = StaffRepository(session)
@@ -90,9 +90,11 @@ class UnitOfWorkFactory:
         self._sessions = sessions
         self._write_lock = asyncio.Lock() if serialize_writes else None
         self._content_cache = ContentCache() if cache_content else None
+        self._file_ids = FileIdCache() if cache_content else None
 
     def __call__(self) -> "_UnitOfWorkContext":
-        return _UnitOfWorkContext(UnitOfWork(self._sessions(), self._write_lock, self._content_cache))
+        return _UnitOfWorkContext(UnitOfWork(self._sessions(), self._write_lock, self._content_cache,
+                                             self._file_ids))
 
 
 class _UnitOfWorkContext:

@@ -14,9 +14,10 @@ from typing import Any
 import aiosqlite
 import pytest
 from aiogram.dispatcher.event import handler as aiogram_handler
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from bot.app import Talimger
+from bot.db.models import MediaFile
 from bot.services.clock import ManualClock
 from bot.services.staff import Role
 from sandbox.client import SandboxClient
@@ -89,6 +90,28 @@ async def test_progress_reads_the_certificate_once_and_the_course_with_the_enrol
     # The enrolment and its course: one statement (was two: the context asks whether the course
     # has a newer version).
     assert len(reading(seen, "enrolments")) == 1 and reading(seen, "courses") == [], seen
+
+
+async def test_a_video_chunk_the_process_has_sent_before_reads_no_file_id(
+        bot_app: Talimger, client: SandboxClient, course_key: CourseKey) -> None:
+    """issue 12: the video's file_id was read from media_files at every send, after the update's
+    commit: on PostgreSQL a transaction of its own (BEGIN, SELECT, COMMIT) in a chunk's "Next" and
+    in the answer that finishes a quiz (the lab's file). A file_id known to the process is reused."""
+    first = LearnerDriver(await client.new_user("Asel", language_code="en"), course_key, "en")
+    await first.read_lecture(await first.start())  # uploads the lecture's video; its file_id is remembered
+    second = LearnerDriver(await client.new_user("Bauyrzhan", language_code="en"), course_key, "en")
+    message = await second.start()
+    while message.media is None:
+        assert second.words["next"] in message.button_texts, "the lecture has no video chunk"
+        before = message
+        await second.user.press(before, second.words["next"])
+        with statements(bot_app) as seen:
+            message = await second.user.wait_for(lambda m: m.message_id > before.message_id)
+            await asyncio.sleep(0.2)  # the update's last statements may trail the message it sent
+    assert reading(seen, "media_files") == [], seen
+    assert bot_app.uow_factory is not None
+    async with bot_app.uow_factory() as uow:  # the one stored file_id is the one sent
+        assert message.media.file_id == (await uow.session.scalar(select(MediaFile.file_id)))
 
 
 @contextmanager
