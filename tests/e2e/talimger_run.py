@@ -8,7 +8,7 @@ import re
 import signal
 import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 from sandbox.client import SandboxClient
@@ -31,7 +31,12 @@ async def talimger_run(folder: Path, database_url: str, args: tuple[str, ...] = 
         assert process.stdout is not None
         line = (await asyncio.wait_for(process.stdout.readline(), timeout=60)).decode()
         match = re.fullmatch(r"Open (http://127\.0\.0\.1:\d+)/ in your browser\n", line)
-        assert match, line
+        if not match:  # it did not start: what it said on stderr is the diagnosis
+            assert process.stderr is not None
+            with suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(process.wait(), timeout=10)
+            said = (await process.stderr.read()).decode(errors="replace") if process.returncode is not None else ""
+            raise AssertionError(f"talimger run did not start (exit {process.returncode}): {line!r}\n{said[-3000:]}")
         async with SandboxClient(match.group(1)) as client:
             yield client
     finally:
