@@ -49,6 +49,7 @@ from bot.db.repositories.outbox import BLOCKED, FAILED, PENDING, SENT, UNKNOWN, 
 from bot.db.uow import UnitOfWorkFactory
 from bot.services.clock import Clock
 from bot.telegram.outbox_payloads import is_paid, method_of
+from bot.telegram.passing_failures import is_passing
 from bot.telegram.throttle import ALREADY_PACED, SendThrottle, sleep_until, wait_until_turn
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ class OutboxConfig:
     group_size: int = 1
     paid_group_size: int = 50
     idle_seconds: float = 1.0  # how often an idle sender looks for new rows
+    still_failing_seconds: float = 60  # while the database (or network) is gone: a log line this often
     max_attempts: int = 8
     first_retry_seconds: float = 5
     longest_retry_seconds: float = 900
@@ -133,18 +135,33 @@ class OutboxSender:
             pass
 
     async def _run_forever(self) -> None:
+        failures = 0  # turns failed in a row
         while not self._closing:
             try:
                 report = await self.drain()
-            except Exception:
-                log.exception("outbox: a batch failed; trying again in %s s", self._config.idle_seconds)
+            except Exception as error:
+                failures += 1
+                self._log_failure(error, failures)
                 report = OutboxReport()
+            else:
+                if failures:
+                    log.warning("outbox: working again after %d failed turn(s)", failures)
+                    failures = 0
             if report.claimed == 0 and not self._closing:
                 self._wake.clear()
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout=self._config.idle_seconds)
                 except asyncio.TimeoutError:
                     pass
+
+    def _log_failure(self, error: Exception, failures: int) -> None:
+        """A bug at every turn, with its traceback; a database or network that went away once,
+        then a line a minute: turning every second, the sender wrote a traceback a second."""
+        if failures == 1 or not is_passing(error):
+            log.exception("outbox: a batch failed; trying again in %s s", self._config.idle_seconds)
+        elif failures % max(1, round(self._config.still_failing_seconds / self._config.idle_seconds)) == 0:
+            log.warning("outbox: still failing after %d turns (%r); trying again every %s s",
+                        failures, error, self._config.idle_seconds)
 
     async def drain(self, max_batches: int = 10_000) -> OutboxReport:
         """Send batches until nothing is due now; returns what happened."""

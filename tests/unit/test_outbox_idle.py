@@ -1,9 +1,13 @@
 """An idle outbox sender reads; it does not take the write lock every second (issue 12)."""
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
+import pytest
 from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 
 from bot.db.repositories.outbox import NewDelivery
 from bot.db.uow import UnitOfWorkFactory
@@ -49,3 +53,46 @@ async def test_an_idle_outbox_turn_writes_nothing_and_a_queued_message_still_goe
     report = await sender.drain()
     assert (report.claimed, report.sent) == (1, 1)
     assert bot.sent == [5]
+
+
+async def test_a_database_gone_for_a_while_is_logged_once_with_its_traceback_then_once_a_minute(
+        uow_factory: UnitOfWorkFactory, clock: ManualClock, caplog: pytest.LogCaptureFixture) -> None:
+    """Found with PostgreSQL refusing connections: the idle sender, turning every second, wrote a
+    traceback at ERROR every second. Now one, a line a minute meanwhile, and one when it works again."""
+    down = True
+
+    def factory() -> Any:
+        if down:
+            raise OperationalError("SELECT 1", {}, Exception("the database system is starting up"))
+        return uow_factory()
+
+    config = OutboxConfig(idle_seconds=0.001, still_failing_seconds=0.05)  # a "minute" of 50 turns
+    sender = OutboxSender(factory, _Bot(), SendThrottle(LocalSendLimiter(10_000, 10_000, 10_000)), clock,  # type: ignore[arg-type]
+                          config)
+    caplog.set_level(logging.WARNING, logger="scheduler.outbox")
+    sender.start()
+    while not any("still failing" in r.getMessage() for r in caplog.records):
+        await asyncio.sleep(0.01)
+    down = False
+    while not any("working again" in r.getMessage() for r in caplog.records):
+        await asyncio.sleep(0.01)
+    await sender.close()
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and errors[0].exc_info is not None, caplog.text
+    still = [r.getMessage() for r in caplog.records if "still failing" in r.getMessage()]
+    assert still and "after 50 turns" in still[0], still
+
+
+async def test_a_bug_in_the_outbox_is_logged_with_its_traceback_at_every_turn(
+        uow_factory: UnitOfWorkFactory, clock: ManualClock, caplog: pytest.LogCaptureFixture) -> None:
+    def factory() -> Any:
+        raise KeyError("a bug of ours")
+
+    sender = OutboxSender(factory, _Bot(), SendThrottle(LocalSendLimiter(10_000, 10_000, 10_000)), clock,  # type: ignore[arg-type]
+                          OutboxConfig(idle_seconds=0.001))
+    caplog.set_level(logging.WARNING, logger="scheduler.outbox")
+    sender.start()
+    while len([r for r in caplog.records if r.levelno >= logging.ERROR]) < 3:
+        await asyncio.sleep(0.01)
+    await sender.close()
+    assert all(r.exc_info is not None for r in caplog.records if r.levelno >= logging.ERROR)
