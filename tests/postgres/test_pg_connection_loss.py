@@ -1,5 +1,7 @@
-"""PostgreSQL without a ping before every transaction: fewer round trips per update, and a
-connection the server closed between updates still loses no update (issue 12)."""
+"""PostgreSQL going away (issue 12): without a ping before every transaction an update makes fewer
+round trips, and a connection the server closed between updates still loses no update; with the
+database refusing connections, a learner is told in their own language (polling) and Telegram is
+asked to deliver the update again (webhook)."""
 from __future__ import annotations
 
 import asyncio
