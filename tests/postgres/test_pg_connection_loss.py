@@ -8,15 +8,13 @@ import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 
 import aiohttp
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import Talimger
 from bot.db.models import AttemptItem, ProcessedUpdate, User
@@ -26,6 +24,7 @@ from sandbox.client import SandboxClient
 from tests.e2e.conftest import AppFactory
 from tests.e2e.driver import CourseKey, LearnerDriver, is_question
 from tests.e2e.test_webhook_mode import SECRET, SECRET_HEADER, forged_update, start_webhook_bot
+from tests.postgres.database_outage import cut_every_connection, database_down
 from tests.postgres.round_trip_relay import RoundTrip, RoundTripRelay
 
 NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
@@ -93,20 +92,6 @@ async def test_a_quiz_answer_takes_six_round_trips_and_no_ping(
     assert not [trip for trip in trips if trip.sql == ";"], trips
 
 
-async def cut_every_connection(pg_url: str) -> int:
-    """What a PostgreSQL restart does to the bot's pooled connections: the server ends them."""
-    name = make_url(pg_url).database
-    admin = create_async_engine(make_url(pg_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as connection:
-            ended = await connection.scalar(text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :name"), {"name": name})
-    finally:
-        await admin.dispose()
-    await asyncio.sleep(0.1)  # the bot's side of each connection reads its end
-    return int(ended or 0)
-
-
 async def test_connections_closed_between_updates_lose_no_update(
         bot_app: Talimger, client: SandboxClient, course_key: CourseKey, pg_url: str,
         caplog: pytest.LogCaptureFixture) -> None:
@@ -149,22 +134,6 @@ async def test_a_connection_lost_inside_a_transaction_is_not_run_again(
         await uow.rollback()
     async with pg_uow_factory() as uow:  # a new transaction gets a new connection
         assert await uow.session.scalar(select(func.count()).select_from(ProcessedUpdate)) == 0
-
-
-@asynccontextmanager
-async def database_down(pg_url: str) -> AsyncIterator[None]:
-    """PostgreSQL refuses the bot's database: its sessions ended, new ones refused, until the block ends."""
-    name = make_url(pg_url).database
-    admin = create_async_engine(make_url(pg_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
-        await cut_every_connection(pg_url)
-        yield
-    finally:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
-        await admin.dispose()
 
 
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
