@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.db.session import create_session_factory
 
 log = logging.getLogger(__name__)
 Check = Callable[[], Awaitable[None]]
@@ -20,21 +21,15 @@ CHECK_TIMEOUT = 3.0  # seconds; a probe that hangs is a failed probe
 
 
 def database_check(engine: AsyncEngine) -> Check:
+    # Through a session like every unit of work: a pooled connection closed since its last use
+    # says nothing of the database now, and the session runs the probe again on a new one
+    # (bot/db/reconnecting_session.py); a refused new one fails the probe.
+    sessions = create_session_factory(engine)
+
     async def check() -> None:
-        try:
-            await _select_one(engine)
-        except DBAPIError as error:
-            if not error.connection_invalidated:
-                raise
-            # A pooled connection closed since its last use says nothing of the database now
-            # (the pool has no ping on checkout: bot/db/reconnecting_session.py); a new one does.
-            await _select_one(engine)
+        async with sessions() as session:
+            await session.execute(text("SELECT 1"))
     return check
-
-
-async def _select_one(engine: AsyncEngine) -> None:
-    async with engine.connect() as connection:
-        await connection.execute(text("SELECT 1"))
 
 
 @dataclass
